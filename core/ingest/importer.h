@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../result.h"
+#include "../store/store.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace core {
+
+struct ImportRequest {
+    std::vector<std::string> paths; ///< files, folders, archives
+    std::string storePath; ///< created when missing, appended to otherwise
+    std::string timeZone; ///< IANA zone for times without an offset; empty = UTC
+};
+
+struct ImportProgress {
+    std::uint64_t bytesDone = 0; ///< bytes on disk read so far
+    std::uint64_t bytesTotal = 0;
+    std::uint64_t events = 0;
+    double eventsPerSecond = 0;
+    double elapsedSeconds = 0;
+    std::string currentSource;
+};
+
+enum class ProgressAnswer { Continue, Cancel };
+enum class Outcome { Finished, Cancelled, Failed };
+
+struct SourceSummary {
+    std::string name;
+    std::string format;
+    SourceStatus status = SourceStatus::Complete;
+    std::string error; ///< "binary", "duplicate of NAME", the read error
+    LineCounts counts;
+};
+
+struct ImportSummary {
+    Outcome outcome = Outcome::Finished;
+    std::vector<SourceSummary> sources;
+    std::uint64_t events = 0;
+    std::uint64_t lines = 0;
+    std::uint64_t bytes = 0;
+    double seconds = 0;
+    // Seconds from the start to each milestone (negative when not reached).
+    double firstRowsSeconds = -1; ///< the first batch committed: readers see rows
+    double rowsSeconds = -1; ///< every row written
+    double completeSeconds = -1; ///< indexes, bucket counts, search terms: the store is complete
+};
+
+// The one cancellation mechanism: progress() answers Continue or Cancel (about 10 times a second).
+class ImportObserver
+{
+public:
+    virtual ~ImportObserver() = default;
+    virtual ProgressAnswer progress(const ImportProgress &progress) = 0;
+    virtual void sourceFinished(const SourceSummary &) { }
+    virtual void rowsCommitted() { }
+};
+
+// Synchronous: returns when the import ends. Parses on one thread while the store is written on the
+// calling thread; a cancelled import leaves a consistent store that says what it holds.
+Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &observer);
+
+} // namespace core

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "parseoptions.h"
+#include "record.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace core {
+
+class DocumentParser;
+
+// Turns the lines of one source into records: sniffs the format from the first lines, falls back per
+// line (a JSON line in a text file is parsed as JSON, and the reverse), joins continuation lines to the
+// record before them, hands multi-line JSON documents to DocumentParser, and keeps the line accounting
+// (lines == eventLines + continuationLines + documentLines + blankLines). Fills each record's service
+// with the fallbacks (container from the path, logger, file stem) and gives a record without a time the
+// previous record's, flagged.
+class SourceParser
+{
+public:
+    explicit SourceParser(ParseOptions options);
+    ~SourceParser();
+    SourceParser(const SourceParser &) = delete;
+    SourceParser &operator=(const SourceParser &) = delete;
+
+    // One line without its '\n' (a trailing '\r' stays and is ignored), in order from line 1.
+    // Complete records are appended to `out`; a record may wait for its continuation lines.
+    void addLine(std::string_view line, RecordBatch &out);
+    // End of the source: flushes the pending record and any open document.
+    void finish(RecordBatch &out);
+
+    const LineCounts &counts() const { return m_counts; }
+    // The sniffed format: "ndjson", "logfmt", "structlog-console", "text", "syslog", "docker-json",
+    // "journald-json", "otlp-logs", "otlp-traces", "jaeger", "zipkin", "json-document", "mixed"...
+    std::string format() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+    LineCounts m_counts;
+};
+
+} // namespace core

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../ingest/record.h"
+#include "../result.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace core {
+
+enum class SourceStatus { Importing, Complete, Partial, Failed };
+std::string_view sourceStatusName(SourceStatus status);
+
+// One row of the sources table: the line accounting proves nothing was lost.
+struct SourceRow {
+    std::int64_t id = 0;
+    std::string name;
+    std::string format;
+    std::string sha256; ///< of the decompressed bytes; empty for failed sources
+    std::int64_t size = 0; ///< decompressed bytes
+    SourceStatus status = SourceStatus::Importing;
+    std::int64_t lastLine = 0; ///< last committed line (partial sources resume after it)
+    std::string error; ///< why it failed ("binary", "duplicate of NAME", ...)
+    LineCounts counts;
+};
+
+// The one order everywhere: time, then source, then line, then index within the line.
+struct EventKey {
+    std::int64_t timeNs = 0;
+    std::int64_t sourceId = 0;
+    std::uint32_t line = 0;
+    std::uint32_t index = 0;
+    auto operator<=>(const EventKey &) const = default;
+};
+
+struct EventRow {
+    std::int64_t id = 0; ///< store-local row id (arrival order); not stable across re-import
+    EventKey key;
+    Level level = Level::Unknown;
+    std::uint8_t flags = 0; ///< RecordFlag bits
+    std::string levelText;
+    std::string service;
+    std::string message;
+    std::string requestId;
+    std::string traceId;
+    std::string spanId;
+    std::string parentSpanId;
+    std::string status;
+    std::int64_t durationNs = -1;
+    std::uint32_t lineCount = 1;
+    std::string sourceName;
+    std::string sourceSha256; ///< with line and index: the event's stable identity
+};
+
+struct StoreStats {
+    std::uint64_t events = 0;
+    std::uint64_t lines = 0;
+    std::vector<SourceRow> sources;
+    std::array<std::uint64_t, LevelCount> levels{}; ///< indexed by Level
+    std::map<std::string, std::uint64_t> services;
+    std::uint64_t requestIds = 0; ///< distinct request IDs, else trace IDs
+    std::optional<std::int64_t> firstNs;
+    std::optional<std::int64_t> lastNs;
+};
+
+enum class Direction { Ascending, Descending };
+enum class OpenMode { ReadOnly, ReadWrite };
+
+class StoreWriter;
+
+// One incident in one SQLite file. Readers take their own Store (one connection per thread); the
+// import's writer is made by writer(). Nothing outside core/store writes SQL.
+class Store
+{
+public:
+    static Result<std::unique_ptr<Store>> open(const std::string &path, OpenMode mode);
+    // Whether `path` names an existing Timberline store (by its application_id).
+    static bool isStore(const std::string &path);
+    ~Store();
+
+    const std::string &path() const;
+    Result<StoreStats> stats();
+    Result<std::uint64_t> eventCount();
+    // Up to `limit` events strictly after `after` (or from the start) in the one order.
+    Result<std::vector<EventRow>> events(std::optional<EventKey> after, std::size_t limit,
+                                         Direction direction = Direction::Ascending);
+    // Up to `limit` events in arrival order after row id `afterId` (while the time index is being built).
+    Result<std::vector<EventRow>> eventsByArrival(std::int64_t afterId, std::size_t limit);
+    // The event's lines exactly as read (continuations and document lines included), '\n' between them.
+    Result<std::string> rawText(const EventRow &event);
+    // The event's fields under their dotted paths, with their original values.
+    Result<std::vector<std::pair<std::string, std::string>>> fields(const EventRow &event);
+    Result<std::vector<SourceRow>> sources();
+    // Cancels the statement running on this connection; safe from another thread.
+    void interrupt();
+
+    // The single writer; fails if the store was opened read-only.
+    Result<std::unique_ptr<StoreWriter>> writer();
+
+    struct Private;
+
+private:
+    explicit Store(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace core
