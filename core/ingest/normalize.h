@@ -39,5 +39,14 @@ std::string_view containerFromPath(std::string_view sourceName);
 // Which first-class column a record key feeds, by its full dotted path.
 enum class Role { None, Time, Level, Message, Service, Logger, RequestId, TraceId, SpanId, ParentSpanId };
 Role roleOfKey(std::string_view path);
+// The role and the alias's preference within that role (lower wins when a record has several).
+struct KeyClass {
+    Role role = Role::None;
+    int rank = 0;
+};
+KeyClass classifyKey(std::string_view path);
+
+// The same wall-clock date and time `years` later (syslog and glog year rollover).
+std::int64_t addYears(std::int64_t ns, int years);
 
 } // namespace core::normalize
