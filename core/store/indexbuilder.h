@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../ingest/record.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace core {
+
+// One flushed run of posting lists: terms in ascending order, each with its event ids (ascending,
+// delta-encoded as LEB128 varints, the first delta from 0).
+struct PostingSegment {
+    std::vector<std::pair<std::string, std::string>> terms;
+};
+
+// Bucket counts by (second, level, service) added since the last take.
+struct BucketCount {
+    std::int64_t startNs = 0;
+    Level level = Level::Unknown;
+    std::string service;
+    std::uint64_t count = 0;
+};
+
+struct FieldSummary {
+    std::uint8_t types = 0; ///< bit per FieldType seen
+    std::uint64_t events = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> topValues; ///< most frequent first
+};
+
+// Everything the store indexes besides the rows, built in memory beside the writer (no SQL here):
+// posting lists for full-text tokens (message, continuation text and string values) and for
+// field-qualified terms (`path=value`, `@level=N`, `@service=NAME`, `@rid=ID` for the correlation ID),
+// bucket counts and the field catalogue.
+class IndexBuilder
+{
+public:
+    static constexpr std::int64_t BucketNs = 1'000'000'000;
+    static constexpr std::size_t MaxQualifiedValueBytes = 256;
+
+    // Adds a batch whose records got the consecutive ids firstId, firstId + 1, ...
+    void add(const RecordBatch &batch, std::int64_t firstId);
+    // Rough bytes held by posting lists; the caller flushes a segment past its budget.
+    std::size_t postingBytes() const { return m_postingBytes; }
+    std::int64_t lastId() const { return m_lastId; }
+    PostingSegment takeSegment();
+    std::vector<BucketCount> takeBuckets();
+    std::map<std::string, FieldSummary> fieldSummaries() const;
+
+private:
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    struct Posting {
+        std::int64_t lastId = 0;
+        std::string bytes;
+    };
+    struct FieldStats {
+        std::uint8_t types = 0;
+        std::uint64_t events = 0;
+        std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> values; ///< capped: new values stop at MaxTrackedValues
+    };
+
+    void addTerm(std::string_view term, std::int64_t id);
+    void addTokens(std::string_view text, std::int64_t id);
+    void addQualified(std::string_view path, std::string_view value, std::int64_t id);
+
+    std::unordered_map<std::string, Posting, StringHash, std::equal_to<>> m_postings;
+    std::unordered_map<std::string, FieldStats, StringHash, std::equal_to<>> m_fields;
+    struct BucketKey {
+        std::int64_t second = 0;
+        std::uint32_t service = 0;
+        std::uint8_t level = 0;
+        bool operator==(const BucketKey &) const = default;
+    };
+    struct BucketKeyHash {
+        std::size_t operator()(const BucketKey &key) const
+        {
+            return std::hash<std::int64_t>{}(key.second * 1'000'003 + key.service * 8 + key.level);
+        }
+    };
+    std::unordered_map<BucketKey, std::uint64_t, BucketKeyHash> m_buckets;
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_serviceIndex;
+    std::vector<std::string> m_serviceNames;
+    std::size_t m_postingBytes = 0;
+    std::int64_t m_lastId = 0;
+    std::string m_scratch;
+    std::string m_term;
+};
+
+} // namespace core

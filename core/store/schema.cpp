@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "schema.h"
+
+#include "sqlite.h"
+
+#include <string>
+
+namespace core::schema {
+
+namespace {
+
+// Version 1. docs/STORE.md explains every table; tests/fixtures/stores/v1.sql keeps this text so
+// migrations can be tested from it once version 2 exists.
+constexpr const char *SchemaV1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE sources(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL DEFAULT '',
+    sha256 TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    last_line INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    first_event INTEGER,
+    lines INTEGER NOT NULL DEFAULT 0,
+    event_lines INTEGER NOT NULL DEFAULT 0,
+    continuation_lines INTEGER NOT NULL DEFAULT 0,
+    document_lines INTEGER NOT NULL DEFAULT 0,
+    blank_lines INTEGER NOT NULL DEFAULT 0,
+    events INTEGER NOT NULL DEFAULT 0,
+    unparsed INTEGER NOT NULL DEFAULT 0,
+    spans INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE dict(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE events(
+    id INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    nlines INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    service INTEGER,
+    level_text INTEGER,
+    message TEXT,
+    request_id TEXT,
+    trace_id TEXT,
+    span_id TEXT,
+    parent_span_id TEXT,
+    duration INTEGER,
+    status INTEGER);
+CREATE TABLE raw(id INTEGER PRIMARY KEY, line_count INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE postings(term TEXT NOT NULL, segment INTEGER NOT NULL, ids BLOB NOT NULL,
+    PRIMARY KEY(term, segment)) WITHOUT ROWID;
+CREATE TABLE buckets(start INTEGER NOT NULL, level INTEGER NOT NULL, service INTEGER NOT NULL,
+    count INTEGER NOT NULL, PRIMARY KEY(start, level, service)) WITHOUT ROWID;
+CREATE TABLE fields(path TEXT PRIMARY KEY, types INTEGER NOT NULL, events INTEGER NOT NULL,
+    top_values TEXT NOT NULL) WITHOUT ROWID;
+CREATE VIEW event_rows AS
+SELECT e.id AS id,
+       strftime('%Y-%m-%dT%H:%M:%S', e.ts / 1000000000, 'unixepoch')
+           || printf('.%09dZ', e.ts % 1000000000) AS time,
+       e.ts AS ts,
+       CASE e.level WHEN 1 THEN 'trace' WHEN 2 THEN 'debug' WHEN 3 THEN 'info' WHEN 4 THEN 'warn'
+                    WHEN 5 THEN 'error' WHEN 6 THEN 'fatal' ELSE 'unknown' END AS level,
+       lt.value AS level_text,
+       sv.value AS service,
+       e.message AS message,
+       e.request_id AS request_id,
+       e.trace_id AS trace_id,
+       e.span_id AS span_id,
+       e.parent_span_id AS parent_span_id,
+       e.duration AS duration_ns,
+       st.value AS status,
+       s.name AS source,
+       s.sha256 AS source_sha256,
+       e.line AS line,
+       e.idx AS idx,
+       e.nlines AS nlines,
+       e.flags & 1 AS unparsed
+FROM events e
+JOIN sources s ON s.id = e.source
+LEFT JOIN dict sv ON sv.id = e.service
+LEFT JOIN dict lt ON lt.id = e.level_text
+LEFT JOIN dict st ON st.id = e.status;
+)sql";
+
+struct Migration {
+    int toVersion;
+    const char *sql;
+};
+
+// Each entry upgrades from toVersion - 1. Version 1 creates everything.
+constexpr Migration Migrations[] = {{1, SchemaV1}};
+
+Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
+{
+    return sql::queryInteger(db, std::string("PRAGMA ") + name);
+}
+
+Result<void> checkIdentity(std::int64_t applicationId, std::int64_t version)
+{
+    if (applicationId != ApplicationId)
+        return makeError(ErrorCode::NotAStore, "not a Timberline store (application_id differs)");
+    if (version > CurrentVersion)
+        return makeError(ErrorCode::TooNew,
+                         "the store has schema version " + std::to_string(version) + "; this Timberline reads up to "
+                             + std::to_string(CurrentVersion));
+    return {};
+}
+
+} // namespace
+
+Result<void> createOrMigrate(sqlite3 *db)
+{
+    auto applicationId = pragmaInteger(db, "application_id");
+    auto version = pragmaInteger(db, "user_version");
+    if (!applicationId || !version)
+        return makeError(ErrorCode::NotAStore, "not a Timberline store (not an SQLite database)");
+    if (*applicationId == 0 && *version == 0) {
+        auto tables = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema");
+        if (!tables)
+            return tables.error();
+        if (*tables != 0)
+            return makeError(ErrorCode::NotAStore, "not a Timberline store (an SQLite database of something else)");
+    } else if (auto identity = checkIdentity(*applicationId, *version); !identity) {
+        return identity.error();
+    }
+    for (const Migration &migration : Migrations) {
+        if (migration.toVersion <= *version)
+            continue;
+        if (auto began = sql::exec(db, "BEGIN IMMEDIATE"); !began)
+            return began.error();
+        auto applied = sql::exec(db, migration.sql);
+        if (applied)
+            applied = sql::exec(db, "PRAGMA application_id = " + std::to_string(ApplicationId)
+                                        + "; PRAGMA user_version = " + std::to_string(migration.toVersion));
+        if (!applied) {
+            (void)sql::exec(db, "ROLLBACK");
+            Error error = applied.error();
+            error.message = "migrating the store to version " + std::to_string(migration.toVersion) + ": " + error.message;
+            return error;
+        }
+        if (auto committed = sql::exec(db, "COMMIT"); !committed)
+            return committed.error();
+    }
+    return {};
+}
+
+Result<void> check(sqlite3 *db)
+{
+    auto applicationId = pragmaInteger(db, "application_id");
+    auto version = pragmaInteger(db, "user_version");
+    if (!applicationId || !version)
+        return makeError(ErrorCode::NotAStore, "not a Timberline store (not an SQLite database)");
+    if (auto identity = checkIdentity(*applicationId, *version); !identity)
+        return identity.error();
+    if (*version < CurrentVersion)
+        return makeError(ErrorCode::Store, "the store has schema version " + std::to_string(*version)
+                                               + "; open it once for writing to upgrade it");
+    return {};
+}
+
+} // namespace core::schema

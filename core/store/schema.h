@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../result.h"
+
+#include <cstdint>
+
+struct sqlite3;
+
+namespace core::schema {
+
+// 'TLNE' — how `file` and Timberline recognise a store.
+inline constexpr std::int32_t ApplicationId = 0x544C4E45;
+inline constexpr int CurrentVersion = 1;
+
+// Creates the schema in an empty database, or upgrades an older store in place, one migration per
+// version, each in its own transaction. Refuses files that are not stores and stores from the future.
+Result<void> createOrMigrate(sqlite3 *db);
+// Checks a store opened read-only: right application id and a version this build understands.
+Result<void> check(sqlite3 *db);
+
+} // namespace core::schema

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include "sqlite.h"
+
+namespace core::sql {
+
+Error storeError(sqlite3 *db, std::string_view what)
+{
+    std::string message(what);
+    if (db) {
+        message += ": ";
+        message += sqlite3_errmsg(db);
+    }
+    return makeError(ErrorCode::Store, std::move(message));
+}
+
+Result<Statement> Statement::prepare(sqlite3 *db, std::string_view sql)
+{
+    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr)
+        != SQLITE_OK)
+        return storeError(db, "prepare");
+    Statement statement;
+    statement.m_statement.reset(raw);
+    return statement;
+}
+
+Statement &Statement::bind(int index, std::int64_t value)
+{
+    sqlite3_bind_int64(m_statement.get(), index, value);
+    return *this;
+}
+
+Statement &Statement::bind(int index, std::string_view text)
+{
+    sqlite3_bind_text(m_statement.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+}
+
+Statement &Statement::bindBlob(int index, std::string_view bytes)
+{
+    sqlite3_bind_blob(m_statement.get(), index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+    return *this;
+}
+
+Statement &Statement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement.get(), index);
+    return *this;
+}
+
+Statement &Statement::bindTextOrNull(int index, std::string_view text)
+{
+    return text.empty() ? bindNull(index) : bind(index, text);
+}
+
+Result<bool> Statement::step()
+{
+    const int rc = sqlite3_step(m_statement.get());
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    Error error = storeError(sqlite3_db_handle(m_statement.get()), "step");
+    sqlite3_reset(m_statement.get());
+    return error;
+}
+
+Result<void> Statement::run()
+{
+    auto stepped = step();
+    reset();
+    if (!stepped)
+        return stepped.error();
+    return {};
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_statement.get());
+    sqlite3_clear_bindings(m_statement.get());
+}
+
+std::string Statement::text(int column) const
+{
+    return std::string(view(column));
+}
+
+std::string_view Statement::view(int column) const
+{
+    const auto *data = reinterpret_cast<const char *>(sqlite3_column_blob(m_statement.get(), column));
+    const int size = sqlite3_column_bytes(m_statement.get(), column);
+    return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
+}
+
+Result<void> exec(sqlite3 *db, std::string_view sql)
+{
+    char *message = nullptr;
+    const std::string text(sql);
+    if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        Error error = makeError(ErrorCode::Store, message ? message : "exec failed");
+        sqlite3_free(message);
+        return error;
+    }
+    return {};
+}
+
+Result<std::int64_t> queryInteger(sqlite3 *db, std::string_view sql, std::int64_t fallback)
+{
+    auto statement = Statement::prepare(db, sql);
+    if (!statement)
+        return statement.error();
+    auto row = statement->step();
+    if (!row)
+        return row.error();
+    return *row ? statement->integer(0) : fallback;
+}
+
+} // namespace core::sql

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../result.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+// Thin RAII over the SQLite C API, for core/store only.
+namespace core::sql {
+
+struct CloseDb {
+    void operator()(sqlite3 *db) const { sqlite3_close_v2(db); }
+};
+struct Finalize {
+    void operator()(sqlite3_stmt *statement) const { sqlite3_finalize(statement); }
+};
+using DbHandle = std::unique_ptr<sqlite3, CloseDb>;
+
+Error storeError(sqlite3 *db, std::string_view what);
+
+// A prepared statement with positional binds (1-based) and column reads (0-based).
+class Statement
+{
+public:
+    Statement() = default;
+    static Result<Statement> prepare(sqlite3 *db, std::string_view sql);
+
+    Statement &bind(int index, std::int64_t value);
+    Statement &bind(int index, std::string_view text); // SQLITE_STATIC: the text must outlive step()
+    Statement &bindBlob(int index, std::string_view bytes);
+    Statement &bindNull(int index);
+    Statement &bindTextOrNull(int index, std::string_view text);
+
+    // SQLITE_ROW → true, SQLITE_DONE → false; errors end up in `error` of the Result.
+    Result<bool> step();
+    Result<void> run(); // step to completion, then reset
+    void reset();
+
+    std::int64_t integer(int column) const { return sqlite3_column_int64(m_statement.get(), column); }
+    std::string text(int column) const;
+    std::string_view view(int column) const;
+    bool isNull(int column) const { return sqlite3_column_type(m_statement.get(), column) == SQLITE_NULL; }
+    sqlite3_stmt *handle() const { return m_statement.get(); }
+    explicit operator bool() const { return m_statement != nullptr; }
+
+private:
+    std::unique_ptr<sqlite3_stmt, Finalize> m_statement;
+};
+
+Result<void> exec(sqlite3 *db, std::string_view sql);
+// The single integer a query returns (or `fallback` when it returns no row).
+Result<std::int64_t> queryInteger(sqlite3 *db, std::string_view sql, std::int64_t fallback = 0);
+
+} // namespace core::sql
