@@ -1,0 +1,1177 @@
+// SPDX-License-Identifier: MIT
+#include "bundlegenerator.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+#include <utility>
+
+namespace bundlegen {
+namespace {
+
+// Times are integer microseconds since the epoch throughout: no floating point anywhere, so that
+// no libm or printf difference between machines can change a byte.
+constexpr std::int64_t kMs = 1000;
+constexpr std::int64_t kSecond = 1000 * kMs;
+constexpr std::int64_t kStartUs = 1762770600LL * kSecond; // 2025-11-10T10:30:00Z
+constexpr int kPoolSize = 10;
+constexpr std::int64_t kPoolTimeout = 5 * kSecond;
+constexpr int kMaxAttempts = 3;
+constexpr int kBatchTasks = 50;
+constexpr std::int64_t kTickInterval = 5 * kSecond;
+constexpr std::uint64_t kIncidentPercent = 30; ///< the batch arrives after this share of the target
+
+// splitmix64: tiny, fast, and the same sequence everywhere (std distributions are not).
+class Rng
+{
+public:
+    explicit Rng(std::uint64_t seed)
+        : m_state(seed)
+    {
+    }
+    std::uint64_t next()
+    {
+        m_state += 0x9e3779b97f4a7c15ULL;
+        std::uint64_t z = m_state;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    // Inclusive range; the modulo bias is far below anything a log reader could notice.
+    std::int64_t between(std::int64_t low, std::int64_t high)
+    {
+        return low + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(high - low + 1));
+    }
+    bool chance(std::uint64_t perTenThousand) { return next() % 10000 < perTenThousand; }
+    template<typename T, std::size_t N>
+    const T &pick(const std::array<T, N> &items)
+    {
+        return items[static_cast<std::size_t>(next() % N)];
+    }
+
+private:
+    std::uint64_t m_state;
+};
+
+enum class Level { Debug, Info, Warning, Error, Critical };
+
+std::string_view structlogLevel(Level level)
+{
+    switch (level) {
+    case Level::Debug: return "debug";
+    case Level::Info: return "info";
+    case Level::Warning: return "warning";
+    case Level::Error: return "error";
+    case Level::Critical: return "critical";
+    }
+    return "info";
+}
+
+std::string_view slogLevel(Level level)
+{
+    switch (level) {
+    case Level::Debug: return "DEBUG";
+    case Level::Info: return "INFO";
+    case Level::Warning: return "WARN";
+    case Level::Error: return "ERROR";
+    case Level::Critical: return "ERROR";
+    }
+    return "INFO";
+}
+
+int pinoLevel(Level level)
+{
+    switch (level) {
+    case Level::Debug: return 20;
+    case Level::Info: return 30;
+    case Level::Warning: return 40;
+    case Level::Error: return 50;
+    case Level::Critical: return 60;
+    }
+    return 30;
+}
+
+struct Member;
+
+// A field value with its number text rendered once: JSON, Python repr and logfmt spell numbers alike.
+struct Value {
+    enum class Kind : std::uint8_t { String, Number, Bool, Object };
+    Kind kind = Kind::String;
+    std::string text;
+    std::vector<Member> members;
+};
+
+struct Member {
+    std::string_view key;
+    Value value;
+};
+
+void appendInt(std::string &out, std::int64_t number)
+{
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+    out.append(buffer, result.ptr);
+}
+
+void appendPadded(std::string &out, std::int64_t number, int width)
+{
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+    for (auto digits = result.ptr - buffer; digits < width; ++digits)
+        out.push_back('0');
+    out.append(buffer, result.ptr);
+}
+
+Value str(std::string_view text)
+{
+    return Value{Value::Kind::String, std::string(text), {}};
+}
+
+Value num(std::int64_t number)
+{
+    Value value{Value::Kind::Number, {}, {}};
+    appendInt(value.text, number);
+    return value;
+}
+
+// scaled / 10^decimals spelled like Python's float repr for these magnitudes: "12.5", "5.0".
+Value decimal(std::int64_t scaled, int decimals)
+{
+    std::int64_t divisor = 1;
+    for (int i = 0; i < decimals; ++i)
+        divisor *= 10;
+    Value value{Value::Kind::Number, {}, {}};
+    if (scaled < 0) {
+        value.text.push_back('-');
+        scaled = -scaled;
+    }
+    appendInt(value.text, scaled / divisor);
+    value.text.push_back('.');
+    std::string fraction;
+    appendPadded(fraction, scaled % divisor, decimals);
+    while (fraction.size() > 1 && fraction.back() == '0')
+        fraction.pop_back();
+    value.text += fraction.empty() ? std::string("0") : fraction;
+    return value;
+}
+
+Value millis(std::int64_t micros)
+{
+    return decimal(micros, 3);
+}
+
+Value seconds(std::int64_t micros)
+{
+    return decimal(micros / kMs, 3);
+}
+
+Value flag(bool on)
+{
+    return Value{Value::Kind::Bool, on ? "true" : "false", {}};
+}
+
+Value object(std::vector<Member> members)
+{
+    return Value{Value::Kind::Object, {}, std::move(members)};
+}
+
+std::string hex(std::uint64_t bits, int digits)
+{
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string text(static_cast<std::size_t>(digits), '0');
+    for (int i = digits - 1; i >= 0; --i) {
+        text[static_cast<std::size_t>(i)] = kDigits[bits & 0xf];
+        bits >>= 4;
+    }
+    return text;
+}
+
+struct Event {
+    std::int64_t timeUs = 0;
+    std::size_t service = 0;
+    Level level = Level::Info;
+    std::string_view name;
+    std::string requestId;
+    std::vector<Member> fields;
+    std::string errorType;
+    std::string errorMessage;
+    std::string_view traceback; ///< several lines, no trailing newline
+};
+
+// Day numbers to "YYYY-MM-DD", remembered because consecutive events share the day.
+class Calendar
+{
+public:
+    void appendIso(std::string &out, std::int64_t us, int fractionDigits)
+    {
+        const std::int64_t day = us / (86400 * kSecond);
+        if (day != m_day) {
+            m_day = day;
+            m_date = dateOf(day);
+        }
+        out += m_date;
+        std::int64_t rest = us - day * 86400 * kSecond;
+        out.push_back('T');
+        appendPadded(out, rest / (3600 * kSecond), 2);
+        rest %= 3600 * kSecond;
+        out.push_back(':');
+        appendPadded(out, rest / (60 * kSecond), 2);
+        rest %= 60 * kSecond;
+        out.push_back(':');
+        appendPadded(out, rest / kSecond, 2);
+        out.push_back('.');
+        if (fractionDigits == 6)
+            appendPadded(out, rest % kSecond, 6);
+        else
+            appendPadded(out, (rest % kSecond) / kMs, 3);
+        out.push_back('Z');
+    }
+
+private:
+    static std::string dateOf(std::int64_t day)
+    {
+        const auto leap = [](std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+        std::int64_t year = 1970;
+        while (day >= (leap(year) ? 366 : 365)) {
+            day -= leap(year) ? 366 : 365;
+            ++year;
+        }
+        static constexpr std::array<int, 12> kMonthDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int month = 0;
+        for (; month < 11; ++month) {
+            const int length = kMonthDays[static_cast<std::size_t>(month)] + (month == 1 && leap(year) ? 1 : 0);
+            if (day < length)
+                break;
+            day -= length;
+        }
+        std::string text;
+        appendPadded(text, year, 4);
+        text.push_back('-');
+        appendPadded(text, month + 1, 2);
+        text.push_back('-');
+        appendPadded(text, day + 1, 2);
+        return text;
+    }
+
+    std::int64_t m_day = -1;
+    std::string m_date;
+};
+
+// json.dumps with ensure_ascii: everything we write is ASCII, so escaping controls is enough.
+void appendJsonString(std::string &out, std::string_view text)
+{
+    out.push_back('"');
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += hex(static_cast<unsigned char>(c), 2);
+            } else {
+                out.push_back(c);
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+// compact: pino's separators (",", ":"); otherwise Python's (", ", ": ").
+void appendJsonValue(std::string &out, const Value &value, bool compact)
+{
+    switch (value.kind) {
+    case Value::Kind::String: appendJsonString(out, value.text); break;
+    case Value::Kind::Number:
+    case Value::Kind::Bool: out += value.text; break;
+    case Value::Kind::Object:
+        out.push_back('{');
+        for (std::size_t i = 0; i < value.members.size(); ++i) {
+            if (i > 0)
+                out += compact ? "," : ", ";
+            appendJsonString(out, value.members[i].key);
+            out += compact ? ":" : ": ";
+            appendJsonValue(out, value.members[i].value, compact);
+        }
+        out.push_back('}');
+        break;
+    }
+}
+
+// Python's repr of a str: single quotes unless the text holds one and no double quote.
+void appendPyString(std::string &out, std::string_view text)
+{
+    const bool hasSingle = text.find('\'') != std::string_view::npos;
+    const bool hasDouble = text.find('"') != std::string_view::npos;
+    const char quote = hasSingle && !hasDouble ? '"' : '\'';
+    out.push_back(quote);
+    for (const char c : text) {
+        if (c == quote || c == '\\') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += "\\x";
+            out += hex(static_cast<unsigned char>(c), 2);
+        } else {
+            out.push_back(c);
+        }
+    }
+    out.push_back(quote);
+}
+
+void appendPyRepr(std::string &out, const Value &value)
+{
+    switch (value.kind) {
+    case Value::Kind::String: appendPyString(out, value.text); break;
+    case Value::Kind::Number: out += value.text; break;
+    case Value::Kind::Bool: out += value.text == "true" ? "True" : "False"; break;
+    case Value::Kind::Object:
+        out.push_back('{');
+        for (std::size_t i = 0; i < value.members.size(); ++i) {
+            if (i > 0)
+                out += ", ";
+            appendPyString(out, value.members[i].key);
+            out += ": ";
+            appendPyRepr(out, value.members[i].value);
+        }
+        out.push_back('}');
+        break;
+    }
+}
+
+void appendLogfmtValue(std::string &out, std::string_view text)
+{
+    const bool quote = text.empty() || text.find_first_of(" =\"\\\n\t") != std::string_view::npos;
+    if (!quote) {
+        out += text;
+        return;
+    }
+    out.push_back('"');
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        default: out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
+// slog's text handler flattens groups into dotted keys.
+void appendLogfmtField(std::string &out, const std::string &prefix, const Member &member)
+{
+    const std::string key = prefix.empty() ? std::string(member.key) : prefix + '.' + std::string(member.key);
+    if (member.value.kind == Value::Kind::Object) {
+        for (const Member &child : member.value.members)
+            appendLogfmtField(out, key, child);
+        return;
+    }
+    out.push_back(' ');
+    out += key;
+    out.push_back('=');
+    appendLogfmtValue(out, member.value.text);
+}
+
+struct ServiceInfo {
+    std::string name;
+    LogFormat format = LogFormat::StructlogJson;
+    std::string host;
+    std::int64_t pid = 0;
+};
+
+std::uint32_t countLines(std::string_view text)
+{
+    return static_cast<std::uint32_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Renders one event in one format, trailing newline included.
+class Renderer
+{
+public:
+    void render(std::string &out, const Event &event, const ServiceInfo &service, LogFormat format)
+    {
+        switch (format) {
+        case LogFormat::StructlogJson: structlogJson(out, event, service); break;
+        case LogFormat::StructlogConsole: structlogConsole(out, event, service); break;
+        case LogFormat::PinoJson: pino(out, event, service); break;
+        case LogFormat::Logfmt: logfmt(out, event, service); break;
+        }
+    }
+
+private:
+    void structlogJson(std::string &out, const Event &event, const ServiceInfo &service)
+    {
+        out += "{\"timestamp\": \"";
+        m_calendar.appendIso(out, event.timeUs, 6);
+        out += "\", \"level\": \"";
+        out += structlogLevel(event.level);
+        out += "\", \"event\": ";
+        appendJsonString(out, event.name);
+        out += ", \"service\": ";
+        appendJsonString(out, service.name);
+        if (!event.requestId.empty()) {
+            out += ", \"request_id\": ";
+            appendJsonString(out, event.requestId);
+        }
+        for (const Member &member : event.fields) {
+            out += ", ";
+            appendJsonString(out, member.key);
+            out += ": ";
+            appendJsonValue(out, member.value, false);
+        }
+        if (!event.errorType.empty()) {
+            out += ", \"error_type\": ";
+            appendJsonString(out, event.errorType);
+            out += ", \"error\": ";
+            appendJsonString(out, event.errorMessage);
+        }
+        if (!event.traceback.empty()) {
+            out += ", \"exception\": ";
+            appendJsonString(out, event.traceback);
+        }
+        out += "}\n";
+    }
+
+    // ConsoleRenderer(colors=False): level padded to the longest name ("exception", 9), the event
+    // padded to 30 and a space, then key=value sorted by key, strings bare, the rest as repr().
+    void structlogConsole(std::string &out, const Event &event, const ServiceInfo &service)
+    {
+        m_calendar.appendIso(out, event.timeUs, 6);
+        out += " [";
+        const std::string_view level = structlogLevel(event.level);
+        out += level;
+        out.append(9 - level.size(), ' ');
+        out += "] ";
+        out += event.name;
+        if (event.name.size() < 30)
+            out.append(30 - event.name.size(), ' ');
+        out.push_back(' ');
+
+        m_pairs.clear();
+        const auto add = [this](std::string_view key, const Value &value) {
+            std::string text;
+            if (value.kind == Value::Kind::String)
+                text = value.text;
+            else
+                appendPyRepr(text, value);
+            m_pairs.emplace_back(key, std::move(text));
+        };
+        add("service", str(service.name));
+        if (!event.requestId.empty())
+            add("request_id", str(event.requestId));
+        for (const Member &member : event.fields)
+            add(member.key, member.value);
+        if (!event.errorType.empty()) {
+            add("error_type", str(event.errorType));
+            add("error", str(event.errorMessage));
+        }
+        std::sort(m_pairs.begin(), m_pairs.end(),
+                  [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < m_pairs.size(); ++i) {
+            if (i > 0)
+                out.push_back(' ');
+            out += m_pairs[i].first;
+            out.push_back('=');
+            out += m_pairs[i].second;
+        }
+        if (!event.traceback.empty()) {
+            out.push_back('\n');
+            out += event.traceback;
+        }
+        out.push_back('\n');
+    }
+
+    void pino(std::string &out, const Event &event, const ServiceInfo &service)
+    {
+        out += "{\"level\":";
+        appendInt(out, pinoLevel(event.level));
+        out += ",\"time\":";
+        appendInt(out, event.timeUs / kMs);
+        out += ",\"pid\":";
+        appendInt(out, service.pid);
+        out += ",\"hostname\":";
+        appendJsonString(out, service.host);
+        out += ",\"name\":";
+        appendJsonString(out, service.name);
+        if (!event.requestId.empty()) {
+            out += ",\"reqId\":";
+            appendJsonString(out, event.requestId);
+        }
+        for (const Member &member : event.fields) {
+            out.push_back(',');
+            appendJsonString(out, member.key);
+            out.push_back(':');
+            appendJsonValue(out, member.value, true);
+        }
+        if (!event.errorType.empty()) {
+            out += ",\"err\":{\"type\":";
+            appendJsonString(out, event.errorType);
+            out += ",\"message\":";
+            appendJsonString(out, event.errorMessage);
+            if (!event.traceback.empty()) {
+                out += ",\"stack\":";
+                appendJsonString(out, event.traceback);
+            }
+            out.push_back('}');
+        }
+        out += ",\"msg\":";
+        appendJsonString(out, event.name);
+        out += "}\n";
+    }
+
+    void logfmt(std::string &out, const Event &event, const ServiceInfo &service)
+    {
+        out += "time=";
+        m_calendar.appendIso(out, event.timeUs, 3);
+        out += " level=";
+        out += slogLevel(event.level);
+        out += " msg=";
+        appendLogfmtValue(out, event.name);
+        out += " service=";
+        appendLogfmtValue(out, service.name);
+        if (!event.requestId.empty()) {
+            out += " request_id=";
+            appendLogfmtValue(out, event.requestId);
+        }
+        const std::string noPrefix;
+        for (const Member &member : event.fields)
+            appendLogfmtField(out, noPrefix, member);
+        if (!event.errorType.empty()) {
+            out += " error_type=";
+            appendLogfmtValue(out, event.errorType);
+            out += " error=";
+            appendLogfmtValue(out, event.errorMessage);
+        }
+        if (!event.traceback.empty()) {
+            out += " exception=";
+            appendLogfmtValue(out, event.traceback);
+        }
+        out.push_back('\n');
+    }
+
+    Calendar m_calendar;
+    std::vector<std::pair<std::string_view, std::string>> m_pairs;
+};
+
+constexpr std::string_view kPoolTimeoutMessage =
+    "QueuePool limit of size 10 overflow 0 reached, connection timed out, timeout 5.00";
+
+constexpr std::string_view kPoolTraceback = "Traceback (most recent call last):\n"
+                                            "  File \"/srv/worker/tasks.py\", line 142, in run_task\n"
+                                            "    async with self.db.session() as session:\n"
+                                            "  File \"/srv/worker/db.py\", line 61, in session\n"
+                                            "    conn = await self.pool.acquire(timeout=self.timeout)\n"
+                                            "  File \"/srv/worker/pool.py\", line 97, in acquire\n"
+                                            "    raise PoolTimeout(self.size, self.overflow, self.timeout)\n"
+                                            "worker.pool.PoolTimeout: QueuePool limit of size 10 overflow 0 "
+                                            "reached, connection timed out, timeout 5.00";
+
+constexpr std::string_view kUpstreamTraceback =
+    "Traceback (most recent call last):\n"
+    "  File \"/srv/worker/tasks.py\", line 157, in run_task\n"
+    "    result = await self.model.complete(prompt, timeout=30.0)\n"
+    "  File \"/srv/worker/model.py\", line 88, in complete\n"
+    "    response = await self.client.post(self.url, json=payload, timeout=timeout)\n"
+    "  File \"/srv/worker/http.py\", line 41, in post\n"
+    "    raise UpstreamTimeout(url, timeout)\n"
+    "worker.http.UpstreamTimeout: POST http://inference:8080/v1/complete timed out after 30.0s";
+
+constexpr std::string_view kCacheStack = "TimeoutError: GET timed out after 50ms\n"
+                                         "    at Timeout._onTimeout (/srv/cache/lib/client.js:212:23)\n"
+                                         "    at listOnTimeout (node:internal/timers:569:17)\n"
+                                         "    at process.processTimers (node:internal/timers:512:7)";
+
+struct PoolState {
+    std::int64_t checkedOut = 0;
+    std::int64_t waiting = 0;
+};
+
+// The shared pool as a booking sheet: each caller takes the connection that frees first, waits for
+// it up to the timeout, and holds it for a known time. First booked, first served.
+class Pool
+{
+public:
+    // When the connection is granted, or -1 when the wait would exceed the timeout.
+    std::int64_t acquire(std::int64_t at, std::int64_t hold)
+    {
+        auto slot = std::min_element(m_freeAt.begin(), m_freeAt.end());
+        const std::int64_t granted = std::max(at, *slot);
+        if (granted - at > kPoolTimeout) {
+            m_waits.emplace_back(at, at + kPoolTimeout);
+            return -1;
+        }
+        *slot = granted + hold;
+        m_holds.emplace_back(granted, granted + hold);
+        if (granted > at)
+            m_waits.emplace_back(at, granted);
+        return granted;
+    }
+
+    PoolState stateAt(std::int64_t at) const
+    {
+        const auto covers = [at](const std::pair<std::int64_t, std::int64_t> &span) {
+            return span.first <= at && at < span.second;
+        };
+        return {static_cast<std::int64_t>(std::count_if(m_holds.begin(), m_holds.end(), covers)),
+                static_cast<std::int64_t>(std::count_if(m_waits.begin(), m_waits.end(), covers))};
+    }
+
+    // Nothing asks about the past: keeps the sheet as small as the work in flight.
+    void forget(std::int64_t before)
+    {
+        const auto over = [before](const std::pair<std::int64_t, std::int64_t> &span) { return span.second <= before; };
+        m_holds.erase(std::remove_if(m_holds.begin(), m_holds.end(), over), m_holds.end());
+        m_waits.erase(std::remove_if(m_waits.begin(), m_waits.end(), over), m_waits.end());
+    }
+
+private:
+    std::array<std::int64_t, kPoolSize> m_freeAt{};
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_holds;
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_waits;
+};
+
+Value poolObject(const PoolState &state)
+{
+    return object({{"name", str("primary")},
+                   {"size", num(kPoolSize)},
+                   {"checked_out", num(state.checkedOut)},
+                   {"waiting", num(state.waiting)}});
+}
+
+struct Pending {
+    std::int64_t timeUs = 0;
+    std::uint64_t seq = 0;
+    std::size_t output = 0;
+    std::uint32_t lines = 0;
+    bool error = false;
+    std::string text;
+};
+
+// Heap order: the earliest event on top, ties in the order they were made.
+bool later(const Pending &a, const Pending &b)
+{
+    return a.timeUs != b.timeUs ? a.timeUs > b.timeUs : a.seq > b.seq;
+}
+
+struct Output {
+    GeneratedFile info;
+    std::FILE *file = nullptr;
+};
+
+struct TaskKind {
+    std::string_view type;
+    std::string_view goal;
+    std::string_view statement;
+};
+
+constexpr std::array<TaskKind, 6> kTaskKinds{{
+    {"summarize", "Summarize incident notes", "SELECT id, body FROM notes WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 50"},
+    {"classify", "Classify support ticket", "SELECT id, payload FROM entities WHERE tenant_id = $1 AND status = 'active' LIMIT 200"},
+    {"extract", "Extract fields from invoice", "SELECT id, blob_url FROM documents WHERE id = $1"},
+    {"embed", "Embed knowledge base article", "UPDATE articles SET embedding = $1, updated_at = now() WHERE id = $2"},
+    {"codegen", "Write code", "SELECT id, spec FROM tasks WHERE id = $1 FOR UPDATE"},
+    {"translate", "Translate release notes", "INSERT INTO results (task_id, payload) VALUES ($1, $2)"},
+}};
+
+constexpr std::string_view kReindexStatement =
+    "INSERT INTO search_index (entity_id, terms) SELECT id, to_tsvector(body) FROM entities WHERE tenant_id = $1";
+
+constexpr std::array<std::string_view, 4> kPriorities{"normal", "normal", "high", "low"};
+
+class Generator
+{
+public:
+    Generator(const GeneratorOptions &options, std::vector<ServiceInfo> services, std::vector<Output> &outputs)
+        : m_options(options)
+        , m_rng(options.seed)
+        , m_services(std::move(services))
+        , m_outputs(outputs)
+    {
+    }
+
+    bool run(GeneratorReport &report)
+    {
+        m_report = &report;
+        startup();
+        std::int64_t nextArrival = kStartUs + kSecond;
+        std::int64_t nextTick = kStartUs + kTickInterval;
+        std::int64_t nextBatch = 0;
+        int batchLeft = 0;
+        bool batchSent = false;
+        const std::uint64_t incidentAt = m_options.targetBytes / 100 * kIncidentPercent;
+        while (!(batchSent && batchLeft == 0 && m_scheduledBytes >= m_options.targetBytes)) {
+            std::int64_t now = nextArrival;
+            int kind = 0; // 0 arrival, 1 batch task, 2 tick
+            if (batchLeft > 0 && nextBatch < now) {
+                now = nextBatch;
+                kind = 1;
+            }
+            if (nextTick <= now) {
+                now = nextTick;
+                kind = 2;
+            }
+            if (!flushUntil(now))
+                return false;
+            m_pool.forget(now);
+            std::erase_if(m_inFlight, [now](std::int64_t end) { return end <= now; });
+
+            if (kind == 0) {
+                startTask(now, {});
+                nextArrival = now + m_rng.between(100 * kMs, 900 * kMs);
+            } else if (kind == 1) {
+                startTask(now, m_batchId);
+                --batchLeft;
+                nextBatch = now + m_rng.between(5 * kMs, 40 * kMs);
+            } else {
+                tick(now);
+                nextTick = now + kTickInterval;
+            }
+            if (!batchSent && m_scheduledBytes >= incidentAt) {
+                batchSent = true;
+                batchLeft = kBatchTasks;
+                m_batchId = "batch-" + hex(m_rng.next(), 6);
+                const std::int64_t at = now + m_rng.between(1 * kMs, 20 * kMs);
+                emit(makeEvent(at, 0, Level::Info, "batch.submitted", "req-" + hex(m_rng.next(), 8),
+                               {{"batch_id", str(m_batchId)},
+                                {"tasks", num(kBatchTasks)},
+                                {"task_type", str("reindex")},
+                                {"user_id", str("user-" + std::to_string(m_rng.between(100, 999)))}}));
+                nextBatch = at + m_rng.between(5 * kMs, 40 * kMs);
+            }
+        }
+        return flushUntil(INT64_MAX);
+    }
+
+private:
+    Event makeEvent(std::int64_t at, std::size_t service, Level level, std::string_view name, std::string requestId,
+                    std::vector<Member> fields)
+    {
+        Event event;
+        event.timeUs = at;
+        event.service = service;
+        event.level = level;
+        event.name = name;
+        event.requestId = std::move(requestId);
+        event.fields = std::move(fields);
+        return event;
+    }
+
+    std::size_t cacheService() const { return m_services.size() - 1; }
+    std::size_t workerCount() const { return m_services.size() - 2; }
+
+    void emit(const Event &event)
+    {
+        Pending pending;
+        pending.timeUs = event.timeUs;
+        pending.seq = m_seq++;
+        pending.output = m_options.singleFile ? 0 : event.service;
+        pending.error = event.level >= Level::Error;
+        const LogFormat format = m_outputs[pending.output].info.format;
+        m_renderer.render(pending.text, event, m_services[event.service], format);
+        pending.lines = countLines(pending.text);
+        m_scheduledBytes += pending.text.size();
+        m_heap.push_back(std::move(pending));
+        std::push_heap(m_heap.begin(), m_heap.end(), later);
+    }
+
+    bool flushUntil(std::int64_t limit)
+    {
+        while (!m_heap.empty() && m_heap.front().timeUs <= limit) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), later);
+            Pending pending = std::move(m_heap.back());
+            m_heap.pop_back();
+            Output &output = m_outputs[pending.output];
+            if (std::fwrite(pending.text.data(), 1, pending.text.size(), output.file) != pending.text.size()) {
+                m_report->error = "cannot write " + output.info.name;
+                return false;
+            }
+            output.info.bytes += pending.text.size();
+            output.info.lines += pending.lines;
+            ++output.info.events;
+            if (m_report->events == 0)
+                m_report->firstUs = pending.timeUs;
+            m_report->lastUs = pending.timeUs;
+            ++m_report->events;
+            m_report->lines += pending.lines;
+            m_report->bytes += pending.text.size();
+            if (pending.error)
+                ++m_report->errorEvents;
+        }
+        return true;
+    }
+
+    void startup()
+    {
+        for (std::size_t i = 0; i < m_services.size(); ++i) {
+            const std::int64_t at = kStartUs + static_cast<std::int64_t>(i) * 37 * kMs;
+            emit(makeEvent(at, i, Level::Info, "service.started", {},
+                           {{"version", str("2.14.1")}, {"environment", str("production")}}));
+            if (i > 0 && i < cacheService()) {
+                emit(makeEvent(at + 4 * kMs, i, Level::Info, "db.pool.created", {},
+                               {{"pool", str("primary")},
+                                {"size", num(kPoolSize)},
+                                {"max_overflow", num(0)},
+                                {"timeout_s", decimal(5, 0)}}));
+            }
+        }
+    }
+
+    void tick(std::int64_t now)
+    {
+        const PoolState state = m_pool.stateAt(now);
+        const auto inFlight = static_cast<std::int64_t>(m_inFlight.size());
+        emit(makeEvent(now, 0, state.waiting > 0 ? Level::Warning : Level::Debug, "health.check", {},
+                       {{"in_flight", num(inFlight)},
+                        {"workers", num(static_cast<std::int64_t>(workerCount()))},
+                        {"db_pool", poolObject(state)}}));
+        if (m_exhaustedSince < 0 && state.checkedOut >= kPoolSize && state.waiting >= 5) {
+            m_exhaustedSince = now;
+            if (m_report->exhaustedUs < 0)
+                m_report->exhaustedUs = now;
+            emit(makeEvent(now + 1, 0, Level::Error, "db.pool.exhausted", {},
+                           {{"db_pool", poolObject(state)}, {"in_flight", num(inFlight)}}));
+        } else if (m_exhaustedSince >= 0 && state.waiting == 0 && state.checkedOut < kPoolSize) {
+            if (m_report->recoveredUs < 0)
+                m_report->recoveredUs = now;
+            emit(makeEvent(now + 1, 0, Level::Info, "db.pool.recovered", {},
+                           {{"db_pool", poolObject(state)}, {"exhausted_for_s", seconds(now - m_exhaustedSince)}}));
+            m_exhaustedSince = -1;
+        }
+    }
+
+    void startTask(std::int64_t t0, const std::string &batchId)
+    {
+        const bool batch = !batchId.empty();
+        const std::string requestId = "req-" + hex(m_rng.next(), 8);
+        const std::string taskId = "task-" + std::to_string(++m_taskCounter);
+        const TaskKind &kind = m_rng.pick(kTaskKinds);
+        const std::string_view type = batch ? std::string_view("reindex") : kind.type;
+        const std::string_view priority = batch ? std::string_view("high") : m_rng.pick(kPriorities);
+        const std::string user = "user-" + std::to_string(m_rng.between(100, 999));
+        const std::size_t worker = 1 + static_cast<std::size_t>(m_rng.next() % workerCount());
+        const std::string workerName = m_services[worker].name;
+        const std::string cacheKey = "task:" + hex(m_rng.next(), 12);
+        ++m_report->tasks;
+
+        std::int64_t t = t0;
+        const std::string path = batch ? "/api/v1/batches/" + batchId + "/tasks" : std::string("/api/v1/tasks");
+        emit(makeEvent(t, 0, Level::Info, "request.received", requestId,
+                       {{"http",
+                         object({{"method", str("POST")},
+                                 {"path", str(path)},
+                                 {"remote_addr", str("10.12." + std::to_string(m_rng.between(0, 15)) + "."
+                                                     + std::to_string(m_rng.between(2, 254)))}})},
+                        {"user_id", str(user)}}));
+
+        // The orchestrator asks the cache first; batch work is never cached.
+        t += m_rng.between(300, 2500);
+        if (!batch && m_rng.chance(30)) {
+            Event event = makeEvent(t + 50 * kMs, cacheService(), Level::Warning, "cache.timeout", requestId,
+                                    {{"key", str(cacheKey)}, {"timeout_ms", num(50)}});
+            event.errorType = "TimeoutError";
+            event.errorMessage = "GET timed out after 50ms";
+            event.traceback = kCacheStack;
+            emit(event);
+            t += 50 * kMs;
+        } else if (!batch && m_rng.chance(1800)) {
+            emit(makeEvent(t, cacheService(), Level::Info, "cache.hit", requestId,
+                           {{"key", str(cacheKey)}, {"age_s", num(m_rng.between(1, 3599))}}));
+            t += m_rng.between(500, 3000);
+            emit(makeEvent(t, 0, Level::Info, "task.cached", requestId,
+                           {{"task_id", str(taskId)}, {"task_type", str(type)}, {"cache_key", str(cacheKey)}}));
+            t += m_rng.between(100, 800);
+            emit(makeEvent(t, 0, Level::Info, "request.completed", requestId,
+                           {{"status", num(200)}, {"duration_ms", millis(t - t0)}}));
+            m_inFlight.push_back(t);
+            return;
+        } else {
+            emit(makeEvent(t, cacheService(), Level::Debug, "cache.miss", requestId, {{"key", str(cacheKey)}}));
+        }
+
+        t += m_rng.between(500, 3000);
+        std::vector<Member> dispatched{{"task_id", str(taskId)},
+                                       {"task_type", str(type)},
+                                       {"priority", str(priority)},
+                                       {"worker", str(workerName)}};
+        if (batch)
+            dispatched.push_back({"batch_id", str(batchId)});
+        else
+            dispatched.push_back({"goal", str(kind.goal)});
+        emit(makeEvent(t, 0, Level::Info, "task.dispatched", requestId, std::move(dispatched)));
+
+        t += m_rng.between(1 * kMs, 6 * kMs);
+        const std::int64_t started = t;
+        emit(makeEvent(t, worker, Level::Info, "task.started", requestId,
+                       {{"task_id", str(taskId)}, {"task_type", str(type)}, {"attempt", num(1)}}));
+
+        const std::int64_t hold = batch ? m_rng.between(5 * kSecond, 10 * kSecond) : m_rng.between(8 * kMs, 90 * kMs);
+        bool acquired = false;
+        for (int attempt = 1; attempt <= kMaxAttempts && !acquired; ++attempt) {
+            t += m_rng.between(100, 2000);
+            const std::int64_t granted = m_pool.acquire(t, hold);
+            if (granted >= 0) {
+                acquired = true;
+                const std::int64_t wait = granted - t;
+                emit(makeEvent(granted, worker, wait > kSecond ? Level::Warning : Level::Debug, "db.pool.acquired",
+                               requestId,
+                               {{"task_id", str(taskId)},
+                                {"wait_ms", millis(wait)},
+                                {"pool", poolObject(m_pool.stateAt(granted))}}));
+                // One heavy statement for the batch; one to three short ones otherwise.
+                const int queries = batch ? 1 : static_cast<int>(m_rng.between(1, 3));
+                std::int64_t at = granted;
+                for (int q = 0; q < queries; ++q) {
+                    const std::int64_t duration = q + 1 == queries ? granted + hold - at : hold / (queries + 1);
+                    at += duration;
+                    emit(makeEvent(at, worker, Level::Debug, "db.query", requestId,
+                                   {{"statement", str(batch ? kReindexStatement : kind.statement)},
+                                    {"duration_ms", millis(duration)},
+                                    {"rows", num(batch ? m_rng.between(20000, 90000) : m_rng.between(0, 200))}}));
+                }
+                t = granted + hold;
+                continue;
+            }
+            t += kPoolTimeout;
+            ++m_report->poolTimeouts;
+            Event timeout = makeEvent(t, worker, Level::Error, "db.pool.timeout", requestId,
+                                      {{"task_id", str(taskId)},
+                                       {"attempt", num(attempt)},
+                                       {"pool", poolObject(m_pool.stateAt(t))}});
+            timeout.errorType = "PoolTimeout";
+            timeout.errorMessage = std::string(kPoolTimeoutMessage);
+            emit(timeout);
+            if (attempt < kMaxAttempts) {
+                const std::int64_t backoff = (500 * kMs << (attempt - 1)) + m_rng.between(0, 250 * kMs);
+                t += m_rng.between(200, 900);
+                ++m_report->retries;
+                emit(makeEvent(t, worker, Level::Warning, "task.retry", requestId,
+                               {{"task_id", str(taskId)},
+                                {"attempt", num(attempt + 1)},
+                                {"backoff_ms", num(backoff / kMs)},
+                                {"reason", str("PoolTimeout")}}));
+                t += backoff;
+            }
+        }
+
+        if (!acquired) {
+            fail(t, t0, started, requestId, taskId, worker, kMaxAttempts, "PoolTimeout",
+                 std::string(kPoolTimeoutMessage), kPoolTraceback, 503);
+            return;
+        }
+
+        if (!batch) {
+            // The model call: where the time of a normal task goes, and now and then a timeout.
+            if (m_rng.chance(40)) {
+                t += 30 * kSecond;
+                fail(t, t0, started, requestId, taskId, worker, 1, "UpstreamTimeout",
+                     "POST http://inference:8080/v1/complete timed out after 30.0s", kUpstreamTraceback, 504);
+                return;
+            }
+            const std::int64_t latency = m_rng.between(40 * kMs, 900 * kMs);
+            t += latency;
+            emit(makeEvent(t, worker, Level::Info, "model.call", requestId,
+                           {{"task_id", str(taskId)},
+                            {"model", str("summarizer-v3")},
+                            {"latency_ms", millis(latency)},
+                            {"usage",
+                             object({{"prompt_tokens", num(m_rng.between(200, 4000))},
+                                     {"completion_tokens", num(m_rng.between(20, 800))}})}}));
+            t += m_rng.between(300, 2000);
+            emit(makeEvent(t, cacheService(), Level::Debug, "cache.set", requestId,
+                           {{"key", str(cacheKey)}, {"ttl_s", num(3600)}, {"bytes", num(m_rng.between(200, 40000))}}));
+        }
+        t += m_rng.between(200, 1500);
+        emit(makeEvent(t, worker, Level::Info, "task.completed", requestId,
+                       {{"task_id", str(taskId)},
+                        {"duration_ms", millis(t - started)},
+                        {"result", object({{"ok", flag(true)}, {"items", num(m_rng.between(1, 50))}})}}));
+        t += m_rng.between(1 * kMs, 4 * kMs);
+        emit(makeEvent(t, 0, Level::Info, "task.complete", requestId,
+                       {{"task_id", str(taskId)},
+                        {"worker", str(workerName)},
+                        {"duration", seconds(t - t0)},
+                        {"status", str("success")}}));
+        t += m_rng.between(100, 800);
+        emit(makeEvent(t, 0, Level::Info, "request.completed", requestId,
+                       {{"status", num(200)}, {"duration_ms", millis(t - t0)}}));
+        m_inFlight.push_back(t);
+    }
+
+    void fail(std::int64_t t, std::int64_t t0, std::int64_t started, const std::string &requestId,
+              const std::string &taskId, std::size_t worker, int attempts, std::string_view errorType,
+              const std::string &message, std::string_view traceback, int status)
+    {
+        ++m_report->failedTasks;
+        t += m_rng.between(200, 1500);
+        Event failed = makeEvent(t, worker, Level::Error, "task.failed", requestId,
+                                 {{"task_id", str(taskId)},
+                                  {"attempts", num(attempts)},
+                                  {"duration_ms", millis(t - started)}});
+        failed.errorType = std::string(errorType);
+        failed.errorMessage = message;
+        failed.traceback = traceback;
+        emit(failed);
+        t += m_rng.between(1 * kMs, 4 * kMs);
+        Event reported = makeEvent(t, 0, Level::Error, "task.failed", requestId,
+                                   {{"task_id", str(taskId)},
+                                    {"worker", str(m_services[worker].name)},
+                                    {"attempts", num(attempts)},
+                                    {"duration", seconds(t - t0)}});
+        reported.errorType = std::string(errorType);
+        reported.errorMessage = message;
+        emit(reported);
+        t += m_rng.between(100, 800);
+        emit(makeEvent(t, 0, Level::Warning, "request.completed", requestId,
+                       {{"status", num(status)}, {"duration_ms", millis(t - t0)}}));
+        m_inFlight.push_back(t);
+    }
+
+    const GeneratorOptions &m_options;
+    Rng m_rng;
+    std::vector<ServiceInfo> m_services;
+    std::vector<Output> &m_outputs;
+    GeneratorReport *m_report = nullptr;
+    Renderer m_renderer;
+    Pool m_pool;
+    std::vector<Pending> m_heap;
+    std::vector<std::int64_t> m_inFlight; ///< end times of started tasks
+    std::uint64_t m_seq = 0;
+    std::uint64_t m_scheduledBytes = 0;
+    std::uint64_t m_taskCounter = 0;
+    std::int64_t m_exhaustedSince = -1;
+    std::string m_batchId;
+};
+
+// One service per file and a mix of formats, as a real bundle has: Python services in structlog
+// JSON or console output, a Go worker in logfmt, the Node cache in pino.
+LogFormat workerFormat(int index)
+{
+    static constexpr std::array<LogFormat, 3> kCycle{LogFormat::StructlogConsole, LogFormat::Logfmt,
+                                                    LogFormat::StructlogJson};
+    return kCycle[static_cast<std::size_t>(index - 1) % kCycle.size()];
+}
+
+} // namespace
+
+std::string_view formatName(LogFormat format)
+{
+    switch (format) {
+    case LogFormat::StructlogJson: return "structlog-json";
+    case LogFormat::StructlogConsole: return "structlog-console";
+    case LogFormat::PinoJson: return "pino";
+    case LogFormat::Logfmt: return "logfmt";
+    }
+    return "structlog-json";
+}
+
+std::optional<LogFormat> formatFromName(std::string_view name)
+{
+    for (const LogFormat format :
+         {LogFormat::StructlogJson, LogFormat::StructlogConsole, LogFormat::PinoJson, LogFormat::Logfmt}) {
+        if (formatName(format) == name)
+            return format;
+    }
+    return std::nullopt;
+}
+
+std::string singleFileName(LogFormat format)
+{
+    return "incident-" + std::string(formatName(format)) + ".log";
+}
+
+std::optional<std::uint64_t> parseSize(std::string_view text)
+{
+    std::uint64_t number = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (result.ec != std::errc() || result.ptr == text.data())
+        return std::nullopt;
+    std::string_view suffix(result.ptr, static_cast<std::size_t>(text.data() + text.size() - result.ptr));
+    if (!suffix.empty() && (suffix.back() == 'B' || suffix.back() == 'b'))
+        suffix.remove_suffix(1);
+    std::uint64_t scale = 1;
+    if (suffix == "k" || suffix == "K")
+        scale = 1000;
+    else if (suffix == "M" || suffix == "m")
+        scale = 1000 * 1000;
+    else if (suffix == "G" || suffix == "g")
+        scale = 1000 * 1000 * 1000;
+    else if (!suffix.empty())
+        return std::nullopt;
+    return number * scale;
+}
+
+GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options)
+{
+    GeneratorReport report;
+    if (options.workers < 1 || options.workers > 64) {
+        report.error = "workers must be between 1 and 64";
+        return report;
+    }
+    std::error_code error;
+    std::filesystem::create_directories(folder, error);
+    if (error) {
+        report.error = "cannot create " + folder + ": " + error.message();
+        return report;
+    }
+
+    // Service 0 is the orchestrator, 1..N the workers, the last the cache.
+    std::vector<ServiceInfo> services;
+    services.push_back({"orchestrator", LogFormat::StructlogJson, "orchestrator-0", 101});
+    for (int i = 1; i <= options.workers; ++i)
+        services.push_back({"worker-" + std::to_string(i), workerFormat(i), "worker-" + std::to_string(i), 200 + i});
+    services.push_back({"cache", LogFormat::PinoJson, "cache-0", 77});
+
+    std::vector<Output> outputs;
+    if (options.singleFile) {
+        outputs.push_back({{singleFileName(*options.singleFile), *options.singleFile, 0, 0, 0}, nullptr});
+    } else {
+        for (const ServiceInfo &service : services)
+            outputs.push_back({{service.name + ".log", service.format, 0, 0, 0}, nullptr});
+    }
+
+    // Large stdio buffers keep the writes few; memory stays a few MB whatever the bundle's size.
+    std::vector<std::unique_ptr<char[]>> buffers;
+    constexpr std::size_t kBufferSize = 1 << 20;
+    bool opened = true;
+    for (Output &output : outputs) {
+        const std::string path = (std::filesystem::path(folder) / output.info.name).string();
+        output.file = std::fopen(path.c_str(), "wb");
+        if (!output.file) {
+            report.error = "cannot create " + path;
+            opened = false;
+            break;
+        }
+        buffers.push_back(std::make_unique<char[]>(kBufferSize));
+        std::setvbuf(output.file, buffers.back().get(), _IOFBF, kBufferSize);
+    }
+
+    bool written = false;
+    if (opened) {
+        Generator generator(options, std::move(services), outputs);
+        written = generator.run(report);
+    }
+    for (Output &output : outputs) {
+        if (output.file && std::fclose(output.file) != 0 && report.error.empty())
+            report.error = "cannot write " + output.info.name;
+        report.files.push_back(output.info);
+    }
+    report.ok = opened && written && report.error.empty();
+    return report;
+}
+
+} // namespace bundlegen

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Writes synthetic incident bundles: an orchestrator handing tasks to workers and a cache, request
+// IDs crossing all of them, and a database pool of 10 connections exhausted by a batch of 50 tasks
+// (waits, timeouts, retries, failed tasks), then recovery. Output depends only on the options:
+// integer arithmetic and an own PRNG, so every run on every machine writes the same bytes.
+namespace bundlegen {
+
+enum class LogFormat {
+    StructlogJson, ///< structlog's JSONRenderer: ISO timestamp, level name, event, nested objects, traceback string
+    StructlogConsole, ///< structlog's ConsoleRenderer without colours; tracebacks as following lines
+    PinoJson, ///< pino: numeric level, epoch milliseconds, msg last, reqId
+    Logfmt, ///< Go slog text handler: time=… level=INFO msg=… key=value
+};
+
+std::string_view formatName(LogFormat format); // "structlog-json", "structlog-console", "pino", "logfmt"
+std::optional<LogFormat> formatFromName(std::string_view name);
+
+struct GeneratorOptions {
+    std::uint64_t targetBytes = 600'000; ///< approximate total; the incident is always written whole
+    std::uint64_t seed = 1;
+    int workers = 4; ///< worker-1 … worker-N (1 to 64)
+    std::optional<LogFormat> singleFile; ///< one file of one format holding every service's events
+};
+
+struct GeneratedFile {
+    std::string name; ///< relative to the output folder
+    LogFormat format = LogFormat::StructlogJson;
+    std::uint64_t bytes = 0;
+    std::uint64_t events = 0;
+    std::uint64_t lines = 0;
+};
+
+struct GeneratorReport {
+    bool ok = false;
+    std::string error;
+    std::vector<GeneratedFile> files;
+    std::uint64_t bytes = 0;
+    std::uint64_t events = 0;
+    std::uint64_t lines = 0;
+    // The story, for checks and for the command line's summary.
+    std::uint64_t tasks = 0;
+    std::uint64_t failedTasks = 0;
+    std::uint64_t poolTimeouts = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t errorEvents = 0;
+    std::int64_t firstUs = 0; ///< UTC microseconds of the first event
+    std::int64_t lastUs = 0;
+    std::int64_t exhaustedUs = -1; ///< when the orchestrator reported the pool exhausted
+    std::int64_t recoveredUs = -1; ///< when it reported the pool recovered
+};
+
+// The file a single-file bundle writes, e.g. "incident-structlog-json.log".
+std::string singleFileName(LogFormat format);
+
+// Creates `folder` if needed and writes the bundle into it, streaming (memory stays bounded by the
+// tasks in flight, whatever the size). Existing files of the same names are replaced.
+GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options);
+
+// "600000", "600k", "200M", "2G" (decimal: k = 1000); nullopt when malformed.
+std::optional<std::uint64_t> parseSize(std::string_view text);
+
+} // namespace bundlegen
