@@ -1,8 +1,150 @@
 // SPDX-License-Identifier: MIT
-#include <cstdio>
+#include "commands.h"
+#include "core/store/store.h"
+#include "ui/mainwindow.h"
 
-int main()
+#include <QApplication>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+bool hasDisplay()
 {
-    std::puts("timberline " TL_VERSION);
-    return 0;
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+struct WindowOptions {
+    QString store;
+    QString screenshot;
+    QSize size{1280, 800};
+    QStringList paths;
+    QString error;
+};
+
+WindowOptions parseWindowOptions(const QStringList &arguments)
+{
+    WindowOptions options;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        if (argument == QLatin1String("--store") && hasValue) {
+            options.store = arguments[++i];
+        } else if (argument == QLatin1String("--screenshot") && hasValue) {
+            options.screenshot = arguments[++i];
+        } else if (argument == QLatin1String("--size") && hasValue) {
+            const QStringList parts = arguments[++i].split(QLatin1Char('x'));
+            bool okWidth = false;
+            bool okHeight = false;
+            if (parts.size() == 2)
+                options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
+            if (!okWidth || !okHeight || options.size.isEmpty())
+                options.error = QStringLiteral("--size takes WIDTHxHEIGHT, e.g. 1280x800");
+        } else if (argument.startsWith(QLatin1String("--"))) {
+            options.error = QStringLiteral("unknown option ") + argument;
+        } else {
+            options.paths << argument;
+        }
+        if (!options.error.isEmpty())
+            break;
+    }
+    // A path that is a store is opened, not imported.
+    for (qsizetype i = 0; i < options.paths.size(); ++i) {
+        if (options.store.isEmpty() && core::Store::isStore(options.paths[i].toStdString()))
+            options.store = options.paths.takeAt(i--);
+    }
+    if (options.store.isEmpty() && !options.paths.isEmpty())
+        options.store = defaultStorePath(options.paths.first());
+    return options;
+}
+
+int runWindow(int argc, char **argv, const WindowOptions &options)
+{
+    if (!options.screenshot.isEmpty())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Timberline"));
+    QApplication::setOrganizationName(QStringLiteral("Timberline"));
+    QApplication::setApplicationVersion(QStringLiteral(TL_VERSION));
+    MainWindow window;
+    window.resize(options.size);
+    if (!options.store.isEmpty()) {
+        QDir().mkpath(QFileInfo(options.store).absolutePath());
+        window.openStore(options.store);
+    }
+    if (options.screenshot.isEmpty()) {
+        window.show();
+        if (!options.paths.isEmpty())
+            window.importPaths(options.paths);
+        return QApplication::exec();
+    }
+    window.show();
+    int exitCode = 0;
+    const auto capture = [&] {
+        if (!window.saveScreenshot(options.screenshot)) {
+            std::fprintf(stderr, "timberline: could not write %s\n", qPrintable(options.screenshot));
+            exitCode = 1;
+        }
+        QApplication::quit();
+    };
+    if (options.paths.isEmpty()) {
+        QTimer::singleShot(200, &window, capture);
+    } else {
+        QObject::connect(&window, &MainWindow::importFinished, &window, [&] { QTimer::singleShot(300, &window, capture); });
+        window.importPaths(options.paths);
+    }
+    QApplication::exec();
+    return exitCode;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const QString verb = arguments.value(0);
+    if (verb == QLatin1String("--version")) {
+        std::printf("timberline %s\n", TL_VERSION);
+        return 0;
+    }
+    if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb == QLatin1String("help")) {
+        commands::printUsage(stdout);
+        return 0;
+    }
+    using Command = int (*)(const QStringList &);
+    const std::pair<const char *, Command> verbs[] = {
+        {"import", commands::importCommand},
+        {"stats", commands::statsCommand},
+        {"events", commands::eventsCommand},
+    };
+    for (const auto &[name, command] : verbs) {
+        if (verb == QLatin1String(name)) {
+            QCoreApplication app(argc, argv);
+            return command(arguments.mid(1));
+        }
+    }
+
+    const WindowOptions options = parseWindowOptions(arguments);
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "timberline: %s\n(see timberline --help)\n", qPrintable(options.error));
+        return 2;
+    }
+    if (!hasDisplay() && options.screenshot.isEmpty()) {
+        std::fprintf(stderr, "timberline: no display (DISPLAY and WAYLAND_DISPLAY are unset): importing headless\n");
+        if (options.paths.isEmpty()) {
+            std::fprintf(stderr, "timberline: nothing to import\n");
+            return options.store.isEmpty() ? 2 : commands::statsCommand({QStringLiteral("--store"), options.store});
+        }
+        QCoreApplication app(argc, argv);
+        return commands::importHeadless(options.store, options.paths, QString(), false);
+    }
+    return runWindow(argc, argv, options);
 }

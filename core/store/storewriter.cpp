@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "storewriter.h"
 
+#include "../eventformat.h"
 #include "storeprivate.h"
 
 #include <zstd.h>
@@ -271,42 +272,6 @@ Result<void> StoreWriter::writeBuckets(const std::vector<BucketCount> &counts)
     return {};
 }
 
-namespace {
-
-void appendJsonString(std::string &out, std::string_view text)
-{
-    out.push_back('"');
-    for (const char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += escaped;
-            } else {
-                out.push_back(c);
-            }
-        }
-    }
-    out.push_back('"');
-}
-
-} // namespace
 
 Result<void> StoreWriter::writeFields(const std::map<std::string, FieldSummary> &fields)
 {
@@ -328,7 +293,7 @@ Result<void> StoreWriter::writeFields(const std::map<std::string, FieldSummary> 
             if (json.size() > 1)
                 json.push_back(',');
             json.push_back('[');
-            appendJsonString(json, value);
+            format::appendJsonString(json, value);
             json.push_back(',');
             json.append(std::to_string(count));
             json.push_back(']');

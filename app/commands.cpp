@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "core/eventformat.h"
+#include "core/ingest/importer.h"
+#include "core/store/store.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace commands {
+
+namespace {
+
+std::atomic<bool> s_interrupted{false};
+
+void onInterrupt(int)
+{
+    s_interrupted = true;
+}
+
+// What every verb accepts: options with values, flags, and the remaining positional arguments.
+struct Arguments {
+    QString store;
+    QString timeZone;
+    std::optional<long long> limit;
+    bool json = false;
+    QStringList positional;
+    QString error;
+};
+
+Arguments parse(const QStringList &arguments, const QStringList &allowed)
+{
+    Arguments parsed;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const auto value = [&]() -> QString {
+            if (i + 1 >= arguments.size()) {
+                parsed.error = argument + QStringLiteral(" needs a value");
+                return {};
+            }
+            return arguments[++i];
+        };
+        if (!argument.startsWith(QLatin1String("--")) || argument == QLatin1String("--")) {
+            parsed.positional << argument;
+            continue;
+        }
+        if (!allowed.contains(argument)) {
+            parsed.error = QStringLiteral("unknown option ") + argument;
+            return parsed;
+        }
+        if (argument == QLatin1String("--store"))
+            parsed.store = value();
+        else if (argument == QLatin1String("--tz"))
+            parsed.timeZone = value();
+        else if (argument == QLatin1String("--json"))
+            parsed.json = true;
+        else if (argument == QLatin1String("--limit")) {
+            bool ok = false;
+            parsed.limit = value().toLongLong(&ok);
+            if (!ok || *parsed.limit < 0)
+                parsed.error = QStringLiteral("--limit takes a whole number");
+        }
+        if (!parsed.error.isEmpty())
+            return parsed;
+    }
+    return parsed;
+}
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "timberline: %s\n(see timberline --help)\n", qPrintable(message));
+    return 2;
+}
+
+void appendKey(std::string &out, std::string_view key)
+{
+    core::format::appendJsonString(out, key);
+    out.push_back(':');
+}
+
+void appendCounts(std::string &out, const core::LineCounts &counts)
+{
+    const std::pair<const char *, std::uint64_t> values[] = {
+        {"lines", counts.lines},
+        {"event_lines", counts.eventLines},
+        {"continuation_lines", counts.continuationLines},
+        {"document_lines", counts.documentLines},
+        {"blank_lines", counts.blankLines},
+        {"events", counts.events},
+        {"unparsed", counts.unparsed},
+        {"spans", counts.spans},
+    };
+    for (const auto &[name, value] : values) {
+        out.push_back(',');
+        appendKey(out, name);
+        out += std::to_string(value);
+    }
+}
+
+std::string formatCount(std::uint64_t value)
+{
+    std::string digits = std::to_string(value);
+    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3)
+        digits.insert(static_cast<std::size_t>(at), 1, ',');
+    return digits;
+}
+
+class CommandLineObserver : public core::ImportObserver
+{
+public:
+    explicit CommandLineObserver(bool quiet)
+        : m_quiet(quiet)
+    {
+    }
+    core::ProgressAnswer progress(const core::ImportProgress &progress) override
+    {
+        if (!m_quiet && isatty(fileno(stderr))) {
+            const double percent = progress.bytesTotal ? 100.0 * static_cast<double>(progress.bytesDone)
+                    / static_cast<double>(progress.bytesTotal)
+                                                       : 0;
+            std::fprintf(stderr, "\r%5.1f%%  %s events  %.0f events/s ", percent, formatCount(progress.events).c_str(),
+                         progress.eventsPerSecond);
+        }
+        return s_interrupted ? core::ProgressAnswer::Cancel : core::ProgressAnswer::Continue;
+    }
+
+private:
+    bool m_quiet;
+};
+
+bool failedSource(const core::SourceSummary &source)
+{
+    return source.status == core::SourceStatus::Failed || source.status == core::SourceStatus::Partial;
+}
+
+void printSummary(const core::ImportSummary &summary, const std::string &storePath, bool json)
+{
+    if (json) {
+        std::string out = "{";
+        appendKey(out, "store");
+        core::format::appendJsonString(out, storePath);
+        out += ",";
+        appendKey(out, "outcome");
+        out += summary.outcome == core::Outcome::Cancelled ? "\"cancelled\"" : "\"finished\"";
+        out += ",";
+        appendKey(out, "events");
+        out += std::to_string(summary.events) + ",";
+        appendKey(out, "lines");
+        out += std::to_string(summary.lines) + ",";
+        appendKey(out, "bytes");
+        out += std::to_string(summary.bytes) + ",";
+        appendKey(out, "seconds");
+        out += std::to_string(summary.seconds) + ",";
+        appendKey(out, "sources");
+        out += "[";
+        for (const core::SourceSummary &source : summary.sources) {
+            if (out.back() != '[')
+                out += ",";
+            out += "{";
+            appendKey(out, "name");
+            core::format::appendJsonString(out, source.name);
+            out += ",";
+            appendKey(out, "format");
+            core::format::appendJsonString(out, source.format);
+            out += ",";
+            appendKey(out, "status");
+            core::format::appendJsonString(out, core::sourceStatusName(source.status));
+            if (!source.error.empty()) {
+                out += ",";
+                appendKey(out, "error");
+                core::format::appendJsonString(out, source.error);
+            }
+            appendCounts(out, source.counts);
+            out += "}";
+        }
+        out += "]}";
+        std::printf("%s\n", out.c_str());
+        return;
+    }
+    std::printf("%s %zu source(s): %s events from %s lines, %.1f MB in %.2f s -> %s\n",
+                summary.outcome == core::Outcome::Cancelled ? "Cancelled after" : "Imported", summary.sources.size(),
+                formatCount(summary.events).c_str(), formatCount(summary.lines).c_str(),
+                static_cast<double>(summary.bytes) / 1e6, summary.seconds, storePath.c_str());
+    for (const core::SourceSummary &source : summary.sources) {
+        if (!source.error.empty())
+            std::printf("  %-9s %s: %s\n", std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(),
+                        source.error.c_str());
+        else
+            std::printf("  %-9s %s (%s): %s events, %s lines\n", std::string(core::sourceStatusName(source.status)).c_str(),
+                        source.name.c_str(), source.format.c_str(), formatCount(source.counts.events).c_str(),
+                        formatCount(source.counts.lines).c_str());
+    }
+}
+
+std::optional<std::unique_ptr<core::Store>> openForReading(const QString &path, int &exitCode)
+{
+    auto store = core::Store::open(path.toStdString(), core::OpenMode::ReadOnly);
+    if (!store) {
+        std::fprintf(stderr, "timberline: %s: %s\n", qPrintable(path), store.error().message.c_str());
+        exitCode = 1;
+        return std::nullopt;
+    }
+    return std::move(store.value());
+}
+
+} // namespace
+
+void printUsage(FILE *stream)
+{
+    std::fprintf(stream,
+                 "Usage:\n"
+                 "  timberline [--store FILE] [PATH...]           open the window, importing PATHs\n"
+                 "  timberline --screenshot OUT.png [--size WxH] [--store FILE] [PATH...]\n"
+                 "  timberline import --store FILE [--json] [--tz ZONE] PATH...\n"
+                 "  timberline stats --store FILE [--json]\n"
+                 "  timberline events --store FILE [--limit N] [--json]\n"
+                 "  timberline --version | --help\n"
+                 "\n"
+                 "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
+                 "import exits 0 when every source imported, 1 when some failed or were binary,\n"
+                 "2 on usage errors, 130 when interrupted (what was read is kept).\n");
+}
+
+int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json)
+{
+    core::ImportRequest request;
+    request.storePath = storePath.toStdString();
+    request.timeZone = timeZone.toStdString();
+    for (const QString &path : paths)
+        request.paths.push_back(path.toStdString());
+    s_interrupted = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    CommandLineObserver observer(json);
+    auto summary = core::runImport(request, observer);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (isatty(fileno(stderr)) && !json)
+        std::fprintf(stderr, "\r%60s\r", "");
+    if (!summary) {
+        std::fprintf(stderr, "timberline: %s\n", summary.error().message.c_str());
+        return summary.error().code == core::ErrorCode::Usage ? 2 : 1;
+    }
+    printSummary(summary.value(), request.storePath, json);
+    if (summary->outcome == core::Outcome::Cancelled)
+        return 130;
+    for (const core::SourceSummary &source : summary->sources)
+        if (failedSource(source))
+            return 1;
+    return 0;
+}
+
+int importCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--tz")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty())
+        return usageError(QStringLiteral("import needs --store FILE"));
+    if (parsed.positional.isEmpty())
+        return usageError(QStringLiteral("import needs at least one PATH"));
+    return importHeadless(parsed.store, parsed.positional, parsed.timeZone, parsed.json);
+}
+
+int statsCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty() || !parsed.positional.isEmpty())
+        return usageError(QStringLiteral("stats takes --store FILE and nothing else"));
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    auto stats = (*store)->stats();
+    if (!stats) {
+        std::fprintf(stderr, "timberline: %s\n", stats.error().message.c_str());
+        return 1;
+    }
+    if (parsed.json) {
+        std::string out = "{";
+        appendKey(out, "events");
+        out += std::to_string(stats->events) + ",";
+        appendKey(out, "lines");
+        out += std::to_string(stats->lines) + ",";
+        appendKey(out, "sources");
+        out += "[";
+        for (const core::SourceRow &source : stats->sources) {
+            if (out.back() != '[')
+                out += ",";
+            out += "{";
+            appendKey(out, "name");
+            core::format::appendJsonString(out, source.name);
+            out += ",";
+            appendKey(out, "format");
+            core::format::appendJsonString(out, source.format);
+            out += ",";
+            appendKey(out, "sha256");
+            core::format::appendJsonString(out, source.sha256);
+            out += ",";
+            appendKey(out, "status");
+            core::format::appendJsonString(out, core::sourceStatusName(source.status));
+            out += ",";
+            appendKey(out, "last_line");
+            out += std::to_string(source.lastLine);
+            if (!source.error.empty()) {
+                out += ",";
+                appendKey(out, "error");
+                core::format::appendJsonString(out, source.error);
+            }
+            appendCounts(out, source.counts);
+            out += "}";
+        }
+        out += "],";
+        appendKey(out, "levels");
+        out += "{";
+        for (int level = 1; level <= core::LevelCount; ++level) {
+            // trace..fatal, then unknown last, as people read them.
+            const auto which = static_cast<core::Level>(level % core::LevelCount);
+            if (level > 1)
+                out += ",";
+            appendKey(out, core::levelName(which));
+            out += std::to_string(stats->levels[static_cast<std::size_t>(which)]);
+        }
+        out += "},";
+        appendKey(out, "services");
+        out += "{";
+        for (const auto &[name, count] : stats->services) {
+            if (out.back() != '{')
+                out += ",";
+            appendKey(out, name);
+            out += std::to_string(count);
+        }
+        out += "},";
+        appendKey(out, "request_ids");
+        out += std::to_string(stats->requestIds) + ",";
+        appendKey(out, "first");
+        out += stats->firstNs ? "\"" + core::format::rfc3339(*stats->firstNs) + "\"" : std::string("null");
+        out += ",";
+        appendKey(out, "last");
+        out += stats->lastNs ? "\"" + core::format::rfc3339(*stats->lastNs) + "\"" : std::string("null");
+        out += "}";
+        std::printf("%s\n", out.c_str());
+        return 0;
+    }
+    std::printf("%s events, %s lines, %zu sources, %s request IDs\n", formatCount(stats->events).c_str(),
+                formatCount(stats->lines).c_str(), stats->sources.size(), formatCount(stats->requestIds).c_str());
+    if (stats->firstNs)
+        std::printf("from %s to %s\n", core::format::rfc3339(*stats->firstNs).c_str(),
+                    core::format::rfc3339(*stats->lastNs).c_str());
+    std::printf("levels:");
+    for (int level = 1; level <= core::LevelCount; ++level) {
+        const auto which = static_cast<core::Level>(level % core::LevelCount);
+        std::printf(" %s=%s", std::string(core::levelName(which)).c_str(),
+                    formatCount(stats->levels[static_cast<std::size_t>(which)]).c_str());
+    }
+    std::printf("\nservices:");
+    for (const auto &[name, count] : stats->services)
+        std::printf(" %s=%s", name.c_str(), formatCount(count).c_str());
+    std::printf("\nsources:\n");
+    for (const core::SourceRow &source : stats->sources) {
+        const core::LineCounts &c = source.counts;
+        std::printf("  %-9s %s (%s) lines=%llu event=%llu continuation=%llu document=%llu blank=%llu events=%llu "
+                    "unparsed=%llu%s%s\n",
+                    std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(), source.format.c_str(),
+                    static_cast<unsigned long long>(c.lines), static_cast<unsigned long long>(c.eventLines),
+                    static_cast<unsigned long long>(c.continuationLines), static_cast<unsigned long long>(c.documentLines),
+                    static_cast<unsigned long long>(c.blankLines), static_cast<unsigned long long>(c.events),
+                    static_cast<unsigned long long>(c.unparsed), source.error.empty() ? "" : " error: ",
+                    source.error.c_str());
+    }
+    return 0;
+}
+
+int eventsCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--limit")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty() || !parsed.positional.isEmpty())
+        return usageError(QStringLiteral("events takes --store FILE [--limit N] [--json]"));
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    std::uint64_t remaining = parsed.limit ? static_cast<std::uint64_t>(*parsed.limit) : UINT64_MAX;
+    std::optional<core::EventKey> after;
+    std::string out;
+    while (remaining > 0) {
+        auto page = (*store)->events(after, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096)));
+        if (!page) {
+            std::fprintf(stderr, "timberline: %s\n", page.error().message.c_str());
+            return 1;
+        }
+        if (page->empty())
+            break;
+        for (const core::EventRow &event : page.value()) {
+            out.clear();
+            if (parsed.json) {
+                out = core::format::eventJson(event);
+            } else {
+                out = core::format::rfc3339(event.key.timeNs);
+                for (std::string_view column : {std::string_view(core::levelName(event.level)), std::string_view(event.service),
+                                                std::string_view(event.message), std::string_view(event.requestId)}) {
+                    out.push_back('\t');
+                    out.append(column);
+                }
+                out += '\t' + event.sourceName + ':' + std::to_string(event.key.line);
+            }
+            out.push_back('\n');
+            std::fwrite(out.data(), 1, out.size(), stdout);
+        }
+        remaining -= page->size();
+        after = page->back().key;
+    }
+    return 0;
+}
+
+} // namespace commands

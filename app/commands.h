@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QStringList>
+
+// The headless verbs: each returns the process exit code (0 ok, 1 some sources failed, 2 usage, 130 cancelled).
+namespace commands {
+
+int importCommand(const QStringList &arguments);
+int statsCommand(const QStringList &arguments);
+int eventsCommand(const QStringList &arguments);
+// Imports `paths` into `storePath` and prints the summary: what the window does, without a display.
+int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json);
+void printUsage(FILE *stream);
+
+} // namespace commands

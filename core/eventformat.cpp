@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include "eventformat.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace core::format {
+
+namespace {
+
+struct Civil {
+    int year;
+    unsigned month, day, hour, minute, second;
+    std::int64_t nanos;
+};
+
+Civil civil(std::int64_t timeNs)
+{
+    using namespace std::chrono;
+    const sys_time<nanoseconds> time{nanoseconds{timeNs}};
+    const auto day = floor<days>(time);
+    const year_month_day date{day};
+    const auto sinceMidnight = time - day;
+    const auto secondsOfDay = duration_cast<seconds>(sinceMidnight).count();
+    return Civil{int(date.year()), unsigned(date.month()), unsigned(date.day()),
+                 static_cast<unsigned>(secondsOfDay / 3600), static_cast<unsigned>(secondsOfDay / 60 % 60),
+                 static_cast<unsigned>(secondsOfDay % 60),
+                 (sinceMidnight - duration_cast<seconds>(sinceMidnight)).count()};
+}
+
+} // namespace
+
+std::string rfc3339(std::int64_t timeNs)
+{
+    if (timeNs == NoTimeNs)
+        return {};
+    const Civil c = civil(timeNs);
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02u:%02u:%02u.%09lldZ", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second, static_cast<long long>(c.nanos));
+    return text;
+}
+
+std::string displayTime(std::int64_t timeNs)
+{
+    if (timeNs == NoTimeNs)
+        return {};
+    const Civil c = civil(timeNs);
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02u:%02u:%02u.%06lld", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second, static_cast<long long>(c.nanos / 1000));
+    return text;
+}
+
+void appendJsonString(std::string &out, std::string_view text)
+{
+    out.push_back('"');
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (c == '\n') {
+            out.append("\\n");
+        } else if (c == '\r') {
+            out.append("\\r");
+        } else if (c == '\t') {
+            out.append("\\t");
+        } else if (byte < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(byte));
+            out.append(escaped);
+        } else {
+            out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
+std::string eventJson(const EventRow &event)
+{
+    std::string out;
+    out.reserve(256 + event.message.size());
+    const auto key = [&](std::string_view name) {
+        out.push_back(out.empty() ? '{' : ',');
+        appendJsonString(out, name);
+        out.push_back(':');
+    };
+    const auto text = [&](std::string_view name, std::string_view value) {
+        key(name);
+        if (value.empty())
+            out.append("null");
+        else
+            appendJsonString(out, value);
+    };
+    text("time", rfc3339(event.key.timeNs));
+    text("level", levelName(event.level));
+    text("service", event.service);
+    text("message", event.message);
+    text("request_id", event.requestId);
+    text("trace_id", event.traceId);
+    text("span_id", event.spanId);
+    text("parent_span_id", event.parentSpanId);
+    if (event.durationNs >= 0) {
+        key("duration_ns");
+        out.append(std::to_string(event.durationNs));
+        text("status", event.status);
+    }
+    text("level_text", event.levelText);
+    text("source", event.sourceName);
+    key("line");
+    out.append(std::to_string(event.key.line));
+    key("index");
+    out.append(std::to_string(event.key.index));
+    text("source_sha256", event.sourceSha256);
+    key("unparsed");
+    out.append((event.flags & RecordUnparsed) ? "true" : "false");
+    out.push_back('}');
+    return out;
+}
+
+} // namespace core::format
