@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages Timberline builds and runs with. Idempotent: installs only what is
+# missing, runs apt-get update only when it must, as root or through sudo.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools libgl-dev
+    libsqlite3-dev sqlite3 libsimdjson-dev libarchive-dev libzstd-dev libssl-dev
+    fonts-dejavu-core
+)
+[ "${TL_WITH_CLANG:-0}" = 1 ] && packages+=(clang)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    echo "install-deps: sudo is needed to install: ${missing[*]}" >&2
+    as_root=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; then
+    "${as_root[@]}" apt-get update -q >/dev/null
+    "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
