@@ -366,6 +366,10 @@ struct KeyEntry {
 
 // In order of preference within each role: the first alias present wins.
 constexpr std::array<KeyEntry, 77> s_keys = {{
+    // Kubernetes audit: when the API server received the request (v1beta1 also writes a `timestamp`
+    // truncated to seconds).
+    {"requestReceivedTimestamp", Role::Time},
+    {"stageTimestamp", Role::Time},
     {"@timestamp", Role::Time},
     {"timestamp", Role::Time},
     {"time", Role::Time},
@@ -373,8 +377,6 @@ constexpr std::array<KeyEntry, 77> s_keys = {{
     {"t", Role::Time},
     {"t.$date", Role::Time},
     {"eventTime", Role::Time},
-    {"stageTimestamp", Role::Time},
-    {"requestReceivedTimestamp", Role::Time},
     {"__REALTIME_TIMESTAMP", Role::Time},
     {"timeUnixNano", Role::Time},
     {"startTimeUnixNano", Role::Time},
@@ -751,6 +753,21 @@ KeyClass classifyKey(std::string_view path)
 Role roleOfKey(std::string_view path)
 {
     return classifyKey(path).role;
+}
+
+int monthOfNs(std::int64_t ns)
+{
+    const std::int64_t year = yearOfNs(ns);
+    std::int64_t seconds = ns / NsPerSecond;
+    if (ns < 0 && ns % NsPerSecond != 0)
+        --seconds;
+    std::int64_t days = seconds / 86400;
+    if (seconds < 0 && seconds % 86400 != 0)
+        --days;
+    int month = 12;
+    while (month > 1 && daysFromCivil(year, month, 1) > days)
+        --month;
+    return month;
 }
 
 std::int64_t addYears(std::int64_t ns, int years)

@@ -48,5 +48,7 @@ KeyClass classifyKey(std::string_view path);
 
 // The same wall-clock date and time `years` later (syslog and glog year rollover).
 std::int64_t addYears(std::int64_t ns, int years);
+// The month (1-12) of a UTC time.
+int monthOfNs(std::int64_t ns);
 
 } // namespace core::normalize
