@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// The command line as users and scripts meet it: exit codes, JSON keys, time format, errors by name.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run timberline(const QStringList &arguments)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(TL_APP_PATH), arguments);
+    process.waitForFinished(120000);
+    return Run{process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QString fixture(const char *name)
+{
+    return QStringLiteral(TL_FIXTURES_DIR "/import/") + QLatin1String(name);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        const Run version = timberline({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("timberline "));
+        const Run help = timberline({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("timberline import --store FILE"));
+    }
+
+    void usageErrorsExitWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("no store") << QStringList{QStringLiteral("import"), fixture("cache.log")};
+        QTest::newRow("no path") << QStringList{QStringLiteral("import"), QStringLiteral("--store"), QStringLiteral("x.timberline")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("stats"), QStringLiteral("--bogus")};
+        QTest::newRow("bad limit") << QStringList{QStringLiteral("events"), QStringLiteral("--store"), QStringLiteral("x"),
+                                                  QStringLiteral("--limit"), QStringLiteral("many")};
+        QTest::newRow("bad zone") << QStringList{QStringLiteral("import"), QStringLiteral("--store"), QStringLiteral("x.timberline"),
+                                                 QStringLiteral("--tz"), QStringLiteral("Mars/Olympus"), fixture("cache.log")};
+    }
+
+    void usageErrorsExitWithTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QTemporaryDir dir;
+        for (QString &argument : arguments)
+            if (argument.endsWith(QLatin1String(".timberline")))
+                argument = dir.filePath(argument);
+        const Run run = timberline(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.startsWith("timberline: "));
+    }
+
+    void importStatsEvents()
+    {
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("incident.timberline"));
+        const Run ok = timberline({QStringLiteral("import"), QStringLiteral("--store"), store, fixture("orchestrator.log"), fixture("cache.log")});
+        QCOMPARE(ok.exitCode, 0);
+        QVERIFY(ok.out.contains("5 events"));
+
+        // A binary file and a missing path: named with their reasons, the rest imported, exit 1.
+        const QString second = dir.filePath(QStringLiteral("second.timberline"));
+        const Run bad = timberline({QStringLiteral("import"), QStringLiteral("--store"), second, QStringLiteral("--json"),
+                                    fixture("core.bin"), dir.filePath(QStringLiteral("gone.log")), fixture("cache.log")});
+        QCOMPARE(bad.exitCode, 1);
+        const QJsonObject summary = QJsonDocument::fromJson(bad.out).object();
+        QCOMPARE(summary[QStringLiteral("events")].toInt(), 2);
+        const QJsonArray sources = summary[QStringLiteral("sources")].toArray();
+        QCOMPARE(sources.size(), 3);
+        QCOMPARE(sources[0].toObject()[QStringLiteral("error")].toString(), QStringLiteral("binary"));
+        QVERIFY(sources[1].toObject()[QStringLiteral("error")].toString().contains(QLatin1String("no such file")));
+
+        const Run stats = timberline({QStringLiteral("stats"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(stats.exitCode, 0);
+        const QJsonObject object = QJsonDocument::fromJson(stats.out).object();
+        QCOMPARE(object[QStringLiteral("events")].toInt(), 5);
+        QCOMPARE(object[QStringLiteral("lines")].toInt(), 6);
+        QCOMPARE(object[QStringLiteral("request_ids")].toInt(), 2);
+        QCOMPARE(object[QStringLiteral("levels")].toObject().keys(),
+                 (QStringList{QStringLiteral("debug"), QStringLiteral("error"), QStringLiteral("fatal"), QStringLiteral("info"),
+                              QStringLiteral("trace"), QStringLiteral("unknown"), QStringLiteral("warn")}));
+        QCOMPARE(object[QStringLiteral("services")].toObject()[QStringLiteral("orchestrator")].toInt(), 3);
+        QCOMPARE(object[QStringLiteral("first")].toString(), QStringLiteral("2025-11-10T10:30:00.000001000Z"));
+        QCOMPARE(object[QStringLiteral("last")].toString(), QStringLiteral("2025-11-10T10:30:04.000000000Z"));
+        const QJsonObject source = object[QStringLiteral("sources")].toArray()[0].toObject();
+        for (const char *key : {"name", "format", "sha256", "status", "lines", "event_lines", "continuation_lines", "document_lines",
+                                "blank_lines", "events", "unparsed"})
+            QVERIFY2(source.contains(QLatin1String(key)), key);
+
+        const Run events = timberline({QStringLiteral("events"), QStringLiteral("--store"), store, QStringLiteral("--json"),
+                                       QStringLiteral("--limit"), QStringLiteral("3")});
+        QCOMPARE(events.exitCode, 0);
+        const QList<QByteArray> lines = events.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(first[QStringLiteral("time")].toString(), QStringLiteral("2025-11-10T10:30:00.000001000Z"));
+        QCOMPARE(first[QStringLiteral("message")].toString(), QStringLiteral("task.started"));
+        QCOMPARE(QJsonDocument::fromJson(lines[1]).object()[QStringLiteral("service")].toString(), QStringLiteral("cache"));
+        const QRegularExpression rfc3339(QStringLiteral(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$)"));
+        for (const QByteArray &line : lines)
+            QVERIFY(rfc3339.match(QJsonDocument::fromJson(line).object()[QStringLiteral("time")].toString()).hasMatch());
+
+        const Run text = timberline({QStringLiteral("events"), QStringLiteral("--store"), store});
+        QCOMPARE(text.out.count('\n'), 5);
+        QVERIFY(text.out.startsWith("2025-11-10T10:30:00.000001000Z\tinfo\torchestrator\ttask.started\treq-aaa\t"));
+    }
+
+    void aStoreThatIsNotOneIsNamed()
+    {
+        const Run run = timberline({QStringLiteral("stats"), QStringLiteral("--store"), fixture("cache.log")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains("not a Timberline store"));
+    }
+
+    void withoutADisplayTheWindowImportsHeadless()
+    {
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("w.timberline"));
+        const Run run = timberline({QStringLiteral("--store"), store, fixture("cache.log")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.err.contains("no display"));
+        QVERIFY(run.out.contains("2 events"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// The store file itself: recognised by its application id, versioned, refused when foreign or newer.
+#include "core/store/store.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace core;
+
+namespace {
+
+void runSql(const QString &path, const QByteArray &sql)
+{
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+    char *message = nullptr;
+    const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message);
+    QVERIFY2(rc == SQLITE_OK, message);
+    sqlite3_close(db);
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void aNewStoreIsRecognised()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("new.timberline"));
+        QVERIFY(!Store::isStore(path.toStdString()));
+        {
+            auto store = Store::open(path.toStdString(), OpenMode::ReadWrite);
+            QVERIFY(store.has_value());
+            QCOMPARE((*store)->eventCount().value(), 0u);
+        }
+        QVERIFY(Store::isStore(path.toStdString()));
+        auto reader = Store::open(path.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(reader.has_value());
+        QVERIFY(!(*reader)->writer().has_value());
+    }
+
+    void foreignFilesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("sql");
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("another SQLite database") << QByteArray("CREATE TABLE notes(x);") << QByteArray() << int(ErrorCode::NotAStore)
+                                                 << QStringLiteral("not a Timberline store");
+        QTest::newRow("a text file") << QByteArray() << QByteArray("hello, this is not a database at all\n") << int(ErrorCode::NotAStore)
+                                     << QStringLiteral("not a Timberline store");
+        QTest::newRow("a store from the future") << QByteArray("CREATE TABLE t(x); PRAGMA application_id = 1414286917; PRAGMA user_version = 99;")
+                                                 << QByteArray() << int(ErrorCode::TooNew) << QStringLiteral("schema version 99");
+    }
+
+    void foreignFilesAreRefused()
+    {
+        QFETCH(QByteArray, sql);
+        QFETCH(QByteArray, content);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("file.db"));
+        if (!sql.isEmpty())
+            runSql(path, sql);
+        if (!content.isEmpty()) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(content);
+        }
+        for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+            auto store = Store::open(path.toStdString(), mode);
+            QVERIFY(!store.has_value());
+            QCOMPARE(int(store.error().code), code);
+            QVERIFY2(QString::fromStdString(store.error().message).contains(message), store.error().message.c_str());
+        }
+        QVERIFY(!Store::isStore(path.toStdString()));
+    }
+
+    // Every past schema kept in tests/fixtures/stores opens, upgraded in place to the current version.
+    void pastSchemasUpgradeInPlace_data()
+    {
+        QTest::addColumn<QString>("schema");
+        QTest::newRow("v1") << QStringLiteral(TL_FIXTURES_DIR "/stores/v1.sql");
+    }
+
+    void pastSchemasUpgradeInPlace()
+    {
+        QFETCH(QString, schema);
+        QFile file(schema);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.timberline"));
+        runSql(path, file.readAll()
+                   + "INSERT INTO sources(id, name, status, lines, event_lines, events) VALUES (1, 'old.log', 'complete', 1, 1, 1);"
+                     "INSERT INTO events(id, ts, source, line, idx, nlines, level, flags, message) "
+                     "VALUES (1, 1762770600000000000, 1, 1, 0, 1, 5, 0, 'kept');"
+                     "INSERT INTO buckets VALUES (1762770600000000000, 5, 0, 1);");
+        QVERIFY(Store::isStore(path.toStdString()));
+        {
+            auto store = Store::open(path.toStdString(), OpenMode::ReadWrite);
+            QVERIFY2(store.has_value(), store.has_value() ? "" : store.error().message.c_str());
+        }
+        auto store = Store::open(path.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(store.has_value());
+        auto events = (*store)->events(std::nullopt, 10);
+        QVERIFY(events.has_value());
+        QCOMPARE(events->size(), 1u);
+        QCOMPARE(events->front().message, std::string("kept"));
+        QCOMPARE(events->front().level, Level::Error);
+        QCOMPARE((*store)->stats()->levels[static_cast<int>(Level::Error)], 1u);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
