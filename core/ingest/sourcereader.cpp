@@ -82,11 +82,6 @@ std::string archiveMessage(archive *a)
     return message && *message ? std::string(message) : std::string("unknown libarchive error");
 }
 
-Error streamError(ErrorCode code, const std::string &reason)
-{
-    return makeError(code, reason);
-}
-
 // Raw bytes of one level: a file on disk, or the current member of an archive. read() fills up to
 // `capacity`, returns 0 at the end; an error's message is the reason alone, and it is sticky.
 class Input
@@ -107,14 +102,14 @@ public:
     Result<std::size_t> read(char *buffer, std::size_t capacity) override
     {
         if (m_error != 0)
-            return streamError(ErrorCode::Io, errnoReason(m_error));
+            return makeError(ErrorCode::Io, errnoReason(m_error));
         errno = 0;
         const std::size_t got = std::fread(buffer, 1, capacity, m_file.get());
         if (got < capacity && std::ferror(m_file.get())) {
             m_error = errno != 0 ? errno : EIO;
             // Bytes read before the failure still count; the error comes with the next call.
             if (got == 0)
-                return streamError(ErrorCode::Io, errnoReason(m_error));
+                return makeError(ErrorCode::Io, errnoReason(m_error));
         }
         return got;
     }
@@ -182,7 +177,7 @@ public:
             m_blockLeft = block ? size : 0;
         }
         if (done == 0 && m_error)
-            return streamError(ErrorCode::Archive, *m_error);
+            return makeError(ErrorCode::Archive, *m_error);
         return done;
     }
 
