@@ -741,6 +741,25 @@ std::string_view containerFromPath(std::string_view sourceName)
 
 KeyClass classifyKey(std::string_view path)
 {
+    // Called for every leaf of every record: bucket the aliases by length and first byte once, so
+    // most paths are rejected without a single string comparison.
+    struct Index {
+        std::array<std::uint64_t, 32> lengths{}; ///< bit i: alias i has this length (0 = longer)
+        std::array<bool, 256> firstBytes{};
+        Index()
+        {
+            for (std::size_t i = 0; i < s_keys.size(); ++i) {
+                const std::size_t length = s_keys[i].path.size();
+                lengths[length < lengths.size() ? length : 0] |= std::uint64_t(1) << (i % 64);
+                firstBytes[static_cast<unsigned char>(s_keys[i].path[0])] = true;
+            }
+        }
+    };
+    static const Index index;
+    if (path.empty() || !index.firstBytes[static_cast<unsigned char>(path[0])])
+        return {Role::None, 0};
+    if (path.size() < index.lengths.size() && index.lengths[path.size()] == 0)
+        return {Role::None, 0};
     int rank = 0;
     for (const KeyEntry &entry : s_keys) {
         if (entry.path == path)

@@ -361,34 +361,31 @@ void SourceParser::addLine(std::string_view line, RecordBatch &out)
     if (!splitLinePrefix(clean, prefix, body)) {
         prefix = {};
         body = clean;
-    } else {
-        d->noteFormat("docker-compose");
+        dispatchLine(line, prefix, body, out);
+        return;
     }
+    // A compose/kubectl prefix decides the format, whatever the container printed after it.
+    const std::string savedFormat = d->format;
+    const bool savedMixed = d->mixed;
+    dispatchLine(line, prefix, body, out);
+    d->format = savedFormat;
+    d->mixed = savedMixed;
+    d->noteFormat("docker-compose");
+}
+
+void SourceParser::dispatchLine(std::string_view line, std::string_view prefix, std::string_view body, RecordBatch &out)
+{
     std::size_t firstNonBlank = 0;
     while (firstNonBlank < body.size() && (body[firstNonBlank] == ' ' || body[firstNonBlank] == '\t'))
         ++firstNonBlank;
     if (firstNonBlank < body.size() && (body[firstNonBlank] == '{' || body[firstNonBlank] == '[')) {
-        // Compose keeps the JSON record's own format name out of the sniff: the prefix decided it.
-        const std::string savedFormat = d->format;
-        const bool savedMixed = d->mixed;
-        const bool consumed = d->handleJson(body.substr(firstNonBlank), prefix, out, m_counts);
-        if (!prefix.empty()) {
-            d->format = savedFormat;
-            d->mixed = savedMixed;
-        }
-        if (consumed)
+        if (d->handleJson(body.substr(firstNonBlank), prefix, out, m_counts))
             return;
     }
 
     if (d->textParser.parse(body, d->text)) {
         d->flush(out);
-        const std::string savedFormat = d->format;
-        const bool savedMixed = d->mixed;
         d->startText(d->text, prefix, m_counts);
-        if (!prefix.empty()) {
-            d->format = savedFormat;
-            d->mixed = savedMixed;
-        }
         return;
     }
     if (!prefix.empty()) {
@@ -397,7 +394,6 @@ void SourceParser::addLine(std::string_view line, RecordBatch &out)
         TextLine plain;
         plain.message = body;
         d->startText(plain, prefix, m_counts);
-        d->format = d->format.empty() ? std::string("docker-compose") : d->format;
         return;
     }
     const bool indented = line.front() == ' ' || line.front() == '\t';

@@ -38,6 +38,9 @@ public:
     std::string format() const;
 
 private:
+    // One line after BOM, '\r', blank and prefix handling: JSON, text, continuation or unparsed.
+    void dispatchLine(std::string_view line, std::string_view prefix, std::string_view body, RecordBatch &out);
+
     struct Private;
     std::unique_ptr<Private> d;
     LineCounts m_counts;
