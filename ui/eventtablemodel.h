@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QString>
+
+#include <core/store/store.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+class QTimer;
+
+// The events of one store as a virtual table. Reads through its own read-only connection, a page of
+// PageSize rows at a time, by keyset (never OFFSET): it remembers the key that starts each page it has
+// seen and pages from the nearest one. Rows are formatted once, when their page is fetched.
+class EventTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Columns { TimeColumn, LevelColumn, ServiceColumn, MessageColumn, RequestIdColumn, NUM_COLUMNS };
+    enum Roles {
+        LevelRole = Qt::UserRole, ///< core::Level as int
+        TimeNsRole, ///< UTC nanoseconds since the epoch (qint64)
+        EventIdRole, ///< store-local row id (qint64)
+    };
+    enum class Order {
+        Time, ///< the one order: time, source, line
+        Arrival, ///< the order rows were written, while the time index is being built
+    };
+    static constexpr int PageSize = 256;
+
+    explicit EventTableModel(QObject *parent = nullptr);
+    ~EventTableModel() override;
+
+    // Opens `path` read-only and shows its events; on failure keeps the previous store and says why.
+    bool openStore(const QString &path, QString *error = nullptr);
+    void closeStore();
+    bool hasStore() const { return m_store != nullptr; }
+    QString storePath() const { return m_storePath; }
+
+    Order order() const { return m_order; }
+    void setOrder(Order order);
+    // Re-reads the event count: rows are appended in arrival order; in time order the table is reset.
+    void refresh();
+    // Whether the page holding `row` is in the cache (a jump far away fills it in the background).
+    bool isRowLoaded(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // The text colour for a level, readable on the current palette; invalid for info and unknown.
+    static QColor levelColor(core::Level level);
+    // `2025-11-10 10:30:00.123456` in UTC.
+    static QString formatTime(std::int64_t timeNs);
+
+Q_SIGNALS:
+    void orderChanged(EventTableModel::Order order);
+    void errorOccurred(const QString &message);
+
+private:
+    struct Row {
+        QString time;
+        QString level;
+        QString service;
+        QString message;
+        QString requestId;
+        core::Level levelValue = core::Level::Unknown;
+        std::int64_t timeNs = 0;
+        std::int64_t id = 0;
+    };
+    // The last row of the page before: what a keyset query pages "after".
+    struct Anchor {
+        core::EventKey key;
+        std::int64_t id = 0;
+    };
+
+    const Row *row(int rowIndex) const;
+    bool fetchPage(int page);
+    bool fetchNearEnd(int page);
+    // Reads up to `limit` rows after the anchor of `page` (page 0 needs none).
+    core::Result<std::vector<core::EventRow>> readAfter(int page, std::size_t limit);
+    void keepPage(int page, const std::vector<core::EventRow> &rows, std::size_t first);
+    void noteAnchors(int firstPage, const std::vector<core::EventRow> &rows, std::size_t first);
+    void requestInBackground(int page);
+    void walkStep();
+    void resetCache();
+    void reportError(const core::Error &error);
+    int pageCount() const;
+
+    std::unique_ptr<core::Store> m_store;
+    QString m_storePath;
+    Order m_order = Order::Time;
+    int m_rowCount = 0;
+    QString m_lastError;
+
+    // The cache: formatted pages by page number, and the anchors that start pages (sparse, grows as
+    // pages are read). Mutable because data() fills them.
+    mutable std::unordered_map<int, std::vector<Row>> m_pages;
+    mutable std::map<int, Anchor> m_anchors;
+    mutable int m_lastPage = 0; ///< the page asked for last; eviction keeps what is near it
+    mutable std::set<int> m_pending; ///< pages shown as placeholders until the walker reaches them
+    QTimer *m_walker = nullptr;
+};
