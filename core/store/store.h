@@ -111,3 +111,6 @@ private:
 };
 
 } // namespace core
+
+// Callers of writer() need the complete type.
+#include "storewriter.h"
