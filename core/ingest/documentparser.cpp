@@ -93,9 +93,10 @@ struct DocumentParser::Private {
     }
     bool collecting() const { return !scanner.streaming() || scanner.inElement(); }
 
+    // counts.lines is the caller's, who counts every line it reads; this parser files the lines it
+    // consumes under a category.
     void pendLine(std::uint32_t lineNumber)
     {
-        ++counts.lines;
         if (pendingLines == 0)
             pendingFirst = lineNumber;
         ++pendingLines;
@@ -237,17 +238,14 @@ void DocumentParser::Private::breakDocument(std::string_view line, std::uint32_t
     text.clear();
     lineStarts.clear();
     open = false;
-    if (lineIsFresh) {
-        --counts.lines;
+    if (lineIsFresh)
         freshLine(line, lineNumber, out);
-    }
 }
 
 void DocumentParser::Private::freshLine(std::string_view line, std::uint32_t lineNumber, RecordBatch &out)
 {
     if (tryBegin(line, lineNumber, out))
         return;
-    ++counts.lines;
     const std::string_view content = withoutCarriageReturn(line.substr(firstSignificant(line)));
     if (content.empty()) {
         ++counts.blankLines;

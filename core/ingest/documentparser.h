@@ -17,7 +17,9 @@ class DocumentParser
 {
 public:
     // `counts` is the source's line accounting, updated for every line this parser consumes and every
-    // record it emits (events, spans, unparsed).
+    // record it emits (events, spans, unparsed). `counts.lines` stays the caller's, who counts every line
+    // it reads; this parser files each line it is given under eventLines, continuationLines,
+    // documentLines or blankLines.
     DocumentParser(const ParseOptions &options, LineCounts &counts);
     ~DocumentParser();
 

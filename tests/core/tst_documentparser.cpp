@@ -53,19 +53,18 @@ public:
     {
         RecordBatch &batch = m_run.batch;
         LineCounts &counts = m_run.counts;
+        ++counts.lines;
         if (m_parser->isOpen()) {
             m_parser->addLine(text, number, batch);
             return;
         }
         const std::string_view content = trimmedView(text);
         if (content.empty()) {
-            ++counts.lines;
             ++counts.blankLines;
             return;
         }
         if ((content.front() == '{' || content.front() == '[') && m_parser->begin(text, number, batch))
             return;
-        ++counts.lines;
         ++counts.eventLines;
         if (parseEnvelope(content, m_options, number, batch, counts))
             return;
