@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,20 @@ struct DocumentParser::Private {
         lineStarts.clear();
         textFirstLine = lineNumber;
         textLastLine = lineNumber;
+        overflow = false;
     }
     void appendText(std::string_view part, std::uint32_t lineNumber)
     {
+        if (overflow) {
+            textLastLine = lineNumber;
+            return;
+        }
+        if (text.size() + part.size() > MaxWholeBytes) {
+            overflow = true;
+            text.resize(std::min(text.size(), KeptHeadBytes));
+            textLastLine = lineNumber;
+            return;
+        }
         if (lineNumber != textLastLine) {
             text.push_back('\n');
             lineStarts.push_back(text.size());
@@ -91,7 +103,13 @@ struct DocumentParser::Private {
         }
         text.append(part);
     }
-    bool collecting() const { return !scanner.streaming() || scanner.inElement(); }
+    bool collecting() const { return !overflow && (!scanner.streaming() || scanner.inElement()); }
+
+    // A document that cannot be streamed is read whole; past this size it is given up on and kept as
+    // one unparsed event (its head only), so that no input can exhaust memory.
+    static constexpr std::size_t MaxWholeBytes = std::size_t(256) << 20;
+    static constexpr std::size_t KeptHeadBytes = std::size_t(64) << 10;
+    bool overflow = false;
 
     // counts.lines is the caller's, who counts every line it reads; this parser files the lines it
     // consumes under a category.
@@ -126,8 +144,17 @@ struct DocumentParser::Private {
         pendingLines = 0;
     }
 
-    void emitCollected(RecordBatch &out, bool whole)
+    // False when nothing but unparsed records came out (the JSON was balanced yet invalid).
+    bool emitCollected(RecordBatch &out, bool whole)
     {
+        if (overflow) {
+            emitter.emitUnparsed(text, textFirstLine, textLastLine - textFirstLine + 1, output(out));
+            overflow = false;
+            text.clear();
+            lineStarts.clear();
+            return false;
+        }
+        const std::size_t before = out.records.size();
         const std::size_t size = text.size();
         text.append(simdjson::SIMDJSON_PADDING, ' ');
         const DocumentEmitter::Text view{std::string_view(text.data(), size), text.data() + text.size(), textFirstLine,
@@ -138,6 +165,11 @@ struct DocumentParser::Private {
             emitter.emitElement(view, hintFor(scanner.wrapperKey()), output(out));
         text.clear();
         lineStarts.clear();
+        for (std::size_t i = before; i < out.records.size(); ++i) {
+            if (!(out.records[i].flags & RecordUnparsed))
+                return true;
+        }
+        return out.records.size() == before;
     }
 
     void consume(std::string_view line, std::uint32_t lineNumber, std::size_t pos, RecordBatch &out);
@@ -168,16 +200,21 @@ void DocumentParser::Private::consume(std::string_view line, std::uint32_t lineN
             continue;
         case DocumentScanner::Stop::ElementEnd:
             appendText(line.substr(segmentStart, pos - segmentStart), lineNumber);
-            emitCollected(out, false);
+            (void)emitCollected(out, false); // an unreadable element is an unparsed record among the others
             settleAsDocument();
             segmentStart = pos;
             continue;
         case DocumentScanner::Stop::DocumentEnd: {
+            bool parsed = true;
+            const std::uint32_t first = textFirstLine;
             if (!scanner.streaming()) {
                 appendText(line.substr(segmentStart, pos - segmentStart), lineNumber);
-                emitCollected(out, true);
+                parsed = emitCollected(out, true);
             }
-            settleAsDocument();
+            if (parsed)
+                settleAsDocument();
+            else
+                settleAsUnparsed(first); // not a document whose records became events
             open = false;
             const std::size_t next = pos + firstSignificant(line.substr(pos));
             if (next >= line.size())
@@ -237,6 +274,7 @@ void DocumentParser::Private::breakDocument(std::string_view line, std::uint32_t
     }
     text.clear();
     lineStarts.clear();
+    overflow = false;
     open = false;
     if (lineIsFresh)
         freshLine(line, lineNumber, out);
@@ -340,6 +378,7 @@ void DocumentParser::finish(RecordBatch &out)
     }
     d->text.clear();
     d->lineStarts.clear();
+    d->overflow = false;
 }
 
 std::string_view DocumentParser::format() const

@@ -194,6 +194,9 @@ void TestDocumentParser::lineAccounting_data()
                                     << 0 << 1;
     // NDJSON with cut lines: a cut line never swallows the next record.
     QTest::newRow("ndjson cut") << fixture("ndjson-cut.json") << "" << 6 << 6 << 0 << 0 << 0 << 6 << 0 << 3;
+    // Balanced brackets but no JSON: one unparsed event over its lines, not document lines.
+    QTest::newRow("balanced but invalid") << fixture("balanced-invalid.json") << "json-document" << 4 << 1 << 2 << 0 << 1
+                                          << 1 << 0 << 1;
     QTest::newRow("pretty concatenated") << fixture("pretty-concatenated.json") << "json-document" << 13 << 0 << 0 << 12 << 1
                                          << 2 << 0 << 0;
 }
