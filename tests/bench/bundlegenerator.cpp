@@ -24,6 +24,7 @@ constexpr int kMaxAttempts = 3;
 constexpr int kBatchTasks = 50;
 constexpr std::int64_t kTickInterval = 5 * kSecond;
 constexpr std::uint64_t kIncidentPercent = 30; ///< the batch arrives after this share of the target
+constexpr std::int64_t kStoryLimit = 10 * 60 * kSecond;
 
 // splitmix64: tiny, fast, and the same sequence everywhere (std distributions are not).
 class Rng
@@ -713,8 +714,15 @@ public:
         std::int64_t nextBatch = 0;
         int batchLeft = 0;
         bool batchSent = false;
+        std::int64_t batchAt = 0;
         const std::uint64_t incidentAt = m_options.targetBytes / 100 * kIncidentPercent;
-        while (!(batchSent && batchLeft == 0 && m_scheduledBytes >= m_options.targetBytes)) {
+        // Small targets still get the whole story: traffic goes on until the pool has recovered (the
+        // time limit only guards against a story that never ends).
+        const auto storyTold = [&](std::int64_t now) {
+            return batchSent && batchLeft == 0
+                && (m_report->recoveredUs >= 0 || now > batchAt + kStoryLimit);
+        };
+        while (!(storyTold(std::min(nextArrival, nextTick)) && m_scheduledBytes >= m_options.targetBytes)) {
             std::int64_t now = nextArrival;
             int kind = 0; // 0 arrival, 1 batch task, 2 tick
             if (batchLeft > 0 && nextBatch < now) {
@@ -746,6 +754,7 @@ public:
                 batchLeft = kBatchTasks;
                 m_batchId = "batch-" + hex(m_rng.next(), 6);
                 const std::int64_t at = now + m_rng.between(1 * kMs, 20 * kMs);
+                batchAt = at;
                 emit(makeEvent(at, 0, Level::Info, "batch.submitted", "req-" + hex(m_rng.next(), 8),
                                {{"batch_id", str(m_batchId)},
                                 {"tasks", num(kBatchTasks)},

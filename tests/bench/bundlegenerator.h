@@ -24,7 +24,9 @@ std::string_view formatName(LogFormat format); // "structlog-json", "structlog-c
 std::optional<LogFormat> formatFromName(std::string_view name);
 
 struct GeneratorOptions {
-    std::uint64_t targetBytes = 600'000; ///< approximate total; the incident is always written whole
+    // Approximate total. The incident is always written whole, through the pool's recovery, so a
+    // bundle is never smaller than about 300 KB, whatever the target.
+    std::uint64_t targetBytes = 600'000;
     std::uint64_t seed = 1;
     int workers = 4; ///< worker-1 … worker-N (1 to 64)
     std::optional<LogFormat> singleFile; ///< one file of one format holding every service's events

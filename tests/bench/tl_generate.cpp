@@ -13,7 +13,8 @@ namespace {
 void usage(std::FILE *out)
 {
     std::fputs("usage: tl_generate [--size SIZE] [--seed N] [--workers N] [--single-file FORMAT] [--quiet] FOLDER\n"
-               "  --size SIZE           approximate total bytes: 600000, 600k, 200M, 2G (decimal; default 600k)\n"
+               "  --size SIZE           approximate total bytes: 600000, 600k, 200M, 2G (decimal; default 600k);\n"
+               "                        the whole incident always fits, so never below about 300k\n"
                "  --seed N              PRNG seed (default 1); the same options always write the same bytes\n"
                "  --workers N           worker services, 1 to 64 (default 4)\n"
                "  --single-file FORMAT  one file holding every service, in structlog-json, structlog-console,\n"
