@@ -232,7 +232,7 @@ QColor EventTableModel::levelColor(core::Level level)
     case core::Level::Fatal:
         return dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
     case core::Level::Warn:
-        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xa6, 0x5e, 0x00);
+        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0x8d, 0x63, 0x00);
     case core::Level::Debug:
     case core::Level::Trace:
         return dark ? QColor(0x9e, 0x9e, 0x9e) : QColor(0x75, 0x75, 0x75);

@@ -33,6 +33,7 @@ public:
         Time, ///< the one order: time, source, line
         Arrival, ///< the order rows were written, while the time index is being built
     };
+    Q_ENUM(Order)
     static constexpr int PageSize = 256;
 
     explicit EventTableModel(QObject *parent = nullptr);

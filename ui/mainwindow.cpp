@@ -109,6 +109,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_orderLabel = new QLabel(this);
     m_countLabel = new QLabel(this);
+    // Breathing room between the two, and from the size grip.
+    m_orderLabel->setContentsMargins(8, 0, 8, 0);
+    m_countLabel->setContentsMargins(8, 0, 8, 0);
     statusBar()->addPermanentWidget(m_orderLabel);
     statusBar()->addPermanentWidget(m_countLabel);
 

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+#include "uitestsupport.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QImage>
+#include <QLabel>
+#include <QMimeData>
+#include <QPalette>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <ui/eventtablemodel.h>
+#include <ui/importcontroller.h>
+#include <ui/importprogresswidget.h>
+#include <ui/mainwindow.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace {
+
+void removeStore(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        m_api = m_dir.filePath(QStringLiteral("api.log"));
+        m_db = m_dir.filePath(QStringLiteral("db.log"));
+        QVERIFY(uitest::writeFile(m_api, uitest::ApiLog));
+        QVERIFY(uitest::writeFile(m_db, uitest::DbLog));
+    }
+
+    void defaultStorePathIsUnderDataHome()
+    {
+        const QString dataHome = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/incident/api.log")), dataHome + QStringLiteral("/timberline/api.timberline"));
+        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/bundle.tar.gz")), dataHome + QStringLiteral("/timberline/bundle.timberline"));
+        QCOMPARE(defaultStorePath(m_dir.path() + QLatin1Char('/')),
+                 dataHome + QStringLiteral("/timberline/") + QFileInfo(m_dir.path()).fileName() + QStringLiteral(".timberline"));
+    }
+
+    void dropImportsFiles()
+    {
+        const QString expectedStore = defaultStorePath(m_api);
+        removeStore(expectedStore);
+
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(m_api), QUrl::fromLocalFile(m_db)});
+        const QPoint centre = window.rect().center();
+        QDragEnterEvent enter(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(centre), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 6, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(window.storePath(), expectedStore);
+        QVERIFY(window.windowTitle().contains(QDir::toNativeSeparators(expectedStore)));
+        QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
+        QCOMPARE(window.model()->index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
+        QVERIFY(window.progressWidget()->isHidden());
+        QVERIFY(statusText(window).contains(QStringLiteral("time order")));
+        QVERIFY(statusText(window).contains(QStringLiteral("6 events")));
+        removeStore(expectedStore);
+    }
+
+    void aStoreIsOpenedNotImported()
+    {
+        const QString store = m_dir.filePath(QStringLiteral("opened.timberline"));
+        QCOMPARE(uitest::importInto(store, {m_api, m_db}), core::Outcome::Finished);
+        MainWindow window;
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        window.importPaths({store});
+        QCOMPARE(window.storePath(), store);
+        QCOMPARE(window.model()->rowCount(), 6);
+        QVERIFY(!window.importController()->isRunning());
+        QTRY_COMPARE(finished.count(), 1);
+    }
+
+    void cancelKeepsTheWindowUsable()
+    {
+        const QString big = m_dir.filePath(QStringLiteral("big.log"));
+        QVERIFY(uitest::writeSequence(big, 600000));
+        const QString store = m_dir.filePath(QStringLiteral("cancel.timberline"));
+
+        MainWindow window;
+        window.show();
+        window.openStore(store);
+        QCOMPARE(window.storePath(), store);
+        ImportController *controller = window.importController();
+        QSignalSpy committed(controller, &ImportController::rowsCommitted);
+        QSignalSpy progress(controller, &ImportController::progressChanged);
+        QSignalSpy result(controller, &ImportController::finished);
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        window.importPaths({big});
+        QVERIFY(controller->isRunning());
+        QVERIFY(window.progressWidget()->isVisible());
+        QVERIFY(statusText(window).contains(QStringLiteral("arrival order")));
+
+        QTRY_VERIFY_WITH_TIMEOUT(committed.count() >= 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 1 || result.count() == 1, 30000);
+        QVERIFY2(result.isEmpty(), "the import ended before it could be cancelled; make the file bigger");
+        QPushButton *cancel = window.progressWidget()->cancelButton();
+        QVERIFY(cancel->isVisible() && cancel->isEnabled());
+        keepScreenshot(window, QStringLiteral("importing"));
+        cancel->click();
+        QVERIFY(!cancel->isEnabled());
+
+        QTRY_COMPARE_WITH_TIMEOUT(result.count(), 1, 60000);
+        QCOMPARE(finished.count(), 1);
+        const auto outcome = result.first().first().value<ImportResult>();
+        QCOMPARE(outcome.outcome, core::Outcome::Cancelled);
+        QVERIFY(!controller->isRunning());
+        QVERIFY(window.progressWidget()->isHidden());
+
+        // What was read is kept, in time order, and readable.
+        const int kept = window.model()->rowCount();
+        QVERIFY(kept > 0);
+        QVERIFY(kept < 600000);
+        QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
+        QVERIFY(window.model()->index(0, EventTableModel::MessageColumn).data().toString().startsWith(QStringLiteral("event 0 ")));
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("cancelled")));
+
+        // And the next import runs.
+        window.importPaths({m_api});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+        QCOMPARE(window.model()->rowCount(), kept + 3);
+    }
+
+    void controllerTeardownCancels()
+    {
+        const QString big = m_dir.filePath(QStringLiteral("big.log"));
+        QVERIFY(QFileInfo::exists(big));
+        const QString store = m_dir.filePath(QStringLiteral("teardown.timberline"));
+        {
+            ImportController controller;
+            QSignalSpy committed(&controller, &ImportController::rowsCommitted);
+            QVERIFY(controller.start(store, {big}));
+            QVERIFY(!controller.start(store, {big}));
+            QTRY_VERIFY_WITH_TIMEOUT(committed.count() >= 1, 30000);
+        } // the destructor cancels and waits
+        QVERIFY(core::Store::isStore(store.toStdString()));
+        auto reopened = core::Store::open(store.toStdString(), core::OpenMode::ReadOnly);
+        QVERIFY(reopened.has_value());
+    }
+
+    void screenshot_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+
+    void screenshot()
+    {
+        QFETCH(bool, dark);
+        const QString store = m_dir.filePath(QStringLiteral("shot.timberline"));
+        if (!QFileInfo::exists(store))
+            QCOMPARE(uitest::importInto(store, {m_api, m_db}), core::Outcome::Finished);
+        const QPalette original = QApplication::palette();
+        const auto restore = qScopeGuard([&] { QApplication::setPalette(original); });
+        if (dark)
+            QApplication::setPalette(darkPalette());
+
+        MainWindow window;
+        window.resize(1280, 800);
+        window.openStore(store);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        const QString png = m_dir.filePath(QStringLiteral("window.png"));
+        QVERIFY(window.saveScreenshot(png));
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
+        std::set<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 4) {
+            for (int x = 0; x < image.width(); x += 4)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 8, "the screenshot is blank");
+        keepScreenshot(window, QLatin1String(dark ? "dark" : "light"));
+
+        // Level colours keep their contrast against the table's background.
+        const QColor base = window.view()->palette().color(QPalette::Base);
+        for (const core::Level level : {core::Level::Error, core::Level::Warn, core::Level::Debug})
+            QVERIFY2(contrast(EventTableModel::levelColor(level), base) >= 3.0, qPrintable(QString::number(int(level))));
+
+        // Through the view: the first event is at the top and none of its cells is cut short.
+        QTableView *view = window.view();
+        QVERIFY(view->isVisible());
+        const QModelIndex top = view->indexAt(QPoint(2, 2));
+        QCOMPARE(top.row(), 0);
+        const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+        for (int column = 0; column < EventTableModel::NUM_COLUMNS; ++column) {
+            const QModelIndex cell = top.siblingAtColumn(column);
+            const QString text = cell.data().toString();
+            QCOMPARE(text, uitest::ExpectedRows[0][column]);
+            const int needed = view->fontMetrics().horizontalAdvance(text) + 2 * margin;
+            QVERIFY2(needed <= view->visualRect(cell).width(),
+                     qPrintable(QStringLiteral("column %1 elides \"%2\"").arg(column).arg(text)));
+        }
+        // Every column is on screen at this size.
+        for (int column = 0; column < EventTableModel::NUM_COLUMNS; ++column) {
+            const QRect cell = view->visualRect(top.siblingAtColumn(column));
+            QVERIFY(cell.right() <= view->viewport()->width());
+        }
+    }
+
+private:
+    // With TL_KEEP_SCREENSHOT=/some/dir, the window as the test saw it lands there to be looked at.
+    static void keepScreenshot(MainWindow &window, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("TL_KEEP_SCREENSHOT");
+        if (!dir.isEmpty())
+            QVERIFY(window.saveScreenshot(dir + QLatin1String("/window-") + name + QLatin1String(".png")));
+    }
+
+    static QPalette darkPalette()
+    {
+        QPalette palette;
+        palette.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        palette.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        palette.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        palette.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        palette.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        palette.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+        palette.setColor(QPalette::Highlight, QColor(0x2a, 0x5d, 0x9f));
+        palette.setColor(QPalette::HighlightedText, Qt::white);
+        palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+        return palette;
+    }
+
+    // WCAG contrast ratio between two colours.
+    static double contrast(const QColor &a, const QColor &b)
+    {
+        const auto luminance = [](const QColor &c) {
+            const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        const double la = luminance(a);
+        const double lb = luminance(b);
+        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+    }
+
+    static QString statusText(const MainWindow &window)
+    {
+        QStringList texts;
+        for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+            texts << label->text();
+        return texts.join(QLatin1Char('|'));
+    }
+
+    QTemporaryDir m_dir;
+    QString m_api;
+    QString m_db;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
