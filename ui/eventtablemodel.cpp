@@ -132,7 +132,8 @@ void EventTableModel::refresh()
         m_rowCount = newCount;
         endInsertRows();
         if (m_rowCount > 0)
-            Q_EMIT dataChanged(index(lastPage * PageSize, 0), index(std::min(m_rowCount, (lastPage + 1) * PageSize) - 1, NUM_COLUMNS - 1));
+            Q_EMIT dataChanged(index(lastPage * PageSize, 0),
+                index(std::min(m_rowCount, (lastPage + 1) * PageSize) - 1, NUM_COLUMNS - 1));
         return;
     }
     // New rows land anywhere in time order (and a replaced source removes rows): start over.

@@ -55,7 +55,8 @@ public:
     void sourceFinished(const core::SourceSummary &source) override
     {
         if (source.status == core::SourceStatus::Failed || !source.error.empty())
-            m_problems.append(QString::fromStdString(source.name) + QLatin1String(": ") + QString::fromStdString(source.error));
+            m_problems.append(
+                QString::fromStdString(source.name) + QLatin1String(": ") + QString::fromStdString(source.error));
     }
 
     void rowsCommitted() override
@@ -65,7 +66,7 @@ public:
 
     QStringList problems() const { return m_problems; }
 
-    template<typename Fn>
+    template <typename Fn>
     void post(Fn fn)
     {
         if (!m_target)
@@ -122,23 +123,24 @@ bool ImportController::start(const QString &storePath, const QStringList &paths)
     Q_EMIT started();
     // A plain task rather than promise mode: a promise-mode task cancelled before it starts never runs its
     // body, and then nothing would report the outcome. This one always runs and always posts finished().
-    m_future = QtConcurrent::run(&m_pool, [target = QPointer<ImportController>(this), request, cancelled = m_cancelled]() {
-        ForwardingObserver observer(target, cancelled);
-        ImportResult result;
-        auto summary = core::runImport(request, observer);
-        if (summary) {
-            result.outcome = summary->outcome;
-            result.events = summary->events;
-            result.seconds = summary->seconds;
-        } else {
-            result.outcome = core::Outcome::Failed;
-            result.error = QString::fromStdString(summary.error().message);
-            if (!summary.error().source.empty())
-                result.error = QString::fromStdString(summary.error().source) + QLatin1String(": ") + result.error;
-        }
-        result.problems = observer.problems();
-        observer.post([result](ImportController *controller) { controller->deliverFinished(result); });
-    });
+    m_future = QtConcurrent::run(
+        &m_pool, [target = QPointer<ImportController>(this), request, cancelled = m_cancelled]() {
+            ForwardingObserver observer(target, cancelled);
+            ImportResult result;
+            auto summary = core::runImport(request, observer);
+            if (summary) {
+                result.outcome = summary->outcome;
+                result.events = summary->events;
+                result.seconds = summary->seconds;
+            } else {
+                result.outcome = core::Outcome::Failed;
+                result.error = QString::fromStdString(summary.error().message);
+                if (!summary.error().source.empty())
+                    result.error = QString::fromStdString(summary.error().source) + QLatin1String(": ") + result.error;
+            }
+            result.problems = observer.problems();
+            observer.post([result](ImportController *controller) { controller->deliverFinished(result); });
+        });
     return true;
 }
 

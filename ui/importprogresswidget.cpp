@@ -15,7 +15,7 @@
 namespace {
 // The bar counts in thousandths: byte totals overflow an int.
 constexpr int BarSteps = 1000;
-}
+} // namespace
 
 ImportProgressWidget::ImportProgressWidget(QWidget *parent)
     : QWidget(parent)
@@ -63,8 +63,9 @@ void ImportProgressWidget::setStatus(const ImportStatus &status)
         m_bar->setValue(static_cast<int>(std::lround(std::clamp(done, 0.0, 1.0) * BarSteps)));
     }
     QStringList parts;
-    parts << tr("%1 of %2").arg(locale.formattedDataSize(static_cast<qint64>(status.bytesDone)),
-                                locale.formattedDataSize(static_cast<qint64>(status.bytesTotal)));
+    parts << tr("%1 of %2")
+                 .arg(locale.formattedDataSize(static_cast<qint64>(status.bytesDone)),
+                     locale.formattedDataSize(static_cast<qint64>(status.bytesTotal)));
     parts << tr("%1 events").arg(locale.toString(static_cast<qulonglong>(status.events)));
     parts << tr("%1 events/s").arg(locale.toString(static_cast<qulonglong>(std::llround(status.eventsPerSecond))));
     if (const double eta = status.etaSeconds(); eta >= 0)
@@ -87,7 +88,9 @@ QString ImportProgressWidget::text() const
 
 QString ImportProgressWidget::formatDuration(double seconds)
 {
-    const auto total = static_cast<long long>(std::ceil(std::max(0.0, seconds)));
+    if (seconds < 10)
+        return tr("%1 s").arg(std::max(0.0, seconds), 0, 'f', 1);
+    const auto total = static_cast<long long>(std::ceil(seconds));
     if (total < 60)
         return tr("%1 s").arg(total);
     if (total < 3600)

@@ -54,10 +54,10 @@ QString defaultStorePath(const QString &firstPath)
     QString name = info.fileName();
     if (!info.isDir()) {
         // "api.log.gz" and "bundle.tar.gz" name their store "api" and "bundle".
-        static const QStringList suffixes{QStringLiteral(".gz"),  QStringLiteral(".zst"),    QStringLiteral(".bz2"),
-                                          QStringLiteral(".xz"),  QStringLiteral(".zip"),    QStringLiteral(".tgz"),
-                                          QStringLiteral(".tar"), QStringLiteral(".log"),    QStringLiteral(".json"),
-                                          QStringLiteral(".jsonl"), QStringLiteral(".ndjson"), QStringLiteral(".txt")};
+        static const QStringList suffixes{QStringLiteral(".gz"), QStringLiteral(".zst"), QStringLiteral(".bz2"),
+            QStringLiteral(".xz"), QStringLiteral(".zip"), QStringLiteral(".tgz"), QStringLiteral(".tar"),
+            QStringLiteral(".log"), QStringLiteral(".json"), QStringLiteral(".jsonl"), QStringLiteral(".ndjson"),
+            QStringLiteral(".txt")};
         bool stripped = true;
         while (stripped) {
             stripped = false;
@@ -94,7 +94,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack = new QStackedWidget(central);
     layout->addWidget(m_stack, 1);
 
-    m_emptyHint = new QLabel(tr("Drop log files, folders or archives here\nor use File \u2192 Open files\u2026"), m_stack);
+    m_emptyHint
+        = new QLabel(tr("Drop log files, folders or archives here\nor use File \u2192 Open files\u2026"), m_stack);
     m_emptyHint->setAlignment(Qt::AlignCenter);
     QFont hintFont = m_emptyHint->font();
     hintFont.setPointSizeF(hintFont.pointSizeF() * 1.3);
@@ -155,8 +156,8 @@ void MainWindow::createMenus()
     });
     m_openStoreAction = file->addAction(tr("Open &store\u2026"));
     connect(m_openStoreAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a Timberline store"), QString(),
-                                                          tr("Timberline stores (*.timberline);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open a Timberline store"), QString(), tr("Timberline stores (*.timberline);;All files (*)"));
         if (!path.isEmpty())
             openStore(path);
     });
@@ -197,14 +198,15 @@ void MainWindow::fitColumns()
     // Room for the cell's margins and the header's sort arrow.
     const int padding = metrics.horizontalAdvance(QLatin1Char('M')) * 2;
     const int timeWidth = metrics.horizontalAdvance(QStringLiteral("2025-11-10 10:30:00.000000")) + padding;
-    const int levelWidth =
-        std::max(metrics.horizontalAdvance(QStringLiteral("unknown")), metrics.horizontalAdvance(m_model->headerData(EventTableModel::LevelColumn, Qt::Horizontal).toString()))
+    const int levelWidth
+        = std::max(metrics.horizontalAdvance(QStringLiteral("unknown")),
+              metrics.horizontalAdvance(m_model->headerData(EventTableModel::LevelColumn, Qt::Horizontal).toString()))
         + padding;
     const int serviceWidth = metrics.horizontalAdvance(QLatin1Char('m')) * 16 + padding;
     const int requestWidth = metrics.horizontalAdvance(QLatin1Char('0')) * 24 + padding;
     const int available = m_view->viewport()->width();
     const int messageWidth = std::max(metrics.horizontalAdvance(QLatin1Char('m')) * 40,
-                                      available - timeWidth - levelWidth - serviceWidth - requestWidth);
+        available - timeWidth - levelWidth - serviceWidth - requestWidth);
     m_view->setColumnWidth(EventTableModel::TimeColumn, timeWidth);
     m_view->setColumnWidth(EventTableModel::LevelColumn, levelWidth);
     m_view->setColumnWidth(EventTableModel::ServiceColumn, serviceWidth);
@@ -325,11 +327,13 @@ void MainWindow::onImportFinished(const ImportResult &result)
     QString message;
     switch (result.outcome) {
     case core::Outcome::Finished:
-        message = tr("Imported %1 events in %2").arg(locale.toString(static_cast<qulonglong>(result.events)),
-                                                     ImportProgressWidget::formatDuration(result.seconds));
+        message = tr("Imported %1 events in %2")
+                      .arg(locale.toString(static_cast<qulonglong>(result.events)),
+                          ImportProgressWidget::formatDuration(result.seconds));
         break;
     case core::Outcome::Cancelled:
-        message = tr("Import cancelled; the %1 events read so far are kept").arg(locale.toString(static_cast<qulonglong>(result.events)));
+        message = tr("Import cancelled; the %1 events read so far are kept")
+                      .arg(locale.toString(static_cast<qulonglong>(result.events)));
         break;
     case core::Outcome::Failed:
         message = tr("Import failed: %1").arg(result.error);
@@ -357,8 +361,8 @@ void MainWindow::updateStatus()
     }
     m_countLabel->setText(tr("%1 events").arg(QLocale().toString(rows)));
     m_orderLabel->setText(m_model->order() == EventTableModel::Order::Arrival
-                              ? tr("arrival order \u2014 time order when the import completes")
-                              : tr("time order"));
+            ? tr("arrival order \u2014 time order when the import completes")
+            : tr("time order"));
 }
 
 void MainWindow::showError(const QString &message)

@@ -24,12 +24,14 @@ private Q_SLOTS:
         QVERIFY(uitest::writeFile(m_dir.filePath(QStringLiteral("api.log")), uitest::ApiLog));
         QVERIFY(uitest::writeFile(m_dir.filePath(QStringLiteral("db.log")), uitest::DbLog));
         m_store = m_dir.filePath(QStringLiteral("small.timberline"));
-        QCOMPARE(uitest::importInto(m_store, {m_dir.filePath(QStringLiteral("api.log")), m_dir.filePath(QStringLiteral("db.log"))}),
-                 core::Outcome::Finished);
+        QCOMPARE(uitest::importInto(
+                     m_store, {m_dir.filePath(QStringLiteral("api.log")), m_dir.filePath(QStringLiteral("db.log"))}),
+            core::Outcome::Finished);
 
         QVERIFY(uitest::writeSequence(m_dir.filePath(QStringLiteral("sequence.log")), SequenceRows));
         m_bigStore = m_dir.filePath(QStringLiteral("sequence.timberline"));
-        QCOMPARE(uitest::importInto(m_bigStore, {m_dir.filePath(QStringLiteral("sequence.log"))}), core::Outcome::Finished);
+        QCOMPARE(
+            uitest::importInto(m_bigStore, {m_dir.filePath(QStringLiteral("sequence.log"))}), core::Outcome::Finished);
     }
 
     void modelTester()
@@ -105,7 +107,9 @@ private Q_SLOTS:
         QStringList messages;
         for (int row = 0; row < model.rowCount(); ++row)
             messages << model.index(row, EventTableModel::MessageColumn).data().toString();
-        QCOMPARE(messages.mid(0, 3), (QStringList{QStringLiteral("request started"), QStringLiteral("upstream timeout"), QStringLiteral("cache stats")}));
+        QCOMPARE(messages.mid(0, 3),
+            (QStringList{
+                QStringLiteral("request started"), QStringLiteral("upstream timeout"), QStringLiteral("cache stats")}));
         qint64 previousId = 0;
         for (int row = 0; row < model.rowCount(); ++row) {
             const qint64 id = model.index(row, 0).data(EventTableModel::EventIdRole).toLongLong();
@@ -138,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(3, EventTableModel::MessageColumn).data().toString(), QStringLiteral("slow query"));
 
         model.setOrder(EventTableModel::Order::Time);
-        QCOMPARE(model.index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
+        QCOMPARE(
+            model.index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
     }
 
     void pagesAcrossTheTable_data()
@@ -156,7 +161,8 @@ private Q_SLOTS:
         model.setOrder(order);
         QCOMPARE(model.rowCount(), SequenceRows);
 
-        const auto message = [&](int row) { return model.index(row, EventTableModel::MessageColumn).data().toString(); };
+        const auto message
+            = [&](int row) { return model.index(row, EventTableModel::MessageColumn).data().toString(); };
         const auto expected = [](int row) {
             return QStringLiteral("event %1 with some padding so the file has bytes to read").arg(row);
         };

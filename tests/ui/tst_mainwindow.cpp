@@ -58,10 +58,13 @@ private Q_SLOTS:
     void defaultStorePathIsUnderDataHome()
     {
         const QString dataHome = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/incident/api.log")), dataHome + QStringLiteral("/timberline/api.timberline"));
-        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/bundle.tar.gz")), dataHome + QStringLiteral("/timberline/bundle.timberline"));
+        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/incident/api.log")),
+            dataHome + QStringLiteral("/timberline/api.timberline"));
+        QCOMPARE(defaultStorePath(QStringLiteral("/tmp/bundle.tar.gz")),
+            dataHome + QStringLiteral("/timberline/bundle.timberline"));
         QCOMPARE(defaultStorePath(m_dir.path() + QLatin1Char('/')),
-                 dataHome + QStringLiteral("/timberline/") + QFileInfo(m_dir.path()).fileName() + QStringLiteral(".timberline"));
+            dataHome + QStringLiteral("/timberline/") + QFileInfo(m_dir.path()).fileName()
+                + QStringLiteral(".timberline"));
     }
 
     void dropImportsFiles()
@@ -87,7 +90,8 @@ private Q_SLOTS:
         QCOMPARE(window.storePath(), expectedStore);
         QVERIFY(window.windowTitle().contains(QDir::toNativeSeparators(expectedStore)));
         QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
-        QCOMPARE(window.model()->index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
+        QCOMPARE(window.model()->index(0, EventTableModel::MessageColumn).data().toString(),
+            QStringLiteral("connection pool ready"));
         QVERIFY(window.progressWidget()->isHidden());
         QVERIFY(statusText(window).contains(QStringLiteral("time order")));
         QVERIFY(statusText(window).contains(QStringLiteral("6 events")));
@@ -148,7 +152,11 @@ private Q_SLOTS:
         QVERIFY(kept > 0);
         QVERIFY(kept < 600000);
         QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
-        QVERIFY(window.model()->index(0, EventTableModel::MessageColumn).data().toString().startsWith(QStringLiteral("event 0 ")));
+        QVERIFY(window.model()
+                    ->index(0, EventTableModel::MessageColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("event 0 ")));
         QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("cancelled")));
 
         // And the next import runs.
@@ -214,7 +222,8 @@ private Q_SLOTS:
         // Level colours keep their contrast against the table's background.
         const QColor base = window.view()->palette().color(QPalette::Base);
         for (const core::Level level : {core::Level::Error, core::Level::Warn, core::Level::Debug})
-            QVERIFY2(contrast(EventTableModel::levelColor(level), base) >= 3.0, qPrintable(QString::number(int(level))));
+            QVERIFY2(
+                contrast(EventTableModel::levelColor(level), base) >= 3.0, qPrintable(QString::number(int(level))));
 
         // Through the view: the first event is at the top and none of its cells is cut short.
         QTableView *view = window.view();
@@ -228,7 +237,7 @@ private Q_SLOTS:
             QCOMPARE(text, uitest::ExpectedRows[0][column]);
             const int needed = view->fontMetrics().horizontalAdvance(text) + 2 * margin;
             QVERIFY2(needed <= view->visualRect(cell).width(),
-                     qPrintable(QStringLiteral("column %1 elides \"%2\"").arg(column).arg(text)));
+                qPrintable(QStringLiteral("column %1 elides \"%2\"").arg(column).arg(text)));
         }
         // Every column is on screen at this size.
         for (int column = 0; column < EventTableModel::NUM_COLUMNS; ++column) {

@@ -14,23 +14,33 @@
 namespace uitest {
 
 // Two services, deliberately out of time order across (and within) the files.
-inline const QByteArray ApiLog =
-    "{\"timestamp\":\"2025-11-10T10:30:00.123456Z\",\"level\":\"info\",\"service\":\"api\",\"msg\":\"request started\",\"request_id\":\"req-1\"}\n"
-    "{\"timestamp\":\"2025-11-10T10:30:02Z\",\"level\":\"error\",\"service\":\"api\",\"msg\":\"upstream timeout\\nwhile calling db\",\"request_id\":\"req-1\"}\n"
-    "{\"timestamp\":\"2025-11-10T10:30:04Z\",\"level\":\"debug\",\"service\":\"api\",\"msg\":\"cache stats\"}\n";
-inline const QByteArray DbLog =
-    "{\"timestamp\":\"2025-11-10T10:30:01Z\",\"level\":\"warn\",\"service\":\"db\",\"msg\":\"slow query\",\"request_id\":\"req-1\"}\n"
-    "{\"timestamp\":\"2025-11-10T10:29:59.5Z\",\"level\":\"info\",\"service\":\"db\",\"msg\":\"connection pool ready\"}\n"
-    "{\"timestamp\":\"2025-11-10T10:30:03Z\",\"level\":\"info\",\"service\":\"db\",\"msg\":\"query ok\",\"request_id\":\"req-2\"}\n";
+inline const QByteArray ApiLog
+    = "{\"timestamp\":\"2025-11-10T10:30:00.123456Z\",\"level\":\"info\",\"service\":\"api\",\"msg\":\"request "
+      "started\",\"request_id\":\"req-1\"}\n"
+      "{\"timestamp\":\"2025-11-10T10:30:02Z\",\"level\":\"error\",\"service\":\"api\",\"msg\":\"upstream "
+      "timeout\\nwhile calling db\",\"request_id\":\"req-1\"}\n"
+      "{\"timestamp\":\"2025-11-10T10:30:04Z\",\"level\":\"debug\",\"service\":\"api\",\"msg\":\"cache stats\"}\n";
+inline const QByteArray DbLog = "{\"timestamp\":\"2025-11-10T10:30:01Z\",\"level\":\"warn\",\"service\":\"db\",\"msg\":"
+                                "\"slow query\",\"request_id\":\"req-1\"}\n"
+                                "{\"timestamp\":\"2025-11-10T10:29:59.5Z\",\"level\":\"info\",\"service\":\"db\","
+                                "\"msg\":\"connection pool ready\"}\n"
+                                "{\"timestamp\":\"2025-11-10T10:30:03Z\",\"level\":\"info\",\"service\":\"db\",\"msg\":"
+                                "\"query ok\",\"request_id\":\"req-2\"}\n";
 
 // The six events above in the one order: time, level, service, message (first line), request id.
 inline const QList<QStringList> ExpectedRows = {
-    {QStringLiteral("2025-11-10 10:29:59.500000"), QStringLiteral("info"), QStringLiteral("db"), QStringLiteral("connection pool ready"), QString()},
-    {QStringLiteral("2025-11-10 10:30:00.123456"), QStringLiteral("info"), QStringLiteral("api"), QStringLiteral("request started"), QStringLiteral("req-1")},
-    {QStringLiteral("2025-11-10 10:30:01.000000"), QStringLiteral("warn"), QStringLiteral("db"), QStringLiteral("slow query"), QStringLiteral("req-1")},
-    {QStringLiteral("2025-11-10 10:30:02.000000"), QStringLiteral("error"), QStringLiteral("api"), QStringLiteral("upstream timeout"), QStringLiteral("req-1")},
-    {QStringLiteral("2025-11-10 10:30:03.000000"), QStringLiteral("info"), QStringLiteral("db"), QStringLiteral("query ok"), QStringLiteral("req-2")},
-    {QStringLiteral("2025-11-10 10:30:04.000000"), QStringLiteral("debug"), QStringLiteral("api"), QStringLiteral("cache stats"), QString()},
+    {QStringLiteral("2025-11-10 10:29:59.500000"), QStringLiteral("info"), QStringLiteral("db"),
+        QStringLiteral("connection pool ready"), QString()},
+    {QStringLiteral("2025-11-10 10:30:00.123456"), QStringLiteral("info"), QStringLiteral("api"),
+        QStringLiteral("request started"), QStringLiteral("req-1")},
+    {QStringLiteral("2025-11-10 10:30:01.000000"), QStringLiteral("warn"), QStringLiteral("db"),
+        QStringLiteral("slow query"), QStringLiteral("req-1")},
+    {QStringLiteral("2025-11-10 10:30:02.000000"), QStringLiteral("error"), QStringLiteral("api"),
+        QStringLiteral("upstream timeout"), QStringLiteral("req-1")},
+    {QStringLiteral("2025-11-10 10:30:03.000000"), QStringLiteral("info"), QStringLiteral("db"),
+        QStringLiteral("query ok"), QStringLiteral("req-2")},
+    {QStringLiteral("2025-11-10 10:30:04.000000"), QStringLiteral("debug"), QStringLiteral("api"),
+        QStringLiteral("cache stats"), QString()},
 };
 
 inline bool writeFile(const QString &path, const QByteArray &bytes)
@@ -50,12 +60,14 @@ inline bool writeSequence(const QString &path, int count, const char *service = 
         // From 2025-11-10T00:00:00Z, one millisecond apart (a day holds 86.4 million of them).
         const int ms = i % 1000;
         const int seconds = i / 1000;
-        const QByteArray time = QByteArray("2025-11-10T") + QByteArray::number(seconds / 3600).rightJustified(2, '0') + ':'
-            + QByteArray::number(seconds / 60 % 60).rightJustified(2, '0') + ':'
-            + QByteArray::number(seconds % 60).rightJustified(2, '0') + '.' + QByteArray::number(ms).rightJustified(3, '0') + 'Z';
-        line = "{\"timestamp\":\"" + time + "\",\"level\":\"" + (i % 7 == 0 ? "error" : "info")
-            + "\",\"service\":\"" + service + "\",\"msg\":\"event " + QByteArray::number(i)
-            + " with some padding so the file has bytes to read\",\"request_id\":\"req-" + QByteArray::number(i % 97) + "\"}\n";
+        const QByteArray time = QByteArray("2025-11-10T") + QByteArray::number(seconds / 3600).rightJustified(2, '0')
+            + ':' + QByteArray::number(seconds / 60 % 60).rightJustified(2, '0') + ':'
+            + QByteArray::number(seconds % 60).rightJustified(2, '0') + '.'
+            + QByteArray::number(ms).rightJustified(3, '0') + 'Z';
+        line = "{\"timestamp\":\"" + time + "\",\"level\":\"" + (i % 7 == 0 ? "error" : "info") + "\",\"service\":\""
+            + service + "\",\"msg\":\"event " + QByteArray::number(i)
+            + " with some padding so the file has bytes to read\",\"request_id\":\"req-" + QByteArray::number(i % 97)
+            + "\"}\n";
         if (file.write(line) != line.size())
             return false;
     }
@@ -86,7 +98,8 @@ inline core::Outcome importInto(const QString &storePath, const QStringList &pat
 
 inline bool isReddish(const QColor &color)
 {
-    return color.isValid() && color.red() > 150 && color.red() > color.green() * 3 / 2 && color.red() > color.blue() * 3 / 2;
+    return color.isValid() && color.red() > 150 && color.red() > color.green() * 3 / 2
+        && color.red() > color.blue() * 3 / 2;
 }
 
 } // namespace uitest
