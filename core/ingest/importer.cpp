@@ -28,9 +28,9 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t ReadChunkBytes = 1 << 20;
 constexpr std::size_t RawBlockBytes = 128 << 10;
 constexpr std::size_t FirstBatchRecords = 256;
-constexpr std::size_t BatchRecords = 16384;
-constexpr std::size_t PostingBudgetBytes = 96u << 20;
-constexpr std::size_t QueueDepth = 4;
+constexpr std::size_t BatchRecords = 4096;
+constexpr std::size_t PostingBudgetBytes = 48u << 20;
+constexpr std::size_t QueueDepth = 3;
 
 struct PendingRaw {
     std::uint32_t firstLine = 0;

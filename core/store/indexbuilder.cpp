@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "indexbuilder.h"
 
+#include "../ingest/normalize.h"
 #include "tokenizer.h"
 
 #include <algorithm>
@@ -11,18 +12,7 @@ namespace {
 
 constexpr std::size_t MaxTrackedValues = 1000;
 constexpr std::size_t TopValues = 10;
-// What a term costs besides its posting bytes: the node, the key and the string headers.
-constexpr std::size_t TermOverheadBytes = 96;
 constexpr std::int64_t NoTimeSecond = NoTimeNs / IndexBuilder::BucketNs;
-
-void appendVarint(std::string &out, std::uint64_t value)
-{
-    while (value >= 0x80) {
-        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
-        value >>= 7;
-    }
-    out.push_back(static_cast<char>(value));
-}
 
 std::int64_t floorDiv(std::int64_t value, std::int64_t divisor)
 {
@@ -34,18 +24,7 @@ std::int64_t floorDiv(std::int64_t value, std::int64_t divisor)
 
 void IndexBuilder::addTerm(std::string_view term, std::int64_t id)
 {
-    auto found = m_postings.find(term);
-    if (found == m_postings.end()) {
-        found = m_postings.emplace(std::string(term), Posting{}).first;
-        m_postingBytes += TermOverheadBytes + term.size();
-    }
-    Posting &posting = found->second;
-    if (posting.lastId == id)
-        return;
-    const std::size_t before = posting.bytes.size();
-    appendVarint(posting.bytes, static_cast<std::uint64_t>(id - posting.lastId));
-    posting.lastId = id;
-    m_postingBytes += posting.bytes.size() - before;
+    m_postings.add(term, id);
 }
 
 void IndexBuilder::addTokens(std::string_view text, std::int64_t id)
@@ -83,20 +62,30 @@ void IndexBuilder::add(const RecordBatch &batch, std::int64_t firstId)
 
         for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
             const Field &field = batch.fields[record.fieldBegin + i];
-            addQualified(field.path, field.value, id);
-            if (field.type == FieldType::String && field.value.data() != record.message.data())
-                addTokens(field.value, id);
             auto stats = m_fields.find(field.path);
-            if (stats == m_fields.end())
-                stats = m_fields.emplace(std::string(field.path), FieldStats{}).first;
-            stats->second.types = static_cast<std::uint8_t>(stats->second.types | (1u << static_cast<int>(field.type)));
-            ++stats->second.events;
+            if (stats == m_fields.end()) {
+                FieldStats fresh;
+                // A record's time is its ts column and its message is tokenized once as the message:
+                // indexing those fields again would double the index for nothing a query needs.
+                const normalize::Role role = normalize::roleOfKey(field.path);
+                fresh.indexQualified = role != normalize::Role::Time && role != normalize::Role::Message;
+                fresh.indexTokens = role != normalize::Role::Time && role != normalize::Role::Message
+                    && role != normalize::Role::Level;
+                stats = m_fields.emplace(std::string(field.path), std::move(fresh)).first;
+            }
+            FieldStats &fieldStats = stats->second;
+            if (fieldStats.indexQualified)
+                addQualified(field.path, field.value, id);
+            if (fieldStats.indexTokens && field.type == FieldType::String)
+                addTokens(field.value, id);
+            fieldStats.types = static_cast<std::uint8_t>(fieldStats.types | (1u << static_cast<int>(field.type)));
+            ++fieldStats.events;
             if (field.value.size() <= MaxQualifiedValueBytes) {
-                auto value = stats->second.values.find(field.value);
-                if (value != stats->second.values.end())
+                auto value = fieldStats.values.find(field.value);
+                if (value != fieldStats.values.end())
                     ++value->second;
-                else if (stats->second.values.size() < MaxTrackedValues)
-                    stats->second.values.emplace(std::string(field.value), 1);
+                else if (fieldStats.values.size() < MaxTrackedValues)
+                    fieldStats.values.emplace(std::string(field.value), 1);
             }
         }
 
@@ -114,15 +103,7 @@ void IndexBuilder::add(const RecordBatch &batch, std::int64_t firstId)
 
 PostingSegment IndexBuilder::takeSegment()
 {
-    PostingSegment segment;
-    segment.terms.reserve(m_postings.size());
-    for (auto &[term, posting] : m_postings)
-        segment.terms.emplace_back(term, std::move(posting.bytes));
-    std::sort(segment.terms.begin(), segment.terms.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
-    m_postings.clear();
-    m_postingBytes = 0;
-    return segment;
+    return m_postings.take();
 }
 
 std::vector<BucketCount> IndexBuilder::takeBuckets()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "../ingest/record.h"
+#include "postingaccumulator.h"
 
 #include <cstdint>
 #include <map>
@@ -11,12 +12,6 @@
 #include <vector>
 
 namespace core {
-
-// One flushed run of posting lists: terms in ascending order, each with its event ids (ascending,
-// delta-encoded as LEB128 varints, the first delta from 0).
-struct PostingSegment {
-    std::vector<std::pair<std::string, std::string>> terms;
-};
 
 // Bucket counts by (second, level, service) added since the last take.
 struct BucketCount {
@@ -45,7 +40,7 @@ public:
     // Adds a batch whose records got the consecutive ids firstId, firstId + 1, ...
     void add(const RecordBatch &batch, std::int64_t firstId);
     // Rough bytes held by posting lists; the caller flushes a segment past its budget.
-    std::size_t postingBytes() const { return m_postingBytes; }
+    std::size_t postingBytes() const { return m_postings.memoryBytes(); }
     std::int64_t lastId() const { return m_lastId; }
     PostingSegment takeSegment();
     std::vector<BucketCount> takeBuckets();
@@ -56,11 +51,9 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
-    struct Posting {
-        std::int64_t lastId = 0;
-        std::string bytes;
-    };
     struct FieldStats {
+        bool indexQualified = true; ///< false for the time and message aliases: their columns answer
+        bool indexTokens = true;
         std::uint8_t types = 0;
         std::uint64_t events = 0;
         std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> values; ///< capped: new values stop at MaxTrackedValues
@@ -70,7 +63,7 @@ private:
     void addTokens(std::string_view text, std::int64_t id);
     void addQualified(std::string_view path, std::string_view value, std::int64_t id);
 
-    std::unordered_map<std::string, Posting, StringHash, std::equal_to<>> m_postings;
+    PostingAccumulator m_postings;
     std::unordered_map<std::string, FieldStats, StringHash, std::equal_to<>> m_fields;
     struct BucketKey {
         std::int64_t second = 0;
@@ -87,7 +80,6 @@ private:
     std::unordered_map<BucketKey, std::uint64_t, BucketKeyHash> m_buckets;
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_serviceIndex;
     std::vector<std::string> m_serviceNames;
-    std::size_t m_postingBytes = 0;
     std::int64_t m_lastId = 0;
     std::string m_scratch;
     std::string m_term;
