@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMap>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,19 +38,37 @@ QMap<QString, qint64> parseCounts(const QString &text)
     return counts;
 }
 
-// Syslog and glog rows give the time as written, without a year: compare month, day and time.
+// Syslog and glog rows give the time as written, without a year: compare month, day and time,
+// rendering ours in the row's own shape (`Nov  3 09:23:38`, `août 19 11:08:37`, glog `0517 15:04:22.619632`).
+int monthOf(const QString &name)
+{
+    static const QStringList English = {QStringLiteral("jan"), QStringLiteral("feb"), QStringLiteral("mar"), QStringLiteral("apr"),
+                                        QStringLiteral("may"), QStringLiteral("jun"), QStringLiteral("jul"), QStringLiteral("aug"),
+                                        QStringLiteral("sep"), QStringLiteral("oct"), QStringLiteral("nov"), QStringLiteral("dec")};
+    static const QStringList French = {QStringLiteral("janv"), QStringLiteral("févr"), QStringLiteral("mars"), QStringLiteral("avr"),
+                                       QStringLiteral("mai"), QStringLiteral("juin"), QStringLiteral("juil"), QStringLiteral("août"),
+                                       QStringLiteral("sept"), QStringLiteral("oct"), QStringLiteral("nov"), QStringLiteral("déc")};
+    const QString lower = name.toLower();
+    for (int i = 0; i < 12; ++i)
+        if (lower == English[i] || lower == French[i])
+            return i + 1;
+    return 0;
+}
+
 QString comparableTime(const QString &expected, const QString &actual)
 {
-    if (expected.isEmpty() || expected.front().isDigit())
-        return actual;
-    static const char *Months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (actual.size() < 19)
-        return actual;
     const int month = actual.mid(5, 2).toInt();
     const int day = actual.mid(8, 2).toInt();
-    if (expected.size() > 4 && expected.at(3) == QLatin1Char(' ')) // "Nov  3 09:23:38"
-        return QStringLiteral("%1 %2 %3").arg(QLatin1String(Months[month - 1])).arg(day, 2).arg(actual.mid(11, expected.size() - 7));
-    return QStringLiteral("%1%2 %3").arg(month, 2, 10, QLatin1Char('0')).arg(day, 2, 10, QLatin1Char('0')).arg(actual.mid(11, expected.size() - 5));
+    const QString clock = actual.mid(11, 8) + actual.mid(19, 7); // hh:mm:ss.ffffff
+    if (expected.size() > 4 && expected.at(4) == QLatin1Char(' ') && expected.at(0).isDigit()) // glog
+        return QStringLiteral("%1%2 %3").arg(month, 2, 10, QLatin1Char('0')).arg(day, 2, 10, QLatin1Char('0')).arg(clock.left(expected.size() - 5));
+    const qsizetype space = expected.indexOf(QLatin1Char(' '));
+    const QString name = monthOf(expected.left(space)) == month ? expected.left(space) : QStringLiteral("?");
+    const QString rest = expected.mid(space).trimmed(); // "3 09:23:38"
+    const qsizetype daySpace = rest.indexOf(QLatin1Char(' '));
+    const QString dayText = expected.mid(space, expected.size() - space - rest.size() + daySpace).length() > 2
+        ? QStringLiteral("%1").arg(day, 2) : QString::number(day);
+    return name + QLatin1Char(' ') + dayText + QLatin1Char(' ') + clock.left(rest.size() - daySpace - 1);
 }
 
 // Trims our nine fraction digits to the digits the expected value has (it keeps the source's own).
@@ -58,7 +77,8 @@ QString trimmedTime(const QString &expected, std::optional<std::int64_t> ns)
     if (!ns)
         return QStringLiteral("none");
     const QString full = QString::fromStdString(format::rfc3339(*ns)); // ....ss.nnnnnnnnnZ
-    if (expected.isEmpty() || !expected.front().isDigit())
+    static const QRegularExpression iso(QStringLiteral(R"(^\d{4}-\d\d-\d\dT)"));
+    if (!iso.match(expected).hasMatch())
         return comparableTime(expected, full);
     const qsizetype dot = expected.indexOf(QLatin1Char('.'));
     const qsizetype digits = dot < 0 ? 0 : expected.size() - dot - 2;
@@ -99,7 +119,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         ImportRequest request;
         request.storePath = dir.filePath(QStringLiteral("corpus.timberline")).toStdString();
-        request.paths.push_back((QStringLiteral(TL_CORPUS_DIR "/") + file).toStdString());
+        request.paths.push_back(QString(QStringLiteral(TL_CORPUS_DIR "/") + file).toStdString());
         QuietObserver observer;
         auto summary = runImport(request, observer);
         QVERIFY2(summary.has_value(), summary.has_value() ? "" : summary.error().message.c_str());
