@@ -3,6 +3,7 @@
 
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
+#include "core/jsonwriter.h"
 #include "core/store/store.h"
 
 #include <atomic>
@@ -76,29 +77,30 @@ int usageError(const QString &message)
     return 2;
 }
 
-void appendKey(std::string &out, std::string_view key)
+// trace..fatal, then unknown last, as people read them.
+constexpr core::Level LevelsInReadingOrder[] = {core::Level::Trace, core::Level::Debug, core::Level::Info, core::Level::Warn,
+                                                core::Level::Error, core::Level::Fatal, core::Level::Unknown};
+
+void writeSourceHead(core::JsonWriter &out, std::string_view name, std::string_view format, core::SourceStatus status,
+                     std::string_view error)
 {
-    core::format::appendJsonString(out, key);
-    out.push_back(':');
+    out.key("name").value(name);
+    out.key("format").value(format);
+    out.key("status").value(core::sourceStatusName(status));
+    if (!error.empty())
+        out.key("error").value(error);
 }
 
-void appendCounts(std::string &out, const core::LineCounts &counts)
+void writeCounts(core::JsonWriter &out, const core::LineCounts &counts)
 {
-    const std::pair<const char *, std::uint64_t> values[] = {
-        {"lines", counts.lines},
-        {"event_lines", counts.eventLines},
-        {"continuation_lines", counts.continuationLines},
-        {"document_lines", counts.documentLines},
-        {"blank_lines", counts.blankLines},
-        {"events", counts.events},
-        {"unparsed", counts.unparsed},
-        {"spans", counts.spans},
-    };
-    for (const auto &[name, value] : values) {
-        out.push_back(',');
-        appendKey(out, name);
-        out += std::to_string(value);
-    }
+    out.key("lines").value(counts.lines);
+    out.key("event_lines").value(counts.eventLines);
+    out.key("continuation_lines").value(counts.continuationLines);
+    out.key("document_lines").value(counts.documentLines);
+    out.key("blank_lines").value(counts.blankLines);
+    out.key("events").value(counts.events);
+    out.key("unparsed").value(counts.unparsed);
+    out.key("spans").value(counts.spans);
 }
 
 std::string formatCount(std::uint64_t value)
@@ -140,45 +142,23 @@ bool failedSource(const core::SourceSummary &source)
 void printSummary(const core::ImportSummary &summary, const std::string &storePath, bool json)
 {
     if (json) {
-        std::string out = "{";
-        appendKey(out, "store");
-        core::format::appendJsonString(out, storePath);
-        out += ",";
-        appendKey(out, "outcome");
-        out += summary.outcome == core::Outcome::Cancelled ? "\"cancelled\"" : "\"finished\"";
-        out += ",";
-        appendKey(out, "events");
-        out += std::to_string(summary.events) + ",";
-        appendKey(out, "lines");
-        out += std::to_string(summary.lines) + ",";
-        appendKey(out, "bytes");
-        out += std::to_string(summary.bytes) + ",";
-        appendKey(out, "seconds");
-        out += std::to_string(summary.seconds) + ",";
-        appendKey(out, "sources");
-        out += "[";
+        core::JsonWriter out;
+        out.beginObject();
+        out.key("store").value(storePath);
+        out.key("outcome").value(summary.outcome == core::Outcome::Cancelled ? "cancelled" : "finished");
+        out.key("events").value(summary.events);
+        out.key("lines").value(summary.lines);
+        out.key("bytes").value(summary.bytes);
+        out.key("seconds").value(summary.seconds);
+        out.key("sources").beginArray();
         for (const core::SourceSummary &source : summary.sources) {
-            if (out.back() != '[')
-                out += ",";
-            out += "{";
-            appendKey(out, "name");
-            core::format::appendJsonString(out, source.name);
-            out += ",";
-            appendKey(out, "format");
-            core::format::appendJsonString(out, source.format);
-            out += ",";
-            appendKey(out, "status");
-            core::format::appendJsonString(out, core::sourceStatusName(source.status));
-            if (!source.error.empty()) {
-                out += ",";
-                appendKey(out, "error");
-                core::format::appendJsonString(out, source.error);
-            }
-            appendCounts(out, source.counts);
-            out += "}";
+            out.beginObject();
+            writeSourceHead(out, source.name, source.format, source.status, source.error);
+            writeCounts(out, source.counts);
+            out.endObject();
         }
-        out += "]}";
-        std::printf("%s\n", out.c_str());
+        out.endArray().endObject();
+        std::printf("%s\n", out.text().c_str());
         return;
     }
     std::printf("%s %zu source(s): %s events from %s lines, %.1f MB in %.2f s -> %s\n",
@@ -283,69 +263,33 @@ int statsCommand(const QStringList &arguments)
         return 1;
     }
     if (parsed.json) {
-        std::string out = "{";
-        appendKey(out, "events");
-        out += std::to_string(stats->events) + ",";
-        appendKey(out, "lines");
-        out += std::to_string(stats->lines) + ",";
-        appendKey(out, "sources");
-        out += "[";
+        core::JsonWriter out;
+        out.beginObject();
+        out.key("events").value(stats->events);
+        out.key("lines").value(stats->lines);
+        out.key("sources").beginArray();
         for (const core::SourceRow &source : stats->sources) {
-            if (out.back() != '[')
-                out += ",";
-            out += "{";
-            appendKey(out, "name");
-            core::format::appendJsonString(out, source.name);
-            out += ",";
-            appendKey(out, "format");
-            core::format::appendJsonString(out, source.format);
-            out += ",";
-            appendKey(out, "sha256");
-            core::format::appendJsonString(out, source.sha256);
-            out += ",";
-            appendKey(out, "status");
-            core::format::appendJsonString(out, core::sourceStatusName(source.status));
-            out += ",";
-            appendKey(out, "last_line");
-            out += std::to_string(source.lastLine);
-            if (!source.error.empty()) {
-                out += ",";
-                appendKey(out, "error");
-                core::format::appendJsonString(out, source.error);
-            }
-            appendCounts(out, source.counts);
-            out += "}";
+            out.beginObject();
+            writeSourceHead(out, source.name, source.format, source.status, source.error);
+            out.key("sha256").value(source.sha256);
+            out.key("last_line").value(source.lastLine);
+            writeCounts(out, source.counts);
+            out.endObject();
         }
-        out += "],";
-        appendKey(out, "levels");
-        out += "{";
-        for (int level = 1; level <= core::LevelCount; ++level) {
-            // trace..fatal, then unknown last, as people read them.
-            const auto which = static_cast<core::Level>(level % core::LevelCount);
-            if (level > 1)
-                out += ",";
-            appendKey(out, core::levelName(which));
-            out += std::to_string(stats->levels[static_cast<std::size_t>(which)]);
-        }
-        out += "},";
-        appendKey(out, "services");
-        out += "{";
-        for (const auto &[name, count] : stats->services) {
-            if (out.back() != '{')
-                out += ",";
-            appendKey(out, name);
-            out += std::to_string(count);
-        }
-        out += "},";
-        appendKey(out, "request_ids");
-        out += std::to_string(stats->requestIds) + ",";
-        appendKey(out, "first");
-        out += stats->firstNs ? "\"" + core::format::rfc3339(*stats->firstNs) + "\"" : std::string("null");
-        out += ",";
-        appendKey(out, "last");
-        out += stats->lastNs ? "\"" + core::format::rfc3339(*stats->lastNs) + "\"" : std::string("null");
-        out += "}";
-        std::printf("%s\n", out.c_str());
+        out.endArray();
+        out.key("levels").beginObject();
+        for (const core::Level level : LevelsInReadingOrder)
+            out.key(core::levelName(level)).value(stats->levels[static_cast<std::size_t>(level)]);
+        out.endObject();
+        out.key("services").beginObject();
+        for (const auto &[name, count] : stats->services)
+            out.key(name).value(count);
+        out.endObject();
+        out.key("request_ids").value(stats->requestIds);
+        out.key("first").textOrNull(stats->firstNs ? core::format::rfc3339(*stats->firstNs) : std::string());
+        out.key("last").textOrNull(stats->lastNs ? core::format::rfc3339(*stats->lastNs) : std::string());
+        out.endObject();
+        std::printf("%s\n", out.text().c_str());
         return 0;
     }
     std::printf("%s events, %s lines, %zu sources, %s request IDs\n", formatCount(stats->events).c_str(),
@@ -354,11 +298,9 @@ int statsCommand(const QStringList &arguments)
         std::printf("from %s to %s\n", core::format::rfc3339(*stats->firstNs).c_str(),
                     core::format::rfc3339(*stats->lastNs).c_str());
     std::printf("levels:");
-    for (int level = 1; level <= core::LevelCount; ++level) {
-        const auto which = static_cast<core::Level>(level % core::LevelCount);
-        std::printf(" %s=%s", std::string(core::levelName(which)).c_str(),
-                    formatCount(stats->levels[static_cast<std::size_t>(which)]).c_str());
-    }
+    for (const core::Level level : LevelsInReadingOrder)
+        std::printf(" %s=%s", std::string(core::levelName(level)).c_str(),
+                    formatCount(stats->levels[static_cast<std::size_t>(level)]).c_str());
     std::printf("\nservices:");
     for (const auto &[name, count] : stats->services)
         std::printf(" %s=%s", name.c_str(), formatCount(count).c_str());

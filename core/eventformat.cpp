@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "eventformat.h"
 
+#include "jsonwriter.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -79,44 +81,28 @@ void appendJsonString(std::string &out, std::string_view text)
 
 std::string eventJson(const EventRow &event)
 {
-    std::string out;
-    out.reserve(256 + event.message.size());
-    const auto key = [&](std::string_view name) {
-        out.push_back(out.empty() ? '{' : ',');
-        appendJsonString(out, name);
-        out.push_back(':');
-    };
-    const auto text = [&](std::string_view name, std::string_view value) {
-        key(name);
-        if (value.empty())
-            out.append("null");
-        else
-            appendJsonString(out, value);
-    };
-    text("time", rfc3339(event.key.timeNs));
-    text("level", levelName(event.level));
-    text("service", event.service);
-    text("message", event.message);
-    text("request_id", event.requestId);
-    text("trace_id", event.traceId);
-    text("span_id", event.spanId);
-    text("parent_span_id", event.parentSpanId);
+    JsonWriter out;
+    out.beginObject();
+    out.key("time").textOrNull(rfc3339(event.key.timeNs));
+    out.key("level").value(levelName(event.level));
+    out.key("service").textOrNull(event.service);
+    out.key("message").value(event.message);
+    out.key("request_id").textOrNull(event.requestId);
+    out.key("trace_id").textOrNull(event.traceId);
+    out.key("span_id").textOrNull(event.spanId);
+    out.key("parent_span_id").textOrNull(event.parentSpanId);
     if (event.durationNs >= 0) {
-        key("duration_ns");
-        out.append(std::to_string(event.durationNs));
-        text("status", event.status);
+        out.key("duration_ns").value(event.durationNs);
+        out.key("status").textOrNull(event.status);
     }
-    text("level_text", event.levelText);
-    text("source", event.sourceName);
-    key("line");
-    out.append(std::to_string(event.key.line));
-    key("index");
-    out.append(std::to_string(event.key.index));
-    text("source_sha256", event.sourceSha256);
-    key("unparsed");
-    out.append((event.flags & RecordUnparsed) ? "true" : "false");
-    out.push_back('}');
-    return out;
+    out.key("level_text").textOrNull(event.levelText);
+    out.key("source").value(event.sourceName);
+    out.key("line").value(std::uint64_t{event.key.line});
+    out.key("index").value(std::uint64_t{event.key.index});
+    out.key("source_sha256").value(event.sourceSha256);
+    out.key("unparsed").value((event.flags & RecordUnparsed) != 0);
+    out.endObject();
+    return out.text();
 }
 
 } // namespace core::format

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "storewriter.h"
 
-#include "../eventformat.h"
+#include "../jsonwriter.h"
 #include "storeprivate.h"
 
 #include <zstd.h>
@@ -285,20 +285,13 @@ Result<void> StoreWriter::writeFields(const std::map<std::string, FieldSummary> 
                "top_values = CASE WHEN excluded.events >= events THEN excluded.top_values ELSE top_values END");
     if (!upsert)
         return upsert.error();
-    std::string json;
     for (const auto &[path, summary] : fields) {
-        json.clear();
-        json.push_back('[');
-        for (const auto &[value, count] : summary.topValues) {
-            if (json.size() > 1)
-                json.push_back(',');
-            json.push_back('[');
-            format::appendJsonString(json, value);
-            json.push_back(',');
-            json.append(std::to_string(count));
-            json.push_back(']');
-        }
-        json.push_back(']');
+        JsonWriter top;
+        top.beginArray();
+        for (const auto &[value, count] : summary.topValues)
+            top.beginArray().value(value).value(count).endArray();
+        top.endArray();
+        const std::string &json = top.text();
         upsert->bind(1, path).bind(2, std::int64_t{summary.types}).bind(3, static_cast<std::int64_t>(summary.events));
         upsert->bind(4, json);
         if (auto written = upsert->run(); !written)
