@@ -35,7 +35,7 @@ struct Scan {
     // Shape hints: which family of logger wrote the record.
     bool hasAuditId = false;
     bool hasPinoBunyanMarks = false; ///< v, pid or hostname at the top level
-    bool isGelf = false; ///< short_message or version beside a numeric level
+    bool isGelf = false; ///< GELF's required short_message: its numeric level is on the syslog scale
     bool hasMongoDate = false;
     std::uint32_t mongoSeverity = NoField; ///< top-level `s`
     std::uint32_t bunyanName = NoField; ///< top-level `name`
@@ -251,6 +251,8 @@ private:
                 m_scan.hasAuditId = true;
             else if (path == "t.$date")
                 m_scan.hasMongoDate = true;
+            else if (path == "short_message")
+                m_scan.isGelf = true;
             return;
         }
         // Shape hints and the pieces of synthesised messages.
@@ -271,10 +273,6 @@ private:
             else if (path == "verb")
                 m_scan.verb = index;
             break;
-        case 7:
-            if (path == "version")
-                m_scan.isGelf = true;
-            break;
         case 8:
             if (path == "hostname")
                 m_scan.hasPinoBunyanMarks = true;
@@ -294,8 +292,6 @@ private:
                 m_scan.responseCode = index;
             else if (path == "requestURI")
                 m_scan.requestUri = index;
-            else if (path == "short_message")
-                m_scan.isGelf = true;
             break;
         }
     }

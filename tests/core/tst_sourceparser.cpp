@@ -105,7 +105,7 @@ void TestSourceParser::counts_data()
     QTest::newRow("mixed crlf ndjson") << "mixed_crlf.ndjson" << 9 << 6 << 1 << 2 << 6 << 2 << "mixed";
     QTest::newRow("compose prefixes") << "compose.log" << 5 << 5 << 0 << 0 << 5 << 0 << "docker-compose";
     QTest::newRow("syslog rollover") << "syslog_rollover.log" << 5 << 4 << 1 << 0 << 4 << 1 << "syslog";
-    QTest::newRow("json formats") << "formats.ndjson" << 12 << 12 << 0 << 0 << 12 << 0 << "ndjson";
+    QTest::newRow("json formats") << "formats.ndjson" << 13 << 13 << 0 << 0 << 13 << 0 << "ndjson";
 }
 
 void TestSourceParser::counts()
@@ -183,6 +183,8 @@ void TestSourceParser::records_data()
         "11|trace|formats|2025-10-28T19:15:10.821315000Z|tracing|||0");
     row("bad time inherits", "formats.ndjson", 11,
         "12|unknown|formats|2025-10-28T19:15:10.821315000Z|inherits the time|||2");
+    // A `version` key is not GELF: pino's 30 stays info.
+    row("pino with version", "formats.ndjson", 12, "13|info|cache|2023-11-14T22:13:20.125000000Z|pino with a version|||0");
 }
 
 void TestSourceParser::records()
