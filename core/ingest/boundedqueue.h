@@ -26,6 +26,28 @@ public:
         m_notEmpty.notify_one();
     }
 
+    // Pushes unless the queue is full (the item is dropped then).
+    void tryPush(T item)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_items.size() >= m_capacity)
+            return;
+        m_items.push_back(std::move(item));
+        m_notEmpty.notify_one();
+    }
+
+    // The next item if one is waiting, without blocking.
+    std::optional<T> tryPop()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_items.empty())
+            return std::nullopt;
+        T item = std::move(m_items.front());
+        m_items.pop_front();
+        m_notFull.notify_one();
+        return item;
+    }
+
     // The next item, or nothing once the queue is closed and drained.
     std::optional<T> pop()
     {

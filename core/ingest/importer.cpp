@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <set>
 #include <thread>
 
 namespace core {
@@ -48,13 +47,12 @@ struct Item {
     std::unique_ptr<RecordBatch> batch; ///< Events
     std::int64_t firstId = 0;
     std::uint32_t lastLine = 0; ///< Events: the last line read so far
-    std::vector<PendingRaw> pendingRaw; ///< filled by the parser
-    std::vector<RawBlock> raw; ///< compressed by the indexer
-    std::vector<BucketCount> buckets; ///< by the indexer
+    std::vector<RawBlock> raw;
+    std::vector<BucketCount> buckets;
     PostingSegment segment; ///< Segment
     std::int64_t indexedThrough = 0; ///< Segment
     std::map<std::string, FieldSummary> fields; ///< Fields
-    std::string duplicateOf; ///< SourceEnd: the indexer found the same SHA-256 earlier
+    std::string duplicateOf; ///< SourceEnd: the same SHA-256 is in the store or came earlier
     double diskBytesDone = 0;
 };
 
@@ -113,14 +111,17 @@ std::function<std::int64_t(std::int64_t)> naiveConverter(const std::string &zone
 class ParseStage
 {
 public:
-    ParseStage(const ImportRequest &request, BoundedQueue<Item> &out, std::int64_t firstEventId,
+    ParseStage(const ImportRequest &request, BoundedQueue<Item> &out, BoundedQueue<std::unique_ptr<RecordBatch>> &spareBatches,
+               std::int64_t firstEventId,
                std::int64_t firstSourceId, std::map<std::string, SourceRow> existingByName,
-               const std::atomic<bool> &cancel)
+               std::map<std::string, std::string> nameBySha, const std::atomic<bool> &cancel)
         : m_request(request)
         , m_out(out)
+        , m_spareBatches(spareBatches)
         , m_nextEventId(firstEventId)
         , m_nextSourceId(firstSourceId)
         , m_existingByName(std::move(existingByName))
+        , m_nameBySha(std::move(nameBySha))
         , m_cancel(cancel)
         , m_naiveToUtc(naiveConverter(request.timeZone))
     {
@@ -144,6 +145,10 @@ public:
             m_out.push(std::move(item));
         };
         (void)visitSources(m_request.paths, visitor);
+        Item fields;
+        fields.kind = Item::Kind::Fields;
+        fields.fields = m_statistics.fieldSummaries();
+        m_out.push(std::move(fields));
         m_out.close();
     }
 
@@ -237,6 +242,9 @@ private:
         end.source.size = static_cast<std::int64_t>(bytesRead);
         end.source.counts = parser.counts();
         end.source.lastLine = m_lineNumber;
+        end.source.sha256 = m_sha.finish();
+        if (auto [known, inserted] = m_nameBySha.emplace(end.source.sha256, info.name); !inserted)
+            end.duplicateOf = known->second;
         if (!readError.empty()) {
             end.source.status = SourceStatus::Partial;
             end.source.error = readError;
@@ -265,28 +273,41 @@ private:
             pushBatch();
     }
 
+    // The raw blocks are the source's decompressed bytes in order: they feed the SHA-256 too.
     void flushRaw()
     {
         if (m_raw.lineCount == 0)
             return;
-        m_pendingRaw.push_back(std::move(m_raw));
+        m_sha.add(m_raw.bytes);
+        m_rawBlocks.push_back(RawBlock{m_raw.firstLine, m_raw.lineCount, compressRaw(m_raw.bytes)});
         m_raw = PendingRaw{m_lineNumber + 1, 0, {}};
     }
 
-    void startBatch() { m_batch = std::make_unique<RecordBatch>(); }
+    // Batches come back from the writer once written: reusing their memory saves page faults.
+    void startBatch()
+    {
+        if (auto recycled = m_spareBatches.tryPop()) {
+            m_batch = std::move(*recycled);
+            m_batch->clear();
+        } else {
+            m_batch = std::make_unique<RecordBatch>();
+        }
+    }
 
     void pushBatch()
     {
-        if (m_batch->records.empty() && m_pendingRaw.empty())
+        if (m_batch->records.empty() && m_rawBlocks.empty())
             return;
         Item item;
         item.kind = Item::Kind::Events;
         item.source.id = m_sourceId;
         item.firstId = m_nextEventId;
         m_nextEventId += static_cast<std::int64_t>(m_batch->records.size());
+        m_statistics.addStatistics(*m_batch);
+        item.buckets = m_statistics.takeBuckets();
         item.batch = std::move(m_batch);
-        item.pendingRaw = std::move(m_pendingRaw);
-        m_pendingRaw.clear();
+        item.raw = std::move(m_rawBlocks);
+        m_rawBlocks.clear();
         item.lastLine = m_lineNumber;
         m_firstBatch = false;
         m_out.push(std::move(item));
@@ -295,14 +316,18 @@ private:
 
     const ImportRequest &m_request;
     BoundedQueue<Item> &m_out;
+    BoundedQueue<std::unique_ptr<RecordBatch>> &m_spareBatches;
     std::int64_t m_nextEventId;
     std::int64_t m_nextSourceId;
     std::map<std::string, SourceRow> m_existingByName;
+    std::map<std::string, std::string> m_nameBySha;
     const std::atomic<bool> &m_cancel;
+    IndexBuilder m_statistics;
+    Sha256 m_sha;
     std::function<std::int64_t(std::int64_t)> m_naiveToUtc;
     std::unique_ptr<RecordBatch> m_batch;
     PendingRaw m_raw;
-    std::vector<PendingRaw> m_pendingRaw;
+    std::vector<RawBlock> m_rawBlocks;
     std::uint32_t m_lineNumber = 0;
     std::int64_t m_sourceId = 0;
     bool m_firstBatch = true;
@@ -311,28 +336,13 @@ private:
     std::uint64_t m_diskDone = 0;
 };
 
-// The indexer stage: posting lists, bucket counts, the field catalogue, raw-block compression and the
-// SHA-256 that detects duplicates — all beside the writer, on the second core.
-void indexStage(BoundedQueue<Item> &in, BoundedQueue<Item> &out, std::set<std::pair<std::string, std::string>> knownSha)
+// The indexer stage: posting lists, built on the second core while the writer inserts rows.
+void indexStage(BoundedQueue<Item> &in, BoundedQueue<Item> &out)
 {
     IndexBuilder index;
-    Sha256 sha;
-    std::map<std::string, std::string> nameBySha(knownSha.begin(), knownSha.end());
     while (auto item = in.pop()) {
-        if (item->kind == Item::Kind::Events) {
-            index.add(*item->batch, item->firstId);
-            item->buckets = index.takeBuckets();
-            for (PendingRaw &pending : item->pendingRaw) {
-                sha.add(pending.bytes);
-                item->raw.push_back(RawBlock{pending.firstLine, pending.lineCount, compressRaw(pending.bytes)});
-            }
-            item->pendingRaw.clear();
-        } else if (item->kind == Item::Kind::SourceEnd) {
-            item->source.sha256 = sha.finish();
-            auto [known, inserted] = nameBySha.emplace(item->source.sha256, item->source.name);
-            if (!inserted)
-                item->duplicateOf = known->second;
-        }
+        if (item->kind == Item::Kind::Events)
+            index.addTerms(*item->batch, item->firstId);
         const bool flush = index.postingBytes() > PostingBudgetBytes;
         const std::int64_t through = index.lastId();
         out.push(std::move(*item));
@@ -349,10 +359,6 @@ void indexStage(BoundedQueue<Item> &in, BoundedQueue<Item> &out, std::set<std::p
     segment.indexedThrough = index.lastId();
     segment.segment = index.takeSegment();
     out.push(std::move(segment));
-    Item fields;
-    fields.kind = Item::Kind::Fields;
-    fields.fields = index.fieldSummaries();
-    out.push(std::move(fields));
     out.close();
 }
 
@@ -382,11 +388,11 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
     if (!existing)
         return existing.error();
     std::map<std::string, SourceRow> existingByName;
-    std::set<std::pair<std::string, std::string>> knownSha;
+    std::map<std::string, std::string> nameBySha;
     for (const SourceRow &row : existing.value()) {
         existingByName[row.name] = row;
         if (row.status == SourceStatus::Complete && !row.sha256.empty())
-            knownSha.emplace(row.sha256, row.name);
+            nameBySha.emplace(row.sha256, row.name);
     }
     auto writerResult = (*store)->writer();
     if (!writerResult)
@@ -396,12 +402,14 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
     ImportSummary summary;
     std::atomic<bool> cancel{false};
     BoundedQueue<Item> parsed(QueueDepth);
-    BoundedQueue<Item> indexed(QueueDepth);
-    ParseStage parser(request, parsed, writer.nextEventId(), writer.nextSourceId(), existingByName, cancel);
+    BoundedQueue<Item> indexed(QueueDepth * 4);
+    BoundedQueue<std::unique_ptr<RecordBatch>> spareBatches(QueueDepth * 8);
+    ParseStage parser(request, parsed, spareBatches, writer.nextEventId(), writer.nextSourceId(), existingByName, std::move(nameBySha),
+                      cancel);
     const std::uint64_t bytesTotal = totalDiskBytes(request.paths);
 
     std::thread parseThread([&] { parser.run(); });
-    std::thread indexThread([&] { indexStage(parsed, indexed, std::move(knownSha)); });
+    std::thread indexThread([&] { indexStage(parsed, indexed); });
 
     std::optional<Error> failure;
     auto lastProgress = Clock::now();
@@ -435,6 +443,7 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
                 check(writer.writeRaw(item->source.id, block));
             check(writer.writeBuckets(item->buckets));
             events += item->batch->records.size();
+            spareBatches.tryPush(std::move(item->batch));
             if (!anyCommitted || secondsSince(lastCommit) > 0.25) {
                 check(writer.commit());
                 lastCommit = Clock::now();

@@ -42,7 +42,21 @@ void IndexBuilder::addQualified(std::string_view path, std::string_view value, s
     addTerm(m_term, id);
 }
 
-void IndexBuilder::add(const RecordBatch &batch, std::int64_t firstId)
+IndexBuilder::FieldStats &IndexBuilder::statsOf(std::string_view path)
+{
+    auto stats = m_fields.find(path);
+    if (stats != m_fields.end())
+        return stats->second;
+    FieldStats fresh;
+    // A record's time is its ts column and its message is tokenized once as the message:
+    // indexing those fields again would double the index for nothing a query needs.
+    const normalize::Role role = normalize::roleOfKey(path);
+    fresh.indexQualified = role != normalize::Role::Time && role != normalize::Role::Message;
+    fresh.indexTokens = fresh.indexQualified && role != normalize::Role::Level;
+    return m_fields.emplace(std::string(path), std::move(fresh)).first->second;
+}
+
+void IndexBuilder::addTerms(const RecordBatch &batch, std::int64_t firstId)
 {
     std::int64_t id = firstId;
     for (const Record &record : batch.records) {
@@ -59,45 +73,43 @@ void IndexBuilder::add(const RecordBatch &batch, std::int64_t firstId)
             addQualified("@trace_id", record.traceId, id);
         if (!record.spanId.empty())
             addQualified("@span_id", record.spanId, id);
-
         for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
             const Field &field = batch.fields[record.fieldBegin + i];
-            auto stats = m_fields.find(field.path);
-            if (stats == m_fields.end()) {
-                FieldStats fresh;
-                // A record's time is its ts column and its message is tokenized once as the message:
-                // indexing those fields again would double the index for nothing a query needs.
-                const normalize::Role role = normalize::roleOfKey(field.path);
-                fresh.indexQualified = role != normalize::Role::Time && role != normalize::Role::Message;
-                fresh.indexTokens = role != normalize::Role::Time && role != normalize::Role::Message
-                    && role != normalize::Role::Level;
-                stats = m_fields.emplace(std::string(field.path), std::move(fresh)).first;
-            }
-            FieldStats &fieldStats = stats->second;
-            if (fieldStats.indexQualified)
+            const FieldStats &policy = statsOf(field.path);
+            if (policy.indexQualified)
                 addQualified(field.path, field.value, id);
-            if (fieldStats.indexTokens && field.type == FieldType::String)
+            if (policy.indexTokens && field.type == FieldType::String)
                 addTokens(field.value, id);
-            fieldStats.types = static_cast<std::uint8_t>(fieldStats.types | (1u << static_cast<int>(field.type)));
-            ++fieldStats.events;
+        }
+        m_lastId = id;
+        ++id;
+    }
+}
+
+void IndexBuilder::addStatistics(const RecordBatch &batch)
+{
+    for (const Record &record : batch.records) {
+        for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
+            const Field &field = batch.fields[record.fieldBegin + i];
+            FieldStats &stats = statsOf(field.path);
+            stats.types = static_cast<std::uint8_t>(stats.types | (1u << static_cast<int>(field.type)));
+            ++stats.events;
             if (field.value.size() <= MaxQualifiedValueBytes) {
-                auto value = fieldStats.values.find(field.value);
-                if (value != fieldStats.values.end())
+                auto value = stats.values.find(field.value);
+                if (value != stats.values.end())
                     ++value->second;
-                else if (fieldStats.values.size() < MaxTrackedValues)
-                    fieldStats.values.emplace(std::string(field.value), 1);
+                else if (stats.values.size() < MaxTrackedValues)
+                    stats.values.emplace(std::string(field.value), 1);
             }
         }
-
         auto service = m_serviceIndex.find(record.service);
         if (service == m_serviceIndex.end()) {
             service = m_serviceIndex.emplace(std::string(record.service), static_cast<std::uint32_t>(m_serviceNames.size()))
                           .first;
             m_serviceNames.emplace_back(record.service);
         }
-        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, service->second, static_cast<std::uint8_t>(record.level)}];
-        m_lastId = id;
-        ++id;
+        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, service->second,
+                              static_cast<std::uint8_t>(record.level)}];
     }
 }
 

@@ -37,8 +37,11 @@ public:
     static constexpr std::int64_t BucketNs = 1'000'000'000;
     static constexpr std::size_t MaxQualifiedValueBytes = 256;
 
-    // Adds a batch whose records got the consecutive ids firstId, firstId + 1, ...
-    void add(const RecordBatch &batch, std::int64_t firstId);
+    // Search terms of a batch whose records got the consecutive ids firstId, firstId + 1, ...
+    void addTerms(const RecordBatch &batch, std::int64_t firstId);
+    // Bucket counts and the field catalogue; independent of ids, so it may run on another thread
+    // (with its own IndexBuilder) than addTerms.
+    void addStatistics(const RecordBatch &batch);
     // Rough bytes held by posting lists; the caller flushes a segment past its budget.
     std::size_t postingBytes() const { return m_postings.memoryBytes(); }
     std::int64_t lastId() const { return m_lastId; }
@@ -59,6 +62,7 @@ private:
         std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> values; ///< capped: new values stop at MaxTrackedValues
     };
 
+    FieldStats &statsOf(std::string_view path);
     void addTerm(std::string_view term, std::int64_t id);
     void addTokens(std::string_view text, std::int64_t id);
     void addQualified(std::string_view path, std::string_view value, std::int64_t id);

@@ -82,7 +82,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string &path, OpenMode mod
             error.source = path;
             return error;
         }
-        if (auto wal = sql::exec(db.get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"); !wal)
+        if (auto wal = sql::exec(db.get(), "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL;"); !wal)
             return wal.error();
     } else if (auto checked = schema::check(db.get()); !checked) {
         Error error = checked.error();

@@ -17,7 +17,11 @@ struct StoreWriter::Private {
     sql::Statement insertPosting;
     sql::Statement insertDict;
     sql::Statement addBucket;
-    std::unordered_map<std::string, std::int64_t> dict;
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> dict;
     std::int64_t nextEventId = 1;
     std::int64_t nextSourceId = 1;
     std::int64_t nextSegment = 1;
@@ -38,8 +42,7 @@ struct StoreWriter::Private {
     {
         if (value.empty())
             return std::int64_t{0};
-        // Heterogeneous lookup would avoid this copy; values repeat, so the map stays small.
-        auto found = dict.find(std::string(value));
+        auto found = dict.find(value);
         if (found != dict.end())
             return found->second;
         insertDict.bind(1, value);
