@@ -30,6 +30,12 @@ struct Store::Private {
 #include "storewriter.h"
 
 namespace core {
+// The columns readEvents expects, in its order.
+extern const char *const EventColumns;
+// Reads the rows of a statement selecting EventColumns.
+Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &statement);
+// Parses an event's raw lines again; the record it came from (its fields live in `batch`), or null.
+const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBatch &batch);
 // The writer on the store's own connection, its statements prepared.
 Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db);
 } // namespace core

@@ -100,8 +100,12 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
     d->nextEventId = *nextEvent;
     d->nextSourceId = *nextSource;
     d->nextSegment = *nextSegment;
-    // The import owns the file: durability comes from the final checkpoint, not from each commit.
-    if (auto pragmas = sql::exec(db, "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 0;"); !pragmas)
+    // The import owns the file: a crash loses the import, not the store, so commits need no fsync.
+    // Memory stays bounded whatever the input: no mmap (mapped pages count as resident) and the
+    // sorter of CREATE INDEX spills to a temporary file instead of memory.
+    if (auto pragmas = sql::exec(db, "PRAGMA synchronous = OFF; PRAGMA mmap_size = 0; PRAGMA temp_store = FILE; "
+                                     "PRAGMA cache_size = -32768;");
+        !pragmas)
         return pragmas.error();
     return std::make_unique<StoreWriter>(std::move(d));
 }
@@ -339,9 +343,7 @@ Result<void> StoreWriter::finish()
     // Planner statistics for what was imported, bounded so a 10M-row store does not take seconds.
     if (auto optimized = sql::exec(d->db, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;"); !optimized)
         return optimized;
-    if (auto checkpoint = sql::exec(d->db, "PRAGMA wal_checkpoint(TRUNCATE)"); !checkpoint)
-        return checkpoint;
-    return sql::exec(d->db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000;");
+    return sql::exec(d->db, "PRAGMA synchronous = NORMAL;");
 }
 
 std::string compressRaw(std::string_view bytes)

@@ -49,7 +49,7 @@ public:
 
     Result<void> commit();
     Result<void> rollback();
-    // After the last commit: the time-order index, planner statistics, a checkpoint into the one file.
+    // After the last commit: the time-order index and planner statistics.
     Result<void> finish();
 
     struct Private;

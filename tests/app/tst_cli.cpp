@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 namespace {
 
 struct Run {
@@ -128,6 +130,41 @@ private Q_SLOTS:
         const Run text = timberline({QStringLiteral("events"), QStringLiteral("--store"), store});
         QCOMPARE(text.out.count('\n'), 5);
         QVERIFY(text.out.startsWith("2025-11-10T10:30:00.000001000Z\tinfo\torchestrator\ttask.started\treq-aaa\t"));
+    }
+
+    void ctrlCCancelsLikeTheWindowsCancel()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("big.log"));
+        {
+            QFile file(log);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 600000; ++i)
+                file.write(QStringLiteral(R"({"timestamp":"2025-11-10T10:%1:%2Z","level":"info","event":"tick %3"})" "\n")
+                               .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
+                               .arg(i % 60, 2, 10, QLatin1Char('0'))
+                               .arg(i)
+                               .toUtf8());
+        }
+        const QString store = dir.filePath(QStringLiteral("incident.timberline"));
+        QProcess process;
+        process.start(QStringLiteral(TL_APP_PATH), {QStringLiteral("import"), QStringLiteral("--store"), store, log});
+        QVERIFY(process.waitForStarted());
+        QTest::qWait(400);
+        QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGINT), 0);
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+
+        const Run stats = timberline({QStringLiteral("stats"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(stats.exitCode, 0);
+        const QJsonObject object = QJsonDocument::fromJson(stats.out).object();
+        const QJsonObject source = object[QStringLiteral("sources")].toArray()[0].toObject();
+        QCOMPARE(source[QStringLiteral("status")].toString(), QStringLiteral("partial"));
+        QCOMPARE(source[QStringLiteral("error")].toString(), QStringLiteral("import cancelled"));
+        QVERIFY(object[QStringLiteral("events")].toInt() > 0);
+        QVERIFY(object[QStringLiteral("events")].toInt() < 600000);
+        QCOMPARE(object[QStringLiteral("events")].toInt(), source[QStringLiteral("events")].toInt());
     }
 
     void aStoreThatIsNotOneIsNamed()
