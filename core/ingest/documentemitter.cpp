@@ -94,50 +94,6 @@ Kind classify(od::parser &parser, std::string_view json, const char *paddedEnd)
     return Kind::Generic;
 }
 
-// The raw JSON of the members called `names` (empty views for those absent).
-template<std::size_t N>
-bool rawMembers(od::parser &parser, std::string_view json, const char *paddedEnd,
-                const std::array<std::string_view, N> &names, std::array<std::string_view, N> &out)
-{
-    od::document doc;
-    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
-        return false;
-    od::object object;
-    if (doc.get_object().get(object))
-        return false;
-    for (auto field : object) {
-        std::string_view key;
-        if (field.unescaped_key().get(key))
-            return false;
-        const auto hit = std::find(names.begin(), names.end(), key);
-        if (hit == names.end())
-            continue;
-        std::string_view raw;
-        if (trace::rawValue(field.value(), raw))
-            return false;
-        out[static_cast<std::size_t>(hit - names.begin())] = raw;
-    }
-    return true;
-}
-
-// The raw JSON of each element of an array text.
-bool rawElements(od::parser &parser, std::string_view json, const char *paddedEnd, std::vector<std::string_view> &out)
-{
-    od::document doc;
-    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
-        return false;
-    od::array array;
-    if (doc.get_array().get(array))
-        return false;
-    for (auto element : array) {
-        od::value value;
-        std::string_view raw;
-        if (element.get(value) || trace::rawValue(value, raw))
-            return false;
-        out.push_back(raw);
-    }
-    return true;
-}
 
 bool isObjectText(std::string_view json)
 {
@@ -199,7 +155,7 @@ bool DocumentEmitter::Private::emitArray(const Text &text, std::string_view json
                                          const Output &output)
 {
     std::vector<std::string_view> elements;
-    if (!rawElements(parsers[0], json, text.paddedEnd, elements)) {
+    if (!trace::collectElements(parsers[0], json, text.paddedEnd, elements)) {
         if (envelopeOnly)
             return false;
         emitUnparsedPart(text, json, output);
@@ -246,8 +202,8 @@ bool DocumentEmitter::Private::emitObject(const Text &text, std::string_view jso
         setFormat(logs ? "otlp-logs" : "otlp-traces");
         std::array<std::string_view, 1> raw;
         std::vector<std::string_view> resources;
-        if (!rawMembers<1>(outer, json, text.paddedEnd, {logs ? "resourceLogs" : "resourceSpans"}, raw)
-            || !rawElements(outer, raw[0], text.paddedEnd, resources)) {
+        if (!trace::collectMembers<1>(outer, json, text.paddedEnd, {logs ? "resourceLogs" : "resourceSpans"}, raw)
+            || raw[0].empty() || !trace::collectElements(outer, raw[0], text.paddedEnd, resources)) {
             emitUnparsedPart(text, json, output);
             return true;
         }
@@ -273,8 +229,8 @@ bool DocumentEmitter::Private::emitObject(const Text &text, std::string_view jso
     case Kind::Records: {
         std::array<std::string_view, 1> raw;
         std::vector<std::string_view> records;
-        if (!rawMembers<1>(outer, json, text.paddedEnd, {"Records"}, raw)
-            || !rawElements(outer, raw[0], text.paddedEnd, records)) {
+        if (!trace::collectMembers<1>(outer, json, text.paddedEnd, {"Records"}, raw)
+            || raw[0].empty() || !trace::collectElements(outer, raw[0], text.paddedEnd, records)) {
             emitUnparsedPart(text, json, output);
             return true;
         }
@@ -285,7 +241,7 @@ bool DocumentEmitter::Private::emitObject(const Text &text, std::string_view jso
     }
     case Kind::JaegerEnvelope: {
         std::array<std::string_view, 1> raw;
-        if (!rawMembers<1>(outer, json, text.paddedEnd, {"data"}, raw))
+        if (!trace::collectMembers<1>(outer, json, text.paddedEnd, {"data"}, raw))
             break;
         if (isObjectText(raw[0])) {
             if (classify(outer, raw[0], text.paddedEnd) != Kind::JaegerTrace)

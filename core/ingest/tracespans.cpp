@@ -579,49 +579,6 @@ void emitOtlpItem(SpanContext &context, std::string_view json, bool logs, const 
         batch.records[index].service = batch.keep(scope.service);
 }
 
-template<std::size_t N>
-bool collectMembers(od::parser &parser, std::string_view json, const char *paddedEnd,
-                    const std::array<std::string_view, N> &names, std::array<std::string_view, N> &out)
-{
-    od::document doc;
-    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
-        return false;
-    od::object object;
-    if (doc.get_object().get(object))
-        return false;
-    for (auto field : object) {
-        std::string_view key;
-        if (field.unescaped_key().get(key))
-            return false;
-        for (std::size_t i = 0; i < N; ++i) {
-            if (key == names[i]) {
-                if (rawValue(field.value(), out[i]))
-                    return false;
-                break;
-            }
-        }
-    }
-    return true;
-}
-
-bool collectElements(od::parser &parser, std::string_view json, const char *paddedEnd, std::vector<std::string_view> &out)
-{
-    if (json.empty())
-        return true;
-    od::document doc;
-    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
-        return false;
-    od::array array;
-    if (doc.get_array().get(array))
-        return false;
-    for (auto element : array) {
-        std::string_view raw;
-        if (rawValue(std::move(element), raw))
-            return false;
-        out.push_back(raw);
-    }
-    return true;
-}
 
 // Flattens the object `json` into `fields` under `prefix`.
 bool storeObject(od::parser &parser, std::string_view json, const char *paddedEnd, std::string_view prefix,
@@ -894,6 +851,25 @@ void emitZipkinSpan(SpanContext &context, std::string_view json, const Place &pl
             record.status = "error";
         }
     }
+}
+
+bool collectElements(od::parser &parser, std::string_view json, const char *paddedEnd, std::vector<std::string_view> &out)
+{
+    if (json.empty())
+        return true;
+    od::document doc;
+    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
+        return false;
+    od::array array;
+    if (doc.get_array().get(array))
+        return false;
+    for (auto element : array) {
+        std::string_view raw;
+        if (rawValue(std::move(element), raw))
+            return false;
+        out.push_back(raw);
+    }
+    return true;
 }
 
 } // namespace core::trace

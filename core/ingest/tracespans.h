@@ -52,6 +52,36 @@ struct JaegerProcess {
 simdjson::error_code rawValue(simdjson::ondemand::value &value, std::string_view &raw);
 simdjson::error_code rawValue(simdjson::simdjson_result<simdjson::ondemand::value> &&result, std::string_view &raw);
 
+// The raw JSON of the members of object `json` called `names` (empty views for those absent).
+template<std::size_t N>
+bool collectMembers(simdjson::ondemand::parser &parser, std::string_view json, const char *paddedEnd,
+                    const std::array<std::string_view, N> &names, std::array<std::string_view, N> &out)
+{
+    simdjson::ondemand::document doc;
+    if (parser.iterate(json.data(), json.size(), static_cast<std::size_t>(paddedEnd - json.data())).get(doc))
+        return false;
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object))
+        return false;
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key))
+            return false;
+        for (std::size_t i = 0; i < N; ++i) {
+            if (key == names[i]) {
+                if (rawValue(field.value(), out[i]))
+                    return false;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+// The raw JSON of each element of array `json`; an empty text is an empty array.
+bool collectElements(simdjson::ondemand::parser &parser, std::string_view json, const char *paddedEnd,
+                     std::vector<std::string_view> &out);
+
 // One record flagged RecordUnparsed whose message is `text`.
 void addUnparsed(std::string_view text, const Place &place, RecordBatch &batch);
 // The batch's last record came from a CloudTrail file: errorCode marks a failed call.
