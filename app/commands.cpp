@@ -4,7 +4,12 @@
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
 #include "core/jsonwriter.h"
+#include "core/query/queryfilter.h"
+#include "core/query/queryparser.h"
 #include "core/store/store.h"
+
+#include <QDateTime>
+#include <QTimeZone>
 
 #include <atomic>
 #include <csignal>
@@ -29,6 +34,9 @@ struct Arguments {
     QString timeZone;
     std::optional<long long> limit;
     bool json = false;
+    bool csv = false;
+    bool count = false;
+    QString now;
     QStringList positional;
     QString error;
 };
@@ -59,6 +67,15 @@ Arguments parse(const QStringList &arguments, const QStringList &allowed)
             parsed.timeZone = value();
         else if (argument == QLatin1String("--json"))
             parsed.json = true;
+        else if (argument == QLatin1String("--csv"))
+            parsed.csv = true;
+        else if (argument == QLatin1String("--count"))
+            parsed.count = true;
+        else if (argument == QLatin1String("--now")) {
+            parsed.now = value();
+            if (parsed.error.isEmpty() && parsed.now != QLatin1String("end") && parsed.now != QLatin1String("wallclock"))
+                parsed.error = QStringLiteral("--now takes end or wallclock");
+        }
         else if (argument == QLatin1String("--limit")) {
             bool ok = false;
             parsed.limit = value().toLongLong(&ok);
@@ -176,6 +193,51 @@ void printSummary(const core::ImportSummary &summary, const std::string &storePa
     }
 }
 
+enum class EventStyle { Text, Json, Csv };
+
+void appendCsv(std::string &out, std::string_view field)
+{
+    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(field);
+        return;
+    }
+    out.push_back('"');
+    for (const char c : field) {
+        if (c == '"')
+            out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+// One event as `events` and `query` print it: tab-separated text, the JSON of --json, or CSV.
+void writeEvent(std::string &out, const core::EventRow &event, EventStyle style)
+{
+    out.clear();
+    if (style == EventStyle::Json) {
+        out = core::format::eventJson(event);
+    } else {
+        const char separator = style == EventStyle::Csv ? ',' : '\t';
+        out = core::format::rfc3339(event.key.timeNs);
+        for (std::string_view column : {std::string_view(core::levelName(event.level)), std::string_view(event.service),
+                                        std::string_view(event.message), std::string_view(event.requestId)}) {
+            out.push_back(separator);
+            if (style == EventStyle::Csv)
+                appendCsv(out, column);
+            else
+                out.append(column);
+        }
+        out.push_back(separator);
+        const std::string where = event.sourceName + ':' + std::to_string(event.key.line);
+        if (style == EventStyle::Csv)
+            appendCsv(out, where);
+        else
+            out += where;
+    }
+    out.push_back('\n');
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
 std::optional<std::unique_ptr<core::Store>> openForReading(const QString &path, int &exitCode)
 {
     auto store = core::Store::open(path.toStdString(), core::OpenMode::ReadOnly);
@@ -198,6 +260,8 @@ void printUsage(FILE *stream)
                  "  timberline import --store FILE [--json] [--tz ZONE] PATH...\n"
                  "  timberline stats --store FILE [--json]\n"
                  "  timberline events --store FILE [--limit N] [--json]\n"
+                 "  timberline query --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock]\n"
+                 "                   [--tz ZONE] QUERY    (docs/QUERY.md)\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
@@ -341,22 +405,102 @@ int eventsCommand(const QStringList &arguments)
         }
         if (page->empty())
             break;
-        for (const core::EventRow &event : page.value()) {
-            out.clear();
-            if (parsed.json) {
-                out = core::format::eventJson(event);
-            } else {
-                out = core::format::rfc3339(event.key.timeNs);
-                for (std::string_view column : {std::string_view(core::levelName(event.level)), std::string_view(event.service),
-                                                std::string_view(event.message), std::string_view(event.requestId)}) {
-                    out.push_back('\t');
-                    out.append(column);
-                }
-                out += '\t' + event.sourceName + ':' + std::to_string(event.key.line);
-            }
-            out.push_back('\n');
-            std::fwrite(out.data(), 1, out.size(), stdout);
+        for (const core::EventRow &event : page.value())
+            writeEvent(out, event, parsed.json ? EventStyle::Json : EventStyle::Text);
+        remaining -= page->size();
+        after = page->back().key;
+    }
+    return 0;
+}
+
+namespace {
+
+// The query, a caret under the spot, the message: what a bad query prints before exit code 2.
+int queryError(const std::string &query, const core::Error &error)
+{
+    std::fprintf(stderr, "timberline: bad query\n  %s\n", query.c_str());
+    if (error.offset >= 0) {
+        const std::int64_t column = core::QueryParser::columnOf(query, error.offset);
+        const std::int64_t end = core::QueryParser::columnOf(query, error.offset + std::max<std::int64_t>(1, error.length));
+        std::string marks(static_cast<std::size_t>(column - 1), ' ');
+        marks.append(static_cast<std::size_t>(std::max<std::int64_t>(1, end - column)), '^');
+        std::fprintf(stderr, "  %s\n", marks.c_str());
+    }
+    std::fprintf(stderr, "%s\n", error.message.c_str());
+    return 2;
+}
+
+} // namespace
+
+int queryCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--csv"),
+                                               QStringLiteral("--count"), QStringLiteral("--limit"), QStringLiteral("--now"),
+                                               QStringLiteral("--tz")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty() || (parsed.json && parsed.csv))
+        return usageError(QStringLiteral("query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] [--tz ZONE] QUERY"));
+    QTimeZone zone = QTimeZone::utc();
+    if (!parsed.timeZone.isEmpty() && parsed.timeZone != QLatin1String("UTC")) {
+        zone = QTimeZone(parsed.timeZone.toUtf8());
+        if (!zone.isValid())
+            return usageError(QStringLiteral("unknown time zone: ") + parsed.timeZone);
+    }
+    // Everything after the options is the query, so the shell's word splitting does no harm.
+    const std::string query = parsed.positional.join(QLatin1Char(' ')).toStdString();
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    std::int64_t now = core::QueryTime::wallClockNs();
+    if (parsed.now == QLatin1String("end")) {
+        auto anchor = (*store)->timeAnchor();
+        if (!anchor) {
+            std::fprintf(stderr, "timberline: %s\n", anchor.error().message.c_str());
+            return 1;
         }
+        if (anchor.value())
+            now = *anchor.value();
+    }
+    std::function<std::int64_t(std::int64_t)> naiveToUtc;
+    if (zone != QTimeZone::utc()) {
+        naiveToUtc = [zone](std::int64_t naiveNs) {
+            const auto utc = QDateTime::fromMSecsSinceEpoch(naiveNs / 1'000'000, QTimeZone::utc());
+            return naiveNs - static_cast<std::int64_t>(zone.offsetFromUtc(utc)) * 1'000'000'000;
+        };
+    }
+    auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, naiveToUtc));
+    if (!filter)
+        return queryError(query, filter.error());
+    if (parsed.count) {
+        auto count = (*store)->count(filter.value());
+        if (!count) {
+            std::fprintf(stderr, "timberline: the query failed: %s\n", count.error().message.c_str());
+            return 1;
+        }
+        if (parsed.json)
+            std::printf("{\"count\":%llu}\n", static_cast<unsigned long long>(*count));
+        else
+            std::printf("%llu\n", static_cast<unsigned long long>(*count));
+        return 0;
+    }
+    const EventStyle style = parsed.json ? EventStyle::Json : parsed.csv ? EventStyle::Csv : EventStyle::Text;
+    if (style == EventStyle::Csv)
+        std::fputs("time,level,service,message,request_id,source\n", stdout);
+    std::uint64_t remaining = parsed.limit ? static_cast<std::uint64_t>(*parsed.limit) : UINT64_MAX;
+    std::optional<core::EventKey> after;
+    std::string out;
+    while (remaining > 0) {
+        auto page = (*store)->events(filter.value(), after, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096)));
+        if (!page) {
+            std::fprintf(stderr, "timberline: the query failed: %s\n", page.error().message.c_str());
+            return 1;
+        }
+        if (page->empty())
+            break;
+        for (const core::EventRow &event : page.value())
+            writeEvent(out, event, style);
         remaining -= page->size();
         after = page->back().key;
     }

@@ -124,6 +124,7 @@ int main(int argc, char **argv)
         {"import", commands::importCommand},
         {"stats", commands::statsCommand},
         {"events", commands::eventsCommand},
+        {"query", commands::queryCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {

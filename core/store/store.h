@@ -5,6 +5,7 @@
 #include "../result.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -73,6 +74,15 @@ enum class Direction { Ascending, Descending };
 enum class OpenMode { ReadOnly, ReadWrite };
 
 class StoreWriter;
+class QueryFilter;
+
+// One field of the catalogue or of a sample: its dotted path, how many events hold it, its most frequent values.
+struct FieldInfo {
+    std::string path;
+    std::uint8_t types = 0; ///< bits: 1 string, 2 number, 4 bool, 8 null (catalogue only)
+    std::uint64_t events = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> topValues; ///< most frequent first
+};
 
 // One incident in one SQLite file. Readers take their own Store (one connection per thread); the
 // import's writer is made by writer(). Nothing outside core/store writes SQL.
@@ -102,6 +112,28 @@ public:
 
     // The single writer; fails if the store was opened read-only.
     Result<std::unique_ptr<StoreWriter>> writer();
+
+    // Queries: one compiled filter (core/query) for every view, evaluated with this store's indexes
+    // (core/store/queryengine.h). Events still being imported are matched too.
+    Result<std::uint64_t> count(const QueryFilter &filter);
+    // Up to `limit` matching events strictly after `after` (or from the start) in the one order.
+    Result<std::vector<EventRow>> events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+                                         Direction direction = Direction::Ascending);
+    // Matching events in `buckets` consecutive intervals of `bucketNs` from `fromNs`: the histogram's counts.
+    Result<std::vector<std::uint64_t>> histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
+                                                 std::size_t buckets);
+    // Where `now` stands for `--now end`: the last event at or before the 99.9th percentile of
+    // times, so a stray far-future line does not move it; nullopt for a store without times.
+    Result<std::optional<std::int64_t>> timeAnchor();
+
+    // The field catalogue (core/store/storecatalogue.cpp): every record path with its import-time counts.
+    Result<std::vector<FieldInfo>> fieldCatalogue();
+    // The fields of the first `limit` matching events, tallied: paths by count, `top` values each; `sampled` says how many.
+    Result<std::vector<FieldInfo>> sampleFields(const QueryFilter &filter, std::size_t limit, std::size_t top,
+                                                std::uint64_t *sampled = nullptr);
+    // The `top` most frequent values of one record path over every matching event; stops (Cancelled) when `*cancelled`.
+    Result<FieldInfo> countValues(const QueryFilter &filter, const std::string &path, std::size_t top,
+                                  const std::atomic<bool> *cancelled = nullptr);
 
     struct Private;
 

@@ -1,0 +1,1330 @@
+// SPDX-License-Identifier: MIT
+#include "queryengine.h"
+
+#include "../ingest/normalize.h"
+#include "../query/querypattern.h"
+#include "storeprivate.h"
+#include "tokenizer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace core {
+
+namespace {
+
+using Node = QueryFilter::Node;
+using Column = QueryFilter::Column;
+using Ids = std::vector<std::int64_t>;
+
+constexpr std::int64_t SecondNs = 1'000'000'000;
+// Below this many candidates, rows are fetched by id and sorted; above it the time index is walked.
+constexpr std::size_t FetchByIdLimit = 20'000;
+
+// A set of event ids, or (complement) every indexed live event but those.
+struct IdSet {
+    Ids ids;
+    bool complement = false;
+};
+
+Ids unite(const Ids &a, const Ids &b)
+{
+    Ids out;
+    out.reserve(a.size() + b.size());
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+Ids intersect(const Ids &a, const Ids &b)
+{
+    Ids out;
+    out.reserve(std::min(a.size(), b.size()));
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+Ids subtract(const Ids &a, const Ids &b)
+{
+    Ids out;
+    out.reserve(a.size());
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+IdSet andSets(IdSet a, IdSet b)
+{
+    if (!a.complement && !b.complement)
+        return {intersect(a.ids, b.ids), false};
+    if (a.complement && b.complement)
+        return {unite(a.ids, b.ids), true};
+    if (a.complement)
+        std::swap(a, b);
+    return {subtract(a.ids, b.ids), false};
+}
+
+IdSet orSets(IdSet a, IdSet b)
+{
+    if (!a.complement && !b.complement)
+        return {unite(a.ids, b.ids), false};
+    if (a.complement && b.complement)
+        return {intersect(a.ids, b.ids), true};
+    if (a.complement)
+        std::swap(a, b);
+    return {subtract(b.ids, a.ids), true};
+}
+
+// Appends one segment's posting list: LEB128 deltas, the first from 0.
+void decodePostings(std::string_view blob, Ids &out)
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(blob.data());
+    const std::size_t size = blob.size();
+    std::int64_t id = 0;
+    std::size_t i = 0;
+    while (i < size) {
+        std::uint64_t delta = 0;
+        int shift = 0;
+        while (i < size) {
+            const unsigned char byte = bytes[i++];
+            delta |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+            if (!(byte & 0x80))
+                break;
+            shift += 7;
+        }
+        id += static_cast<std::int64_t>(delta);
+        out.push_back(id);
+    }
+}
+
+void sortUnique(Ids &ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+std::optional<double> numberOf(std::string_view text)
+{
+    double value = 0;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+// Whether a record value lies within a Range node's bounds: as numbers when the bound and the value
+// are numbers, else as text.
+bool inRange(const Node &node, std::string_view value)
+{
+    const auto number = numberOf(value);
+    for (const auto &[bound, inclusive, isLower] :
+         {std::tuple{&node.lower, node.lowerInclusive, true}, std::tuple{&node.upper, node.upperInclusive, false}}) {
+        if (!*bound)
+            continue;
+        const auto limit = numberOf((*bound)->text);
+        int order = 0;
+        if (limit) {
+            if (!number)
+                return false;
+            order = *number < *limit ? -1 : *number > *limit ? 1 : 0;
+        } else {
+            const int compared = value.compare((*bound)->text);
+            order = compared < 0 ? -1 : compared > 0 ? 1 : 0;
+        }
+        if (isLower ? (order < 0 || (order == 0 && !inclusive)) : (order > 0 || (order == 0 && !inclusive)))
+            return false;
+    }
+    return true;
+}
+
+// One token of a free-text value: exact, or a glob over one token.
+struct TokenPattern {
+    std::string text;
+    bool glob = false;
+    bool any = false; ///< only stars: any token
+};
+
+// The token sequence a value stands for: `task.failed` is task, failed; `req-abc*` is req, abc*.
+std::vector<TokenPattern> tokenPatterns(const QueryValue &value)
+{
+    std::vector<TokenPattern> patterns;
+    std::string scratch;
+    if (value.kind != QueryValue::Kind::Wildcard) {
+        forEachToken(value.text, scratch, [&](std::string_view token) { patterns.push_back({std::string(token), false, false}); });
+        return patterns;
+    }
+    TokenPattern current;
+    const auto close = [&] {
+        if (!current.text.empty()) {
+            current.any = current.text.find_first_not_of('*') == std::string::npos;
+            patterns.push_back(std::move(current));
+        }
+        current = {};
+    };
+    const std::string &pattern = value.pattern;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\' && i + 1 < pattern.size()) {
+            const auto literal = static_cast<unsigned char>(pattern[++i]);
+            if (!isTokenByte(literal)) {
+                close();
+                continue;
+            }
+            current.text.push_back(static_cast<char>(literal >= 'A' && literal <= 'Z' ? literal + 32 : literal));
+            continue;
+        }
+        if (c == '*' || c == '?') {
+            current.text.push_back(c);
+            current.glob = true;
+            continue;
+        }
+        const auto byte = static_cast<unsigned char>(c);
+        if (!isTokenByte(byte)) {
+            close();
+            continue;
+        }
+        current.text.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte));
+    }
+    close();
+    return patterns;
+}
+
+bool tokenMatches(const TokenPattern &pattern, std::string_view token)
+{
+    return pattern.any || (pattern.glob ? globMatch(pattern.text, token) : pattern.text == token);
+}
+
+// Whether `text`'s tokens hold the sequence (or, with a regex, a token it matches whole).
+bool textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const std::regex *regex)
+{
+    std::vector<std::string> tokens;
+    std::string scratch;
+    forEachToken(text, scratch, [&](std::string_view token) { tokens.emplace_back(token); });
+    if (regex)
+        return std::any_of(tokens.begin(), tokens.end(), [&](const std::string &token) { return std::regex_match(token, *regex); });
+    if (sequence.empty() || tokens.size() < sequence.size())
+        return false;
+    for (std::size_t start = 0; start + sequence.size() <= tokens.size(); ++start) {
+        std::size_t k = 0;
+        while (k < sequence.size() && tokenMatches(sequence[k], tokens[start + k]))
+            ++k;
+        if (k == sequence.size())
+            return true;
+    }
+    return false;
+}
+
+bool valueMatches(const QueryValue &value, const std::regex *regex, std::string_view text)
+{
+    switch (value.kind) {
+    case QueryValue::Kind::Term:
+    case QueryValue::Kind::Phrase:
+        return text == value.text;
+    case QueryValue::Kind::Wildcard:
+        return globMatch(value.pattern, text);
+    case QueryValue::Kind::Regex:
+        return regex && std::regex_match(text.begin(), text.end(), *regex);
+    }
+    return false;
+}
+
+// The `@` term prefix of a first-class column, or "" for record paths.
+std::string termPrefix(const Node &node)
+{
+    switch (node.column) {
+    case Column::Service: return "@service=";
+    case Column::RequestId: return "@request_id=";
+    case Column::TraceId: return "@trace_id=";
+    case Column::SpanId: return "@span_id=";
+    case Column::Path: return node.path + "=";
+    default: return {};
+    }
+}
+
+struct Bounds {
+    std::int64_t begin = INT64_MIN;
+    std::int64_t end = INT64_MAX;
+    bool any() const { return begin != INT64_MIN || end != INT64_MAX; }
+    bool contains(std::int64_t ts) const { return ts >= begin && ts < end; }
+};
+
+} // namespace
+
+struct QueryEngine::Private {
+    Store &store;
+    Store::Private &d;
+    std::int64_t indexedThrough = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> live; ///< [first, last] id ranges of the sources kept
+    bool hasOrderIndex = false;
+    std::unordered_map<const Node *, std::regex> regexes;
+    std::vector<std::string> levelPaths; ///< catalogue paths that hold a level (level, levelname, severity, ...)
+    // The decompressed raw block last read, for checks on candidates in id order.
+    std::int64_t blockId = -1;
+    std::string block;
+    std::vector<std::size_t> lineStarts;
+    std::uint32_t blockFirst = 0;
+
+    Private(Store &s, Store::Private &sd)
+        : store(s)
+        , d(sd)
+    {
+    }
+
+    Result<void> prepare(const QueryFilter &filter);
+    Result<void> compileRegexes(const Node &node);
+    const std::regex *regexOf(const Node &node) const
+    {
+        auto found = regexes.find(&node);
+        return found == regexes.end() ? nullptr : &found->second;
+    }
+
+    bool isLive(std::int64_t id) const
+    {
+        auto it = std::upper_bound(live.begin(), live.end(), std::pair{id, INT64_MAX});
+        return it != live.begin() && id <= std::prev(it)->second;
+    }
+    Ids restrictLive(Ids ids) const
+    {
+        std::erase_if(ids, [&](std::int64_t id) { return id > indexedThrough || !isLive(id); });
+        return ids;
+    }
+    std::uint64_t universeSize() const
+    {
+        std::uint64_t total = 0;
+        for (const auto &[first, last] : live)
+            if (first <= indexedThrough)
+                total += static_cast<std::uint64_t>(std::min(last, indexedThrough) - first + 1);
+        return total;
+    }
+
+    Result<Ids> postings(const std::string &term);
+    Result<std::vector<std::string>> termsWithPrefix(const std::string &prefix);
+    Result<Ids> uniteTerms(const std::vector<std::string> &terms);
+    Result<IdSet> evaluate(const Node &node, const Ids *candidates);
+    Result<Ids> evaluateLeaf(const Node &node, const Ids *candidates);
+    Result<Ids> tokenCandidates(const Node &node);
+    Result<Ids> valueTerms(const Node &node);
+    Result<Ids> levelIds(const Node &node);
+    Result<Ids> scanIds(const std::string &where, std::int64_t a, std::int64_t b);
+    Result<Ids> verify(const Node &node, const Ids &candidates);
+    Result<std::vector<EventRow>> rowsById(const Ids &ids);
+
+    struct Row {
+        EventRow event;
+        bool parsed = false;
+        RecordBatch batch;
+        const Record *record = nullptr;
+    };
+    Result<bool> matches(const Node &node, Row &row);
+    Result<void> parse(Row &row);
+    Result<std::string> rawLines(const EventRow &event);
+    Result<std::vector<EventRow>> tailMatches(const QueryFilter &filter, const Bounds &bounds);
+};
+
+QueryEngine::QueryEngine(Store &store, Store::Private &storeD)
+    : d(std::make_unique<Private>(store, storeD))
+{
+}
+
+QueryEngine::~QueryEngine() = default;
+
+Result<void> QueryEngine::Private::compileRegexes(const Node &node)
+{
+    for (const Node &child : node.children)
+        if (auto compiled = compileRegexes(child); !compiled)
+            return compiled;
+    if ((node.kind == Node::Kind::Match || node.kind == Node::Kind::Level) && node.hasValue == (node.kind == Node::Kind::Level)
+        && node.value.kind == QueryValue::Kind::Regex) {
+        // Tokens are lowercase: a regex over them ignores case; values are case-sensitive.
+        const bool tokens = node.kind == Node::Kind::Level || node.column == Column::Text || node.column == Column::Message;
+        auto regex = makeRegex(node.value.pattern, tokens);
+        if (!regex)
+            return regex.error();
+        regexes.emplace(&node, std::move(regex.value()));
+    }
+    return {};
+}
+
+Result<void> QueryEngine::Private::prepare(const QueryFilter &filter)
+{
+    auto through = sql::queryInteger(d.db.get(), "SELECT coalesce(max(value), 0) FROM meta WHERE key = 'indexed_through'");
+    if (!through)
+        return through.error();
+    indexedThrough = *through;
+    auto sources = sql::Statement::prepare(
+        d.db.get(), "SELECT first_event, events, status FROM sources WHERE first_event IS NOT NULL ORDER BY first_event");
+    if (!sources)
+        return sources.error();
+    while (true) {
+        auto row = sources->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const std::int64_t first = sources->integer(0);
+        // A source still importing owns every id from its first on; a finished one exactly its events.
+        const std::int64_t last = sources->view(2) == "importing" ? INT64_MAX : first + sources->integer(1) - 1;
+        if (last >= first)
+            live.emplace_back(first, last);
+    }
+    auto index = sql::queryInteger(d.db.get(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+    if (!index)
+        return index.error();
+    hasOrderIndex = *index > 0;
+    auto paths = sql::Statement::prepare(d.db.get(), "SELECT path FROM fields");
+    if (!paths)
+        return paths.error();
+    while (true) {
+        auto row = paths->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        if (normalize::roleOfKey(paths->view(0)) == normalize::Role::Level)
+            levelPaths.push_back(paths->text(0));
+    }
+    return compileRegexes(filter.root());
+}
+
+Result<Ids> QueryEngine::Private::postings(const std::string &term)
+{
+    auto statement = sql::Statement::prepare(d.db.get(), "SELECT ids FROM postings WHERE term = ?1 ORDER BY segment");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, term);
+    Ids ids;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        // Segments hold increasing ids: their lists concatenate in order.
+        decodePostings(statement->view(0), ids);
+    }
+    return ids;
+}
+
+Result<std::vector<std::string>> QueryEngine::Private::termsWithPrefix(const std::string &prefix)
+{
+    std::string upper = prefix;
+    while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xFF)
+        upper.pop_back();
+    const bool bounded = !upper.empty();
+    if (bounded)
+        upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    auto statement = sql::Statement::prepare(d.db.get(), bounded ? "SELECT DISTINCT term FROM postings WHERE term >= ?1 AND term < ?2"
+                                                                 : "SELECT DISTINCT term FROM postings WHERE term >= ?1");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, prefix);
+    if (bounded)
+        statement->bind(2, upper);
+    std::vector<std::string> terms;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        terms.push_back(statement->text(0));
+    }
+    return terms;
+}
+
+Result<Ids> QueryEngine::Private::uniteTerms(const std::vector<std::string> &terms)
+{
+    Ids all;
+    for (const std::string &term : terms) {
+        auto ids = postings(term);
+        if (!ids)
+            return ids.error();
+        all.insert(all.end(), ids->begin(), ids->end());
+    }
+    sortUnique(all);
+    return all;
+}
+
+Result<Ids> QueryEngine::Private::scanIds(const std::string &where, std::int64_t a, std::int64_t b)
+{
+    auto statement = sql::Statement::prepare(d.db.get(), "SELECT id FROM events WHERE id <= ?3 AND " + where);
+    if (!statement)
+        return statement.error();
+    statement->bind(1, a).bind(2, b).bind(3, indexedThrough);
+    Ids ids;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        ids.push_back(statement->integer(0));
+    }
+    sortUnique(ids);
+    return ids;
+}
+
+// Ids of events whose token postings could hold the value: the intersection over its tokens.
+Result<Ids> QueryEngine::Private::tokenCandidates(const Node &node)
+{
+    if (node.value.kind == QueryValue::Kind::Regex) {
+        auto terms = termsWithPrefix("");
+        if (!terms)
+            return terms.error();
+        std::vector<std::string> matching;
+        const std::regex *regex = regexOf(node);
+        for (const std::string &term : terms.value())
+            if (term.find('=') == std::string::npos && regex && std::regex_match(term, *regex))
+                matching.push_back(term);
+        return uniteTerms(matching);
+    }
+    std::optional<Ids> result;
+    for (const TokenPattern &pattern : tokenPatterns(node.value)) {
+        if (pattern.any)
+            continue;
+        Result<Ids> ids = Ids{};
+        if (!pattern.glob) {
+            ids = postings(pattern.text);
+        } else {
+            auto terms = termsWithPrefix(globPrefix(pattern.text));
+            if (!terms)
+                return terms.error();
+            std::vector<std::string> matching;
+            for (const std::string &term : terms.value())
+                if (term.find('=') == std::string::npos && globMatch(pattern.text, term))
+                    matching.push_back(term);
+            ids = uniteTerms(matching);
+        }
+        if (!ids)
+            return ids.error();
+        result = result ? intersect(*result, ids.value()) : std::move(ids.value());
+        if (result->empty())
+            break;
+    }
+    if (!result) {
+        // Nothing narrower than "some token": every event is a candidate.
+        return scanIds("id >= ?1 AND ?2 = ?2", 0, 0);
+    }
+    return std::move(*result);
+}
+
+// Ids whose `@column=` or `path=` term matches the value (exact, glob or regex over the values).
+Result<Ids> QueryEngine::Private::valueTerms(const Node &node)
+{
+    const std::string prefix = termPrefix(node);
+    if (node.value.kind == QueryValue::Kind::Term || node.value.kind == QueryValue::Kind::Phrase)
+        return postings(prefix + node.value.text);
+    const bool glob = node.value.kind == QueryValue::Kind::Wildcard;
+    auto terms = termsWithPrefix(prefix + (glob ? globPrefix(node.value.pattern) : std::string()));
+    if (!terms)
+        return terms.error();
+    std::vector<std::string> matching;
+    const std::regex *regex = regexOf(node);
+    for (const std::string &term : terms.value()) {
+        const std::string_view value = std::string_view(term).substr(prefix.size());
+        if (valueMatches(node.value, regex, value))
+            matching.push_back(term);
+    }
+    return uniteTerms(matching);
+}
+
+Result<Ids> QueryEngine::Private::levelIds(const Node &node)
+{
+    std::vector<std::string> terms;
+    for (int level = 0; level < LevelCount; ++level)
+        if (node.levels & (1u << level))
+            terms.push_back("@level=" + std::to_string(level));
+    if (node.hasValue) {
+        // The original text, case-insensitively, under every path that held a level.
+        const std::string wanted = asciiLower(node.value.text);
+        const std::string pattern = asciiLower(node.value.pattern);
+        const std::regex *regex = regexOf(node);
+        for (const std::string &path : levelPaths) {
+            auto values = termsWithPrefix(path + "=");
+            if (!values)
+                return values.error();
+            for (const std::string &term : values.value()) {
+                const std::string value = asciiLower(std::string_view(term).substr(path.size() + 1));
+                const bool hit = node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
+                    : node.value.kind == QueryValue::Kind::Regex                ? regex && std::regex_match(value, *regex)
+                                                                                : value == wanted;
+                if (hit)
+                    terms.push_back(term);
+            }
+        }
+    }
+    return uniteTerms(terms);
+}
+
+Result<Ids> QueryEngine::Private::evaluateLeaf(const Node &node, const Ids *candidates)
+{
+    switch (node.kind) {
+    case Node::Kind::Time:
+        return scanIds("ts >= ?1 AND ts < ?2", node.timeBegin, node.timeEnd);
+    case Node::Kind::Level:
+        return levelIds(node);
+    case Node::Kind::Range: {
+        auto terms = termsWithPrefix(node.path + "=");
+        if (!terms)
+            return terms.error();
+        std::vector<std::string> matching;
+        for (const std::string &term : terms.value())
+            if (inRange(node, std::string_view(term).substr(node.path.size() + 1)))
+                matching.push_back(term);
+        return uniteTerms(matching);
+    }
+    case Node::Kind::Exists: {
+        if (node.column == Column::Level)
+            return scanIds("level >= ?1 AND ?2 = ?2", 1, 0);
+        if (node.column == Column::Time)
+            return scanIds("ts > ?1 AND ?2 = ?2", NoTimeNs, 0);
+        if (node.column == Column::Message || node.column == Column::Text)
+            return scanIds("message != '' AND ?1 = ?2", 0, 0);
+        auto terms = termsWithPrefix(termPrefix(node));
+        if (!terms)
+            return terms.error();
+        if (node.column != Column::Path)
+            std::erase(terms.value(), termPrefix(node));
+        return uniteTerms(terms.value());
+    }
+    case Node::Kind::Match:
+        break;
+    default:
+        return Ids{};
+    }
+    if (node.column == Column::Text || node.column == Column::Message) {
+        Ids found;
+        if (candidates && node.value.kind != QueryValue::Kind::Term) {
+            found = *candidates;
+        } else {
+            auto ids = tokenCandidates(node);
+            if (!ids)
+                return ids.error();
+            found = std::move(ids.value());
+            if (candidates)
+                found = intersect(found, *candidates);
+        }
+        const std::vector<TokenPattern> patterns = tokenPatterns(node.value);
+        // One exact token is exact from the postings; sequences, globs over several tokens and the
+        // message alone are checked on the rows.
+        const bool exact = node.column == Column::Text
+            && ((patterns.size() == 1 && !patterns.front().any) || node.value.kind == QueryValue::Kind::Regex);
+        if (patterns.empty() && node.value.kind != QueryValue::Kind::Regex)
+            return Ids{};
+        if (exact)
+            return found;
+        return verify(node, restrictLive(std::move(found)));
+    }
+    return valueTerms(node);
+}
+
+Result<IdSet> QueryEngine::Private::evaluate(const Node &node, const Ids *candidates)
+{
+    switch (node.kind) {
+    case Node::Kind::All:
+        return IdSet{{}, true};
+    case Node::Kind::None:
+        return IdSet{};
+    case Node::Kind::Not: {
+        auto inner = evaluate(node.children.front(), nullptr);
+        if (!inner)
+            return inner.error();
+        inner->complement = !inner->complement;
+        return inner;
+    }
+    case Node::Kind::And: {
+        // Children that need row checks go last, on what the others left.
+        std::vector<const Node *> order;
+        for (const Node &child : node.children)
+            order.push_back(&child);
+        const auto costly = [](const Node *n) {
+            return n->kind == Node::Kind::Match && (n->column == Column::Text || n->column == Column::Message);
+        };
+        std::stable_partition(order.begin(), order.end(), [&](const Node *n) { return !costly(n); });
+        std::optional<IdSet> result;
+        for (const Node *child : order) {
+            const Ids *narrow = result && !result->complement ? &result->ids : candidates;
+            auto set = evaluate(*child, narrow);
+            if (!set)
+                return set.error();
+            result = result ? andSets(std::move(*result), std::move(set.value())) : std::move(set.value());
+        }
+        return std::move(*result);
+    }
+    case Node::Kind::Or: {
+        std::optional<IdSet> result;
+        for (const Node &child : node.children) {
+            auto set = evaluate(child, candidates);
+            if (!set)
+                return set.error();
+            result = result ? orSets(std::move(*result), std::move(set.value())) : std::move(set.value());
+        }
+        return std::move(*result);
+    }
+    default: {
+        auto ids = evaluateLeaf(node, candidates);
+        if (!ids)
+            return ids.error();
+        return IdSet{restrictLive(std::move(ids.value())), false};
+    }
+    }
+}
+
+Result<std::vector<EventRow>> QueryEngine::Private::rowsById(const Ids &ids)
+{
+    auto statement = sql::Statement::prepare(d.db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
+    if (!statement)
+        return statement.error();
+    std::vector<EventRow> rows;
+    rows.reserve(ids.size());
+    for (const std::int64_t id : ids) {
+        statement->reset();
+        statement->bind(1, id);
+        auto read = readEvents(d, *statement);
+        if (!read)
+            return read.error();
+        for (EventRow &row : read.value())
+            rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Result<Ids> QueryEngine::Private::verify(const Node &node, const Ids &candidates)
+{
+    Ids kept;
+    constexpr std::size_t Chunk = 512;
+    for (std::size_t at = 0; at < candidates.size(); at += Chunk) {
+        const Ids chunk(candidates.begin() + static_cast<std::ptrdiff_t>(at),
+                        candidates.begin() + static_cast<std::ptrdiff_t>(std::min(candidates.size(), at + Chunk)));
+        auto rows = rowsById(chunk);
+        if (!rows)
+            return rows.error();
+        for (EventRow &event : rows.value()) {
+            Row row{std::move(event), false, {}, nullptr};
+            auto hit = matches(node, row);
+            if (!hit)
+                return hit.error();
+            if (*hit)
+                kept.push_back(row.event.id);
+        }
+    }
+    return kept;
+}
+
+Result<std::string> QueryEngine::Private::rawLines(const EventRow &event)
+{
+    std::string text;
+    std::uint32_t line = event.key.line;
+    const std::uint32_t endLine = event.key.line + std::max<std::uint32_t>(event.lineCount, 1);
+    while (line < endLine) {
+        const std::int64_t want = rawBlockId(event.key.sourceId, line);
+        const bool cached = blockId >= 0 && (blockId >> 32) == event.key.sourceId && line >= blockFirst
+            && line - blockFirst < lineStarts.size();
+        if (!cached) {
+            auto statement = sql::Statement::prepare(
+                d.db.get(), "SELECT id, data FROM raw WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1");
+            if (!statement)
+                return statement.error();
+            statement->bind(1, want).bind(2, rawBlockId(event.key.sourceId, 0));
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return makeError(ErrorCode::Store, "no raw lines stored for line " + std::to_string(line));
+            auto decompressed = decompressRaw(statement->view(1));
+            if (!decompressed)
+                return decompressed.error();
+            blockId = statement->integer(0);
+            blockFirst = static_cast<std::uint32_t>(blockId & 0xFFFFFFFF);
+            block = std::move(decompressed.value());
+            lineStarts.clear();
+            for (std::size_t start = 0; start < block.size();) {
+                lineStarts.push_back(start);
+                const std::size_t end = block.find('\n', start);
+                start = end == std::string::npos ? block.size() : end + 1;
+            }
+            if (line < blockFirst || line - blockFirst >= lineStarts.size())
+                return makeError(ErrorCode::Store, "no raw lines stored for line " + std::to_string(line));
+        }
+        while (line < endLine && line - blockFirst < lineStarts.size()) {
+            const std::size_t start = lineStarts[line - blockFirst];
+            const std::size_t end = std::min(block.find('\n', start), block.size());
+            if (!text.empty())
+                text.push_back('\n');
+            text.append(block, start, end - start);
+            ++line;
+        }
+    }
+    return text;
+}
+
+Result<void> QueryEngine::Private::parse(Row &row)
+{
+    if (row.parsed)
+        return {};
+    row.parsed = true;
+    if (row.event.sourceName.empty())
+        return {};
+    auto raw = rawLines(row.event);
+    if (!raw)
+        return raw.error();
+    row.record = reparseEvent(raw.value(), row.event, row.batch);
+    return {};
+}
+
+Result<bool> QueryEngine::Private::matches(const Node &node, Row &row)
+{
+    const EventRow &event = row.event;
+    switch (node.kind) {
+    case Node::Kind::All:
+        return true;
+    case Node::Kind::None:
+        return false;
+    case Node::Kind::Not: {
+        auto inner = matches(node.children.front(), row);
+        if (!inner)
+            return inner;
+        return !*inner;
+    }
+    case Node::Kind::And:
+    case Node::Kind::Or: {
+        const bool isAnd = node.kind == Node::Kind::And;
+        for (const Node &child : node.children) {
+            auto hit = matches(child, row);
+            if (!hit)
+                return hit;
+            if (*hit != isAnd)
+                return !isAnd;
+        }
+        return isAnd;
+    }
+    case Node::Kind::Time:
+        return event.key.timeNs >= node.timeBegin && event.key.timeNs < node.timeEnd;
+    case Node::Kind::Level: {
+        if (node.levels & (1u << static_cast<int>(event.level)))
+            return true;
+        if (!node.hasValue || event.levelText.empty())
+            return false;
+        const std::string text = asciiLower(event.levelText);
+        switch (node.value.kind) {
+        case QueryValue::Kind::Wildcard: return globMatch(asciiLower(node.value.pattern), text);
+        case QueryValue::Kind::Regex: return regexOf(node) && std::regex_match(text, *regexOf(node));
+        default: return text == asciiLower(node.value.text);
+        }
+    }
+    default:
+        break;
+    }
+    const std::string_view column = node.column == Column::Service ? std::string_view(event.service)
+        : node.column == Column::RequestId                            ? std::string_view(event.requestId)
+        : node.column == Column::TraceId                              ? std::string_view(event.traceId)
+        : node.column == Column::SpanId                               ? std::string_view(event.spanId)
+                                                                      : std::string_view();
+    const bool firstClass = node.column == Column::Service || node.column == Column::RequestId
+        || node.column == Column::TraceId || node.column == Column::SpanId;
+    if (node.kind == Node::Kind::Exists) {
+        if (firstClass)
+            return !column.empty();
+        if (node.column == Column::Message || node.column == Column::Text)
+            return !event.message.empty();
+        if (node.column == Column::Level)
+            return event.level != Level::Unknown;
+        if (node.column == Column::Time)
+            return event.key.timeNs != NoTimeNs;
+    }
+    if (node.kind == Node::Kind::Match && firstClass)
+        return !column.empty() && valueMatches(node.value, regexOf(node), column);
+    if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message)) {
+        const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
+        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
+        if (textHas(event.message, sequence, regex))
+            return true;
+        if (node.column == Column::Message)
+            return false;
+        // Free text also matches continuation lines and string values (not key names).
+        if (auto parsed = parse(row); !parsed)
+            return parsed.error();
+        if (!row.record)
+            return false;
+        if (textHas(row.record->extraText, sequence, regex))
+            return true;
+        for (const Field &field : row.batch.fieldsOf(*row.record)) {
+            if (field.type != FieldType::String)
+                continue;
+            const normalize::Role role = normalize::roleOfKey(field.path);
+            if (role == normalize::Role::Time || role == normalize::Role::Message || role == normalize::Role::Level)
+                continue;
+            if (textHas(field.value, sequence, regex))
+                return true;
+        }
+        return false;
+    }
+    // A record path: its values come from the raw record.
+    if (auto parsed = parse(row); !parsed)
+        return parsed.error();
+    if (!row.record)
+        return false;
+    for (const Field &field : row.batch.fieldsOf(*row.record)) {
+        if (field.path != node.path)
+            continue;
+        if (node.kind == Node::Kind::Exists)
+            return true;
+        if (node.kind == Node::Kind::Range ? inRange(node, field.value) : valueMatches(node.value, regexOf(node), field.value))
+            return true;
+    }
+    return false;
+}
+
+Result<std::vector<EventRow>> QueryEngine::Private::tailMatches(const QueryFilter &filter, const Bounds &bounds)
+{
+    auto statement = sql::Statement::prepare(d.db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id > ?1 ORDER BY id");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, indexedThrough);
+    auto rows = readEvents(d, *statement);
+    if (!rows)
+        return rows.error();
+    std::vector<EventRow> kept;
+    for (EventRow &event : rows.value()) {
+        if (!bounds.contains(event.key.timeNs))
+            continue;
+        Row row{std::move(event), false, {}, nullptr};
+        auto hit = matches(filter.root(), row);
+        if (!hit)
+            return hit.error();
+        if (*hit)
+            kept.push_back(std::move(row.event));
+    }
+    return kept;
+}
+
+namespace {
+
+// Top-level time conditions become bounds on the time index; the rest is evaluated as id sets.
+Bounds splitBounds(const Node &root, std::vector<const Node *> &rest)
+{
+    Bounds bounds;
+    const auto take = [&](const Node &node) {
+        if (node.kind == Node::Kind::Time) {
+            bounds.begin = std::max(bounds.begin, node.timeBegin);
+            bounds.end = std::min(bounds.end, node.timeEnd);
+        } else if (node.kind != Node::Kind::All) {
+            rest.push_back(&node);
+        }
+    };
+    if (root.kind == Node::Kind::And)
+        for (const Node &child : root.children)
+            take(child);
+    else
+        take(root);
+    return bounds;
+}
+
+} // namespace
+
+// The plan shared by count, events and histogram: the indexed events as an id set within time bounds.
+struct Plan {
+    Bounds bounds;
+    IdSet set;
+};
+
+static Result<Plan> makePlan(QueryEngine::Private &e, const QueryFilter &filter)
+{
+    Plan plan;
+    std::vector<const Node *> rest;
+    plan.bounds = splitBounds(filter.root(), rest);
+    std::optional<IdSet> set;
+    std::stable_partition(rest.begin(), rest.end(), [](const Node *n) {
+        return !(n->kind == Node::Kind::Match && (n->column == Column::Text || n->column == Column::Message));
+    });
+    for (const Node *node : rest) {
+        auto evaluated = e.evaluate(*node, set && !set->complement ? &set->ids : nullptr);
+        if (!evaluated)
+            return evaluated.error();
+        set = set ? andSets(std::move(*set), std::move(evaluated.value())) : std::move(evaluated.value());
+    }
+    plan.set = set ? std::move(*set) : IdSet{{}, true};
+    if (!plan.set.complement)
+        plan.set.ids = e.restrictLive(std::move(plan.set.ids));
+    return plan;
+}
+
+namespace {
+
+// Renders a filter on time, level and service alone as SQL over `buckets` or `events`: every value
+// a bound parameter, every identifier this schema's own.
+struct SqlFilter {
+    std::string text;
+    std::vector<std::int64_t> values;
+};
+
+void renderTls(const Node &node, const char *timeColumn, const std::unordered_map<std::string, std::vector<std::int64_t>> &serviceIds,
+               SqlFilter &out)
+{
+    const auto bind = [&](std::int64_t value) {
+        out.values.push_back(value);
+        out.text.push_back('?');
+        out.text += std::to_string(out.values.size() + 2);
+    };
+    switch (node.kind) {
+    case Node::Kind::All:
+        out.text += "1";
+        return;
+    case Node::Kind::None:
+        out.text += "0";
+        return;
+    case Node::Kind::Not:
+        out.text += "NOT (";
+        renderTls(node.children.front(), timeColumn, serviceIds, out);
+        out.text += ")";
+        return;
+    case Node::Kind::And:
+    case Node::Kind::Or:
+        out.text += "(";
+        for (std::size_t i = 0; i < node.children.size(); ++i) {
+            if (i > 0)
+                out.text += node.kind == Node::Kind::And ? " AND " : " OR ";
+            renderTls(node.children[i], timeColumn, serviceIds, out);
+        }
+        out.text += ")";
+        return;
+    case Node::Kind::Time:
+        out.text += std::string("(") + timeColumn + " >= ";
+        bind(node.timeBegin);
+        out.text += std::string(" AND ") + timeColumn + " < ";
+        bind(node.timeEnd);
+        out.text += ")";
+        return;
+    case Node::Kind::Level:
+        out.text += "((1 << level) & ";
+        bind(node.levels);
+        out.text += ") != 0";
+        return;
+    default: {
+        auto found = serviceIds.find(node.value.pattern + '\n' + node.value.text);
+        out.text += "coalesce(service, 0) IN (";
+        if (found != serviceIds.end())
+            for (std::size_t i = 0; i < found->second.size(); ++i) {
+                if (i > 0)
+                    out.text += ", ";
+                bind(found->second[i]);
+            }
+        out.text += ")";
+        return;
+    }
+    }
+}
+
+void collectTimes(const Node &node, std::vector<std::int64_t> &edges)
+{
+    if (node.kind == Node::Kind::Time) {
+        edges.push_back(node.timeBegin);
+        edges.push_back(node.timeEnd);
+    }
+    for (const Node &child : node.children)
+        collectTimes(child, edges);
+}
+
+void collectServices(const Node &node, std::vector<const Node *> &out)
+{
+    if (node.kind == Node::Kind::Match && node.column == Column::Service)
+        out.push_back(&node);
+    for (const Node &child : node.children)
+        collectServices(child, out);
+}
+
+std::int64_t floorSecond(std::int64_t ns)
+{
+    const std::int64_t q = ns / SecondNs;
+    return (ns % SecondNs != 0 && ns < 0 ? q - 1 : q) * SecondNs;
+}
+
+} // namespace
+
+// Counts of a time/level/service filter from the bucket counts: whole seconds from `buckets`, the
+// seconds a time bound cuts from the rows of that second.
+static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFilter &filter, std::int64_t from, std::int64_t to)
+{
+    sqlite3 *db = e.d.db.get();
+    std::unordered_map<std::string, std::vector<std::int64_t>> serviceIds;
+    std::vector<const Node *> services;
+    collectServices(filter.root(), services);
+    if (!services.empty()) {
+        auto dict = sql::Statement::prepare(db, "SELECT id, value FROM dict");
+        if (!dict)
+            return dict.error();
+        std::vector<std::pair<std::int64_t, std::string>> values{{0, std::string()}};
+        while (true) {
+            auto row = dict->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            values.emplace_back(dict->integer(0), dict->text(1));
+        }
+        for (const Node *node : services) {
+            std::vector<std::int64_t> &ids = serviceIds[node->value.pattern + '\n' + node->value.text];
+            const std::regex *regex = e.regexOf(*node);
+            for (const auto &[id, value] : values)
+                if (valueMatches(node->value, regex, value))
+                    ids.push_back(id);
+        }
+    }
+    std::vector<std::int64_t> edges;
+    collectTimes(filter.root(), edges);
+    edges.push_back(from);
+    edges.push_back(to);
+    std::vector<std::int64_t> cut; // seconds that a bound splits
+    for (const std::int64_t edge : edges)
+        if (edge != INT64_MIN && edge != INT64_MAX && edge != INT64_MIN + 1 && edge % SecondNs != 0)
+            cut.push_back(floorSecond(edge));
+    sortUnique(cut);
+
+    std::uint64_t total = 0;
+    for (const bool rows : {false, true}) {
+        SqlFilter where;
+        renderTls(filter.root(), rows ? "ts" : "start", serviceIds, where);
+        const std::string timeColumn = rows ? "ts" : "start";
+        std::string text = (rows ? "SELECT count(*) FROM events WHERE " : "SELECT coalesce(sum(count), 0) FROM buckets WHERE ")
+            + where.text + " AND " + timeColumn + " >= ?1 AND " + timeColumn + " < ?2";
+        if (!rows) {
+            for (std::size_t i = 0; i < cut.size(); ++i)
+                text += " AND start != ?" + std::to_string(where.values.size() + 3 + i);
+        }
+        auto statement = sql::Statement::prepare(db, text);
+        if (!statement)
+            return statement.error();
+        const auto run = [&](std::int64_t a, std::int64_t b) -> Result<std::int64_t> {
+            statement->reset();
+            statement->bind(1, a).bind(2, b);
+            for (std::size_t i = 0; i < where.values.size(); ++i)
+                statement->bind(static_cast<int>(i + 3), where.values[i]);
+            if (!rows)
+                for (std::size_t i = 0; i < cut.size(); ++i)
+                    statement->bind(static_cast<int>(where.values.size() + 3 + i), cut[i]);
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            return *row ? statement->integer(0) : 0;
+        };
+        if (!rows) {
+            // A bucket's start is a whole second: bounds that are not move to the next one.
+            const std::int64_t a = from == INT64_MIN ? INT64_MIN : floorSecond(from) == from ? from : floorSecond(from) + SecondNs;
+            const std::int64_t b = to == INT64_MAX ? INT64_MAX : floorSecond(to) == to ? to : floorSecond(to);
+            auto count = run(a, b);
+            if (!count)
+                return count.error();
+            total += static_cast<std::uint64_t>(*count);
+        } else {
+            for (const std::int64_t second : cut) {
+                auto count = run(std::max(second, from), std::min(second + SecondNs, to));
+                if (!count)
+                    return count.error();
+                total += static_cast<std::uint64_t>(*count);
+            }
+        }
+    }
+    return total;
+}
+
+Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
+{
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    if (filter.onlyTimeLevelService())
+        return bucketCount(*d, filter, INT64_MIN, INT64_MAX);
+    auto plan = makePlan(*d, filter);
+    if (!plan)
+        return plan.error();
+    auto tail = d->tailMatches(filter, plan->bounds);
+    if (!tail)
+        return tail.error();
+    std::uint64_t total = tail->size();
+    const IdSet &set = plan->set;
+    if (!plan->bounds.any())
+        return total + (set.complement ? d->universeSize() - set.ids.size() : set.ids.size());
+    if (!set.complement && set.ids.size() <= 200'000) {
+        auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT ts FROM events WHERE id = ?1");
+        if (!statement)
+            return statement.error();
+        for (const std::int64_t id : set.ids) {
+            statement->reset();
+            statement->bind(1, id);
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (*row && plan->bounds.contains(statement->integer(0)))
+                ++total;
+        }
+        return total;
+    }
+    auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT id FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end).bind(3, d->indexedThrough);
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const std::int64_t id = statement->integer(0);
+        if (std::binary_search(set.ids.begin(), set.ids.end(), id) != set.complement)
+            ++total;
+    }
+    return total;
+}
+
+Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+                                                  Direction direction)
+{
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    auto plan = makePlan(*d, filter);
+    if (!plan)
+        return plan.error();
+    auto tail = d->tailMatches(filter, plan->bounds);
+    if (!tail)
+        return tail.error();
+    const bool ascending = direction == Direction::Ascending;
+    const auto beyond = [&](const EventKey &key) { return !after || (ascending ? key > *after : key < *after); };
+    const auto earlier = [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; };
+    std::vector<EventRow> found;
+    for (EventRow &row : tail.value())
+        if (beyond(row.key))
+            found.push_back(std::move(row));
+    const IdSet &set = plan->set;
+    if (!set.complement && (set.ids.size() <= FetchByIdLimit || !d->hasOrderIndex)) {
+        auto rows = d->rowsById(set.ids);
+        if (!rows)
+            return rows.error();
+        for (EventRow &row : rows.value())
+            if (plan->bounds.contains(row.key.timeNs) && beyond(row.key))
+                found.push_back(std::move(row));
+    } else {
+        // Walk the time index and keep members: cheap when matches are common.
+        std::string text = "SELECT id FROM events WHERE ts >= ?1 AND ts < ?2";
+        if (after)
+            text += ascending ? " AND (ts, source, line, idx) > (?3, ?4, ?5, ?6)" : " AND (ts, source, line, idx) < (?3, ?4, ?5, ?6)";
+        text += ascending ? " ORDER BY ts, source, line, idx" : " ORDER BY ts DESC, source DESC, line DESC, idx DESC";
+        auto statement = sql::Statement::prepare(d->d.db.get(), text);
+        if (!statement)
+            return statement.error();
+        statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end);
+        if (after)
+            statement->bind(3, after->timeNs).bind(4, after->sourceId).bind(5, std::int64_t{after->line}).bind(6, std::int64_t{after->index});
+        Ids chosen;
+        while (chosen.size() < limit) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const std::int64_t id = statement->integer(0);
+            if (id > d->indexedThrough)
+                continue; // the tail was matched above
+            if (std::binary_search(set.ids.begin(), set.ids.end(), id) != set.complement)
+                chosen.push_back(id);
+        }
+        auto rows = d->rowsById(chosen);
+        if (!rows)
+            return rows.error();
+        for (EventRow &row : rows.value())
+            found.push_back(std::move(row));
+    }
+    std::sort(found.begin(), found.end(), earlier);
+    if (found.size() > limit)
+        found.resize(limit);
+    return found;
+}
+
+Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
+                                                          std::size_t buckets)
+{
+    std::vector<std::uint64_t> counts(buckets, 0);
+    if (bucketNs <= 0 || buckets == 0)
+        return counts;
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    if (filter.onlyTimeLevelService()) {
+        for (std::size_t i = 0; i < buckets; ++i) {
+            const std::int64_t begin = fromNs + static_cast<std::int64_t>(i) * bucketNs;
+            auto count = bucketCount(*d, filter, begin, begin + bucketNs);
+            if (!count)
+                return count.error();
+            counts[i] = *count;
+        }
+        return counts;
+    }
+    const std::int64_t toNs = fromNs + static_cast<std::int64_t>(buckets) * bucketNs;
+    auto plan = makePlan(*d, filter);
+    if (!plan)
+        return plan.error();
+    plan->bounds.begin = std::max(plan->bounds.begin, fromNs);
+    plan->bounds.end = std::min(plan->bounds.end, toNs);
+    const auto add = [&](std::int64_t ts) {
+        if (plan->bounds.contains(ts))
+            ++counts[static_cast<std::size_t>((ts - fromNs) / bucketNs)];
+    };
+    auto tail = d->tailMatches(filter, plan->bounds);
+    if (!tail)
+        return tail.error();
+    for (const EventRow &row : tail.value())
+        add(row.key.timeNs);
+    auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT id, ts FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end).bind(3, d->indexedThrough);
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        if (std::binary_search(plan->set.ids.begin(), plan->set.ids.end(), statement->integer(0)) != plan->set.complement)
+            add(statement->integer(1));
+    }
+    return counts;
+}
+
+Result<std::optional<std::int64_t>> QueryEngine::timeAnchor()
+{
+    // The 99.9th percentile second from the bucket counts, then the last event at or before its end:
+    // one line from the year 2099 does not move the anchor.
+    sqlite3 *db = d->d.db.get();
+    auto total = sql::queryInteger(db, "SELECT coalesce(sum(count), 0) FROM buckets WHERE start > -9223372036854775808");
+    if (!total)
+        return total.error();
+    if (*total <= 0)
+        return std::optional<std::int64_t>();
+    const std::int64_t rank = (*total * 999 + 999) / 1000;
+    auto statement = sql::Statement::prepare(db, "SELECT start, sum(count) FROM buckets WHERE start > -9223372036854775808 GROUP BY start ORDER BY start");
+    if (!statement)
+        return statement.error();
+    std::int64_t seen = 0;
+    std::int64_t second = 0;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        second = statement->integer(0);
+        seen += statement->integer(1);
+        if (seen >= rank)
+            break;
+    }
+    auto last = sql::Statement::prepare(db, "SELECT max(ts) FROM events WHERE ts < ?1");
+    if (!last)
+        return last.error();
+    last->bind(1, second + SecondNs);
+    auto row = last->step();
+    if (!row)
+        return row.error();
+    if (!*row || last->isNull(0))
+        return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(last->integer(0));
+}
+
+} // namespace core

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// Store's query methods: thin doors onto the QueryEngine, which owns the evaluation.
+#include "queryengine.h"
+#include "storeprivate.h"
+
+namespace core {
+
+Result<std::uint64_t> Store::count(const QueryFilter &filter)
+{
+    return QueryEngine(*this, *d).count(filter);
+}
+
+Result<std::vector<EventRow>> Store::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+                                            Direction direction)
+{
+    return QueryEngine(*this, *d).events(filter, after, limit, direction);
+}
+
+Result<std::vector<std::uint64_t>> Store::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
+                                                    std::size_t buckets)
+{
+    return QueryEngine(*this, *d).histogram(filter, fromNs, bucketNs, buckets);
+}
+
+Result<std::optional<std::int64_t>> Store::timeAnchor()
+{
+    return QueryEngine(*this, *d).timeAnchor();
+}
+
+} // namespace core
