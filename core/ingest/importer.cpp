@@ -4,13 +4,12 @@
 #include "../store/indexbuilder.h"
 #include "../store/storewriter.h"
 #include "boundedqueue.h"
+#include "sha256.h"
 #include "sourceparser.h"
 #include "sourcereader.h"
 
 #include <QDateTime>
 #include <QTimeZone>
-
-#include <openssl/evp.h>
 
 #include <atomic>
 #include <chrono>
@@ -46,52 +45,12 @@ struct Item {
     std::int64_t replacesSourceId = 0; ///< SourceBegin: a partial source imported again
     std::unique_ptr<RecordBatch> batch; ///< Events
     std::int64_t firstId = 0;
-    std::uint32_t lastLine = 0; ///< Events: the last line read so far
     std::vector<RawBlock> raw;
     std::vector<BucketCount> buckets;
     PostingSegment segment; ///< Segment
     std::int64_t indexedThrough = 0; ///< Segment
     std::map<std::string, FieldSummary> fields; ///< Fields
     std::string duplicateOf; ///< SourceEnd: the same SHA-256 is in the store or came earlier
-    double diskBytesDone = 0;
-};
-
-std::string hexDigest(const unsigned char *digest, unsigned length)
-{
-    static constexpr char Hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < length; ++i) {
-        out.push_back(Hex[digest[i] >> 4]);
-        out.push_back(Hex[digest[i] & 15]);
-    }
-    return out;
-}
-
-struct EvpDeleter {
-    void operator()(EVP_MD_CTX *context) const { EVP_MD_CTX_free(context); }
-};
-
-// SHA-256 of a source's bytes, fed with the raw blocks in order (they are the decompressed bytes).
-class Sha256
-{
-public:
-    Sha256()
-        : m_context(EVP_MD_CTX_new())
-    {
-        EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr);
-    }
-    void add(std::string_view bytes) { EVP_DigestUpdate(m_context.get(), bytes.data(), bytes.size()); }
-    std::string finish()
-    {
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned length = 0;
-        EVP_DigestFinal_ex(m_context.get(), digest, &length);
-        EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr);
-        return hexDigest(digest, length);
-    }
-
-private:
-    std::unique_ptr<EVP_MD_CTX, EvpDeleter> m_context;
 };
 
 std::function<std::int64_t(std::int64_t)> naiveConverter(const std::string &zoneName)
@@ -308,7 +267,6 @@ private:
         item.batch = std::move(m_batch);
         item.raw = std::move(m_rawBlocks);
         m_rawBlocks.clear();
-        item.lastLine = m_lineNumber;
         m_firstBatch = false;
         m_out.push(std::move(item));
         startBatch();

@@ -3,6 +3,7 @@
 #include "core/ingest/importer.h"
 #include "core/store/store.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -122,7 +123,10 @@ private Q_SLOTS:
         QCOMPARE(orchestrator->counts.lines, 4u);
         QCOMPARE(orchestrator->counts.eventLines, 3u);
         QCOMPARE(orchestrator->counts.blankLines, 1u);
-        QCOMPARE(orchestrator->sha256.size(), 64u);
+        QFile orchestratorFile(fixture("orchestrator.log"));
+        QVERIFY(orchestratorFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QByteArray::fromStdString(orchestrator->sha256),
+                 QCryptographicHash::hash(orchestratorFile.readAll(), QCryptographicHash::Sha256).toHex());
         const SourceRow *binary = findSource(*stats, QStringLiteral("core.bin"));
         QVERIFY(binary);
         QCOMPARE(binary->error, std::string("binary"));
