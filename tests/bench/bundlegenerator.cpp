@@ -661,6 +661,7 @@ struct Pending {
     std::uint32_t lines = 0;
     bool error = false;
     std::string text;
+    std::optional<GeneratedRecord> record; ///< only when a caller asked for records
 };
 
 // Heap order: the earliest event on top, ties in the order they were made.
@@ -697,8 +698,10 @@ constexpr std::array<std::string_view, 4> kPriorities{"normal", "normal", "high"
 class Generator
 {
 public:
-    Generator(const GeneratorOptions &options, std::vector<ServiceInfo> services, std::vector<Output> &outputs)
-        : m_options(options)
+    Generator(const GeneratorOptions &options, std::vector<ServiceInfo> services, std::vector<Output> &outputs,
+              const std::function<void(const GeneratedRecord &)> *onRecord = nullptr)
+        : m_onRecord(onRecord)
+        , m_options(options)
         , m_rng(options.seed)
         , m_services(std::move(services))
         , m_outputs(outputs)
@@ -793,6 +796,8 @@ private:
         const LogFormat format = m_outputs[pending.output].info.format;
         m_renderer.render(pending.text, event, m_services[event.service], format);
         pending.lines = countLines(pending.text);
+        if (m_onRecord && *m_onRecord)
+            pending.record = describe(event, m_services[event.service], format, m_outputs[pending.output].info.name);
         m_scheduledBytes += pending.text.size();
         m_heap.push_back(std::move(pending));
         std::push_heap(m_heap.begin(), m_heap.end(), later);
@@ -809,6 +814,8 @@ private:
                 m_report->error = "cannot write " + output.info.name;
                 return false;
             }
+            if (pending.record)
+                (*m_onRecord)(*pending.record);
             output.info.bytes += pending.text.size();
             output.info.lines += pending.lines;
             ++output.info.events;
@@ -1050,6 +1057,106 @@ private:
         m_inFlight.push_back(t);
     }
 
+    // What the rendered line holds, key by key, in the shape its format gives it.
+    static GeneratedRecord describe(const Event &event, const ServiceInfo &service, LogFormat format, const std::string &file)
+    {
+        GeneratedRecord record;
+        record.file = file;
+        record.format = format;
+        const bool milliseconds = format == LogFormat::PinoJson || format == LogFormat::Logfmt;
+        record.timeUs = milliseconds ? event.timeUs / kMs * kMs : event.timeUs;
+        record.service = service.name;
+        static constexpr std::string_view kNames[] = {"debug", "info", "warn", "error", "fatal"};
+        record.level = std::string(kNames[static_cast<int>(event.level)]);
+        record.message = std::string(event.name);
+        record.requestId = event.requestId;
+        const bool text = format == LogFormat::StructlogConsole || format == LogFormat::Logfmt;
+        const auto add = [&](std::string path, std::string value, bool isString) {
+            record.fields.push_back({std::move(path), std::move(value), isString || text});
+        };
+        std::function<void(const std::string &, const Member &)> flatten = [&](const std::string &prefix, const Member &member) {
+            const std::string key = prefix.empty() ? std::string(member.key) : prefix + '.' + std::string(member.key);
+            if (member.value.kind == Value::Kind::Object && format != LogFormat::StructlogConsole) {
+                for (const Member &child : member.value.members)
+                    flatten(key, child);
+                return;
+            }
+            std::string value;
+            if (format == LogFormat::StructlogConsole && member.value.kind != Value::Kind::String)
+                appendPyRepr(value, member.value);
+            else
+                value = member.value.text;
+            add(key, std::move(value), member.value.kind == Value::Kind::String);
+        };
+        std::string stamp;
+        switch (format) {
+        case LogFormat::StructlogJson:
+        case LogFormat::StructlogConsole:
+            record.levelText = std::string(structlogLevel(event.level));
+            if (format == LogFormat::StructlogJson) {
+                Calendar().appendIso(stamp, event.timeUs, 6);
+                add("timestamp", stamp, true);
+                add("level", record.levelText, true);
+                add("event", record.message, true);
+            }
+            add("service", service.name, true);
+            if (!event.requestId.empty())
+                add("request_id", event.requestId, true);
+            for (const Member &member : event.fields)
+                flatten({}, member);
+            if (!event.errorType.empty()) {
+                add("error_type", event.errorType, true);
+                add("error", event.errorMessage, true);
+            }
+            if (!event.traceback.empty()) {
+                if (format == LogFormat::StructlogJson)
+                    add("exception", std::string(event.traceback), true);
+                else
+                    record.continuation = std::string(event.traceback);
+            }
+            break;
+        case LogFormat::PinoJson:
+            record.levelText = std::to_string(pinoLevel(event.level));
+            add("level", record.levelText, false);
+            add("time", std::to_string(event.timeUs / kMs), false);
+            add("pid", std::to_string(service.pid), false);
+            add("hostname", service.host, true);
+            add("name", service.name, true);
+            if (!event.requestId.empty())
+                add("reqId", event.requestId, true);
+            for (const Member &member : event.fields)
+                flatten({}, member);
+            if (!event.errorType.empty()) {
+                add("err.type", event.errorType, true);
+                add("err.message", event.errorMessage, true);
+                if (!event.traceback.empty())
+                    add("err.stack", std::string(event.traceback), true);
+            }
+            add("msg", record.message, true);
+            break;
+        case LogFormat::Logfmt:
+            record.levelText = std::string(slogLevel(event.level));
+            Calendar().appendIso(stamp, event.timeUs, 3);
+            add("time", stamp, true);
+            add("level", record.levelText, true);
+            add("msg", record.message, true);
+            add("service", service.name, true);
+            if (!event.requestId.empty())
+                add("request_id", event.requestId, true);
+            for (const Member &member : event.fields)
+                flatten({}, member);
+            if (!event.errorType.empty()) {
+                add("error_type", event.errorType, true);
+                add("error", event.errorMessage, true);
+            }
+            if (!event.traceback.empty())
+                add("exception", std::string(event.traceback), true);
+            break;
+        }
+        return record;
+    }
+
+    const std::function<void(const GeneratedRecord &)> *m_onRecord = nullptr;
     const GeneratorOptions &m_options;
     Rng m_rng;
     std::vector<ServiceInfo> m_services;
@@ -1126,6 +1233,12 @@ std::optional<std::uint64_t> parseSize(std::string_view text)
 
 GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options)
 {
+    return generateBundle(folder, options, {});
+}
+
+GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options,
+                               const std::function<void(const GeneratedRecord &)> &onRecord)
+{
     GeneratorReport report;
     if (options.workers < 1 || options.workers > 64) {
         report.error = "workers must be between 1 and 64";
@@ -1171,7 +1284,7 @@ GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions
 
     bool written = false;
     if (opened) {
-        Generator generator(options, std::move(services), outputs);
+        Generator generator(options, std::move(services), outputs, &onRecord);
         written = generator.run(report);
     }
     for (Output &output : outputs) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,9 +63,35 @@ struct GeneratorReport {
 // The file a single-file bundle writes, e.g. "incident-structlog-json.log".
 std::string singleFileName(LogFormat format);
 
+// One key of a record as its format writes it: nested objects dotted where the format flattens them
+// (JSON, logfmt), one Python repr where it does not (structlog's console renderer).
+struct GeneratedField {
+    std::string path;
+    std::string value; ///< as written, unescaped
+    bool string = true; ///< false for JSON numbers and booleans
+};
+
+// One event as written, in file order, for tests that compute what a query must find without the
+// importer: the same record the bytes say, in the shape of its format.
+struct GeneratedRecord {
+    std::string file; ///< the file it went to, relative to the bundle folder
+    LogFormat format = LogFormat::StructlogJson;
+    std::int64_t timeUs = 0; ///< at the precision the format writes (milliseconds for pino and logfmt)
+    std::string service;
+    std::string level; ///< normalised: "debug", "info", "warn", "error" or "fatal"
+    std::string levelText; ///< as written: "warning", "WARN", "40"
+    std::string message;
+    std::string requestId;
+    std::vector<GeneratedField> fields; ///< every key the line holds, time, level and message keys included
+    std::string continuation; ///< lines after the first (console tracebacks), '\n' between them
+};
+
 // Creates `folder` if needed and writes the bundle into it, streaming (memory stays bounded by the
 // tasks in flight, whatever the size). Existing files of the same names are replaced.
 GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options);
+// The same bundle, byte for byte, and every record handed to `onRecord` in the order it is written.
+GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options,
+                               const std::function<void(const GeneratedRecord &)> &onRecord);
 
 // "600000", "600k", "200M", "2G" (decimal: k = 1000); nullopt when malformed.
 std::optional<std::uint64_t> parseSize(std::string_view text);

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// The query lexer and parser: token kinds and offsets for highlighting, the tree, errors that point.
+#include "core/query/querylexer.h"
+#include "core/query/queryparser.h"
+#include "core/query/querytime.h"
+
+#include <QTest>
+
+using namespace core;
+
+class TestQueryParser : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokensHaveKindsAndOffsets()
+    {
+        const auto tokens = QueryLexer::tokenize("level:error AND status >= 500 \"a b\" /x+/");
+        const std::vector<std::pair<QueryTokenKind, std::int64_t>> expected{
+            {QueryTokenKind::Field, 0}, {QueryTokenKind::Colon, 5}, {QueryTokenKind::Word, 6}, {QueryTokenKind::And, 12},
+            {QueryTokenKind::Field, 16}, {QueryTokenKind::Comparison, 23}, {QueryTokenKind::Word, 26},
+            {QueryTokenKind::Phrase, 30}, {QueryTokenKind::Regex, 36}, {QueryTokenKind::End, 40}};
+        QCOMPARE(tokens.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            QCOMPARE(int(tokens[i].kind), int(expected[i].first));
+            QCOMPARE(tokens[i].offset, expected[i].second);
+        }
+        QCOMPARE(tokens[7].text, std::string("a b"));
+    }
+
+    void trees_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("tree");
+        QTest::newRow("field") << "level:error" << "(match level \"error\")";
+        QTest::newRow("and or precedence") << "a or b and c" << "(or (match *text* \"a\") (and (match *text* \"b\") (match *text* \"c\")))";
+        QTest::newRow("implicit and") << "a b" << "(and (match *text* \"a\") (match *text* \"b\"))";
+        QTest::newRow("value list") << "level:(error or warn)" << "(or (match level \"error\") (match level \"warn\"))";
+        QTest::newRow("not list") << "not level:(debug or info)" << "(not (or (match level \"debug\") (match level \"info\")))";
+        QTest::newRow("lucene prefixes") << "+a -b" << "(and (match *text* \"a\") (not (match *text* \"b\")))";
+        QTest::newRow("exists") << "_exists_:error_type" << "(exists error_type)";
+        QTest::newRow("star exists") << "error_type:*" << "(exists error_type)";
+        QTest::newRow("wildcard path") << "http.path:/api/*" << "(match http.path glob:\"/api/*\")";
+        QTest::newRow("regex") << "http.path:/api/ x" << "(and (match http.path regex:\"api\") (match *text* \"x\"))";
+        QTest::newRow("comparison") << "status >= 500" << "(range status [\"500\" *])";
+        QTest::newRow("lucene comparison") << "status:<500" << "(range status [* \"500\"})";
+        QTest::newRow("range") << "@timestamp:[now-1h TO now]" << "(range @timestamp [\"now-1h\" \"now\"])";
+        QTest::newRow("open range") << "n:{1 TO *]" << "(range n {\"1\" *])";
+        QTest::newRow("phrase") << "\"connection refused\"" << "(match *text* phrase:\"connection refused\")";
+        QTest::newRow("colon in value") << "key:task:abc" << "(match key \"task:abc\")";
+        QTest::newRow("escaped colon") << "a\\:b" << "(match *text* \"a:b\")";
+        QTest::newRow("escaped star") << "x:a\\*" << "(match x \"a*\")";
+        QTest::newRow("keywords any case") << "a AnD b Or NOT c" << "(or (and (match *text* \"a\") (match *text* \"b\")) (not (match *text* \"c\")))";
+        QTest::newRow("symbols") << "a && !b || c" << "(or (and (match *text* \"a\") (not (match *text* \"b\"))) (match *text* \"c\"))";
+        QTest::newRow("empty") << "   " << "(all)";
+    }
+
+    void trees()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, tree);
+        auto parsed = QueryParser::parse(query.toStdString());
+        QVERIFY2(parsed.has_value(), parsed.has_value() ? "" : parsed.error().message.c_str());
+        QCOMPARE(QString::fromStdString(parsed->toString()), tree);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("offset");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no value") << "level:" << 6 << "expected a value after ':' at column 7";
+        QTest::newRow("no value before paren") << "level: )" << 7 << "expected a value after ':' at column 8";
+        QTest::newRow("dangling and") << "a and" << 5 << "expected a term after 'and' at column 6";
+        QTest::newRow("dangling not") << "not" << 3 << "expected a term after 'not' at column 4";
+        QTest::newRow("open paren") << "(a or b" << 7 << "expected ')' to close the '(' at column 1, at column 8";
+        QTest::newRow("close paren") << "a)" << 1 << "unbalanced ')'";
+        QTest::newRow("unterminated") << "msg:\"abc" << 8 << "unterminated phrase: expected '\"' at column 9";
+        QTest::newRow("range without TO") << "n:[1 2]" << 5 << "expected 'TO' in the range at column 6";
+        QTest::newRow("range unclosed") << "n:[1 TO 2" << 9 << "expected ']' or '}' to close the range at column 10";
+        QTest::newRow("comparison without value") << "status >=" << 9 << "expected a value after '>=' at column 10";
+        QTest::newRow("comparison without field") << ">= 5" << 0 << "expected a term, found '>='";
+        QTest::newRow("field in value list") << "level:(a or b:c)" << 12 << "expected a value of 'level', not another field";
+        QTest::newRow("utf8 column") << "é:" << 3 << "expected a value after ':' at column 3";
+    }
+
+    void errors()
+    {
+        QFETCH(QString, query);
+        QFETCH(int, offset);
+        QFETCH(QString, message);
+        auto parsed = QueryParser::parse(query.toStdString());
+        QVERIFY(!parsed.has_value());
+        QCOMPARE(int(parsed.error().code), int(ErrorCode::Query));
+        QCOMPARE(int(parsed.error().offset), offset);
+        QVERIFY(parsed.error().length >= 1);
+        QVERIFY2(QString::fromStdString(parsed.error().message).contains(message), parsed.error().message.c_str());
+    }
+
+    void deepNestingIsAnErrorNotACrash()
+    {
+        const std::string query = std::string(5000, '(') + "a" + std::string(5000, ')');
+        QVERIFY(!QueryParser::parse(query).has_value());
+    }
+
+    void dates_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("begin");
+        QTest::addColumn<qint64>("end");
+        const qint64 day = 1762732800LL * 1'000'000'000; // 2025-11-10T00:00:00Z
+        const qint64 s = 1'000'000'000;
+        QTest::newRow("day") << "2025-11-10" << day << day + 86400 * s;
+        QTest::newRow("month") << "2025-11" << day - 9 * 86400 * s << day + 21 * 86400 * s;
+        QTest::newRow("year") << "2025" << qint64(1735689600LL * s) << qint64(1767225600LL * s);
+        QTest::newRow("minute") << "2025-11-10T10:30" << day + 37800 * s << day + 37860 * s;
+        QTest::newRow("space") << "2025-11-10 10:30:05" << day + 37805 * s << day + 37806 * s;
+        QTest::newRow("fraction") << "2025-11-10T10:30:05.25Z" << day + 37805 * s + 250'000'000 << day + 37805 * s + 260'000'000;
+        QTest::newRow("offset") << "2025-11-10T11:30+01:00" << day + 37800 * s << day + 37860 * s;
+        QTest::newRow("now") << "now" << day << day + 1;
+        QTest::newRow("now-15m") << "now-15m" << day - 900 * s << day - 900 * s + 1;
+        QTest::newRow("now/d") << "now/d" << day << day + 86400 * s;
+        QTest::newRow("now-1d/d") << "now-1d/d" << day - 86400 * s << day;
+        QTest::newRow("now+1M") << "now+1M" << day + 30 * 86400 * s << day + 30 * 86400 * s + 1;
+    }
+
+    void dates()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, begin);
+        QFETCH(qint64, end);
+        const QueryTime time(1762732800LL * 1'000'000'000);
+        const auto interval = time.resolve(text.toStdString());
+        QVERIFY(interval.has_value());
+        QCOMPARE(qint64(interval->begin), begin);
+        QCOMPARE(qint64(interval->end), end);
+    }
+
+    void badDates()
+    {
+        const QueryTime time(0);
+        for (const char *text : {"yesterday", "2025-13-01", "now-", "now/q", "2025-11-10T25:00", "2025-11-10Tx"})
+            QVERIFY2(!time.resolve(text).has_value(), text);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueryParser)
+#include "tst_queryparser.moc"
