@@ -335,6 +335,7 @@ int statsCommand(const QStringList &arguments)
         for (const core::SourceRow &source : stats->sources) {
             out.beginObject();
             writeSourceHead(out, source.name, source.format, source.status, source.error);
+            out.key("path").value(source.path);
             out.key("sha256").value(source.sha256);
             out.key("last_line").value(source.lastLine);
             writeCounts(out, source.counts);

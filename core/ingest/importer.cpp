@@ -9,6 +9,7 @@
 #include "sourcereader.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QTimeZone>
 
 #include <atomic>
@@ -52,6 +53,11 @@ struct Item {
     std::map<std::string, FieldSummary> fields; ///< Fields
     std::string duplicateOf; ///< SourceEnd: the same SHA-256 is in the store or came earlier
 };
+
+std::string absolutePath(const std::string &path)
+{
+    return path.empty() ? path : QFileInfo(QString::fromStdString(path)).absoluteFilePath().toStdString();
+}
 
 std::function<std::int64_t(std::int64_t)> naiveConverter(const std::string &zoneName)
 {
@@ -98,6 +104,7 @@ public:
             item.kind = Item::Kind::Problem;
             item.source.id = m_nextSourceId++;
             item.source.name = problem.name;
+            item.source.path = absolutePath(problem.diskPath);
             item.source.status = SourceStatus::Failed;
             item.source.error = problem.reason;
             finishDisk(problem.diskPath, problem.diskSize);
@@ -132,6 +139,7 @@ private:
         begin.kind = Item::Kind::SourceBegin;
         begin.source.id = sourceId;
         begin.source.name = info.name;
+        begin.source.path = absolutePath(info.diskPath);
         begin.source.size = std::max<std::int64_t>(info.size, 0);
         begin.source.status = SourceStatus::Importing;
         begin.mtimeNs = info.mtimeNs;

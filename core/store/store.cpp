@@ -136,7 +136,7 @@ Result<std::vector<SourceRow>> Store::sources()
 {
     auto statement = sql::Statement::prepare(
         d->db.get(), "SELECT id, name, format, sha256, size, status, last_line, error, lines, event_lines, "
-                     "continuation_lines, document_lines, blank_lines, events, unparsed, spans FROM sources ORDER BY id");
+                     "continuation_lines, document_lines, blank_lines, events, unparsed, spans, path FROM sources ORDER BY id");
     if (!statement)
         return statement.error();
     std::vector<SourceRow> rows;
@@ -163,6 +163,7 @@ Result<std::vector<SourceRow>> Store::sources()
         source.counts.events = static_cast<std::uint64_t>(statement->integer(13));
         source.counts.unparsed = static_cast<std::uint64_t>(statement->integer(14));
         source.counts.spans = static_cast<std::uint64_t>(statement->integer(15));
+        source.path = statement->text(16);
         d->sourceNames[source.id] = {source.name, source.sha256};
         rows.push_back(std::move(source));
     }

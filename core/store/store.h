@@ -22,6 +22,7 @@ std::string_view sourceStatusName(SourceStatus status);
 struct SourceRow {
     std::int64_t id = 0;
     std::string name;
+    std::string path; ///< the file on disk that holds it (the outermost archive for members)
     std::string format;
     std::string sha256; ///< of the decompressed bytes; empty for failed sources
     std::int64_t size = 0; ///< decompressed bytes

@@ -136,11 +136,13 @@ Result<void> StoreWriter::addSource(const SourceRow &source, std::int64_t mtimeN
     if (auto began = d->begin(); !began)
         return began;
     auto statement = sql::Statement::prepare(
-        d->db, "INSERT INTO sources(id, name, format, size, mtime, status, error, first_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        d->db, "INSERT INTO sources(id, name, format, size, mtime, status, error, first_event, path) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!statement)
         return statement.error();
     statement->bind(1, source.id).bind(2, source.name).bind(3, source.format).bind(4, source.size).bind(5, mtimeNs);
     statement->bind(6, sourceStatusName(source.status)).bindTextOrNull(7, source.error).bind(8, d->nextEventId);
+    statement->bind(9, source.path);
     if (auto inserted = statement->run(); !inserted)
         return inserted;
     d->nextSourceId = std::max(d->nextSourceId, source.id + 1);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The command line as users and scripts meet it: exit codes, JSON keys, time format, errors by name.
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -110,7 +111,8 @@ private Q_SLOTS:
         QCOMPARE(object[QStringLiteral("first")].toString(), QStringLiteral("2025-11-10T10:30:00.000001000Z"));
         QCOMPARE(object[QStringLiteral("last")].toString(), QStringLiteral("2025-11-10T10:30:04.000000000Z"));
         const QJsonObject source = object[QStringLiteral("sources")].toArray()[0].toObject();
-        for (const char *key : {"name", "format", "sha256", "status", "lines", "event_lines", "continuation_lines", "document_lines",
+        QCOMPARE(source[QStringLiteral("path")].toString(), QFileInfo(fixture("orchestrator.log")).absoluteFilePath());
+        for (const char *key : {"name", "path", "format", "sha256", "status", "lines", "event_lines", "continuation_lines", "document_lines",
                                 "blank_lines", "events", "unparsed"})
             QVERIFY2(source.contains(QLatin1String(key)), key);
 
