@@ -10,6 +10,11 @@ packages=(
     libsqlite3-dev sqlite3 libsimdjson-dev libarchive-dev libzstd-dev libssl-dev
     fonts-dejavu-core
 )
+# KF6 SyntaxHighlighting (raw JSON in the detail pane) where the release ships it: Debian 13 and later
+# (testing and sid carry no VERSION_ID). Debian 12 has no KF6 and uses the built-in highlighter.
+if (. /etc/os-release && [ "${ID:-}" = debian ] && [ "${VERSION_ID:-99}" -ge 13 ]); then
+    packages+=(libkf6syntaxhighlighting-dev)
+fi
 [ "${TL_WITH_CLANG:-0}" = 1 ] && packages+=(clang)
 
 missing=()
