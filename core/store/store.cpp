@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store.h"
 
+#include "../ingest/jsonrecord.h"
 #include "../ingest/sourceparser.h"
 #include "schema.h"
 #include "storeprivate.h"
@@ -398,7 +399,18 @@ const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBa
             match = &record;
     if (!match && !batch.records.empty())
         match = &batch.records.front();
-    return match;
+    if (match && !(match->flags & RecordUnparsed))
+        return match;
+    // An element of a larger document (a span of a Zipkin array, a record of {"Records": [...]}): its
+    // lines hold one JSON object, cut out of its surroundings, perhaps followed by a comma.
+    const std::size_t open = raw.find('{');
+    const std::size_t close = raw.rfind('}');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+        return match;
+    batch.clear();
+    if (!parseJsonRecord(raw.substr(open, close - open + 1), options, event.key.line, event.lineCount, event.key.index, batch))
+        return nullptr;
+    return &batch.records.back();
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::fields(const EventRow &event)

@@ -184,6 +184,50 @@ private Q_SLOTS:
         QVERIFY(found);
     }
 
+    // A span's fields come back from its raw lines too, though they sit inside a larger document.
+    void fieldsOfDocumentRecords_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("path"); // every event has it
+        QTest::addColumn<QString>("firstPath");
+        QTest::addColumn<QString>("firstValue");
+        QTest::newRow("zipkin span") << QStringLiteral("zipkin-array.json") << QStringLiteral("traceId")
+                                     << QStringLiteral("localEndpoint.serviceName") << QStringLiteral("mobile-gateway");
+        QTest::newRow("cloudtrail record") << QStringLiteral("cloudtrail.json") << QStringLiteral("eventSource")
+                                           << QStringLiteral("eventSource") << QStringLiteral("sts.amazonaws.com");
+        QTest::newRow("otlp span") << QStringLiteral("otlp-traces.json") << QStringLiteral("traceId") << QString() << QString();
+    }
+
+    void fieldsOfDocumentRecords()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, path);
+        QFETCH(QString, firstPath);
+        QFETCH(QString, firstValue);
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("incident.timberline"));
+        importInto(store, {QStringLiteral(TL_FIXTURES_DIR "/documents/") + file});
+        auto reader = openStore(store);
+        auto events = reader->events(std::nullopt, 1000);
+        QVERIFY(events.has_value() && !events->empty());
+        for (const EventRow &event : events.value()) {
+            auto fields = reader->fields(event);
+            QVERIFY(fields.has_value());
+            bool found = false;
+            for (const auto &[fieldPath, fieldValue] : fields.value())
+                found |= QString::fromStdString(fieldPath) == path;
+            QVERIFY2(found, qPrintable(QStringLiteral("%1 line %2: no %3").arg(file).arg(event.key.line).arg(path)));
+        }
+        if (!firstPath.isEmpty()) {
+            bool matched = false;
+            const auto first = reader->fields(events->front());
+            QVERIFY(first.has_value());
+            for (const auto &[fieldPath, fieldValue] : first.value())
+                matched |= QString::fromStdString(fieldPath) == firstPath && QString::fromStdString(fieldValue) == firstValue;
+            QVERIFY(matched);
+        }
+    }
+
     void aSourceAlreadyInTheStoreIsSkippedAsDuplicate()
     {
         QTemporaryDir dir;
