@@ -120,17 +120,34 @@ std::optional<TimeInterval> QueryTime::dateMath(std::string_view text) const
         const char unit = text[pos++];
         return std::string_view("yMwdhHms").find(unit) == std::string_view::npos ? 0 : unit;
     };
+    const auto shift = [&](std::int64_t n, std::int64_t size) -> std::optional<std::int64_t> {
+        std::int64_t delta = 0;
+        std::int64_t moved = 0;
+        if (__builtin_mul_overflow(n, size, &delta) || __builtin_add_overflow(at, delta, &moved))
+            return std::nullopt;
+        return moved;
+    };
     const auto step = [&](char unit, std::int64_t n) -> std::optional<std::int64_t> {
         switch (unit) {
-        case 'y': return addMonths(at, 12 * n);
-        case 'M': return addMonths(at, n);
-        case 'w': return at + n * 7 * Day;
-        case 'd': return at + n * Day;
+        case 'y':
+        case 'M': {
+            // Months move through the calendar; keep them within the years 64-bit nanoseconds reach.
+            const std::int64_t months = unit == 'y' ? 12 * n : n;
+            if (months > 12 * 300 || months < -12 * 300)
+                return std::nullopt;
+            const Civil civil = civilOf(at);
+            const std::int64_t year = civil.year + (civil.month - 1 + months) / 12;
+            if (year < 1679 || year > 2260)
+                return std::nullopt;
+            return addMonths(at, months);
+        }
+        case 'w': return shift(n, 7 * Day);
+        case 'd': return shift(n, Day);
         case 'h':
-        case 'H': return at + n * Hour;
-        case 'm': return at + n * Minute;
-        case 's': return at + n * Second;
-        case 'x': return at + n * 1'000'000;
+        case 'H': return shift(n, Hour);
+        case 'm': return shift(n, Minute);
+        case 's': return shift(n, Second);
+        case 'x': return shift(n, 1'000'000);
         default: return std::nullopt;
         }
     };
@@ -149,6 +166,10 @@ std::optional<TimeInterval> QueryTime::dateMath(std::string_view text) const
             return std::nullopt;
         at = *moved;
     }
+    // Rounding to a year may reach a year on: stay well inside what 64-bit nanoseconds hold.
+    constexpr std::int64_t Reach = 9'000'000'000'000'000'000;
+    if (at < -Reach || at > Reach)
+        return std::nullopt;
     if (i == text.size())
         return TimeInterval{at, at + 1};
     if (text[i] != '/')
@@ -199,7 +220,8 @@ std::optional<TimeInterval> QueryTime::absolute(std::string_view text) const
     std::int64_t year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, fraction = 0;
     std::int64_t size = 0;
     std::size_t i = 0;
-    if (!digits(text, 0, 4, year))
+    // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262.
+    if (!digits(text, 0, 4, year) || year < 1678 || year > 2261)
         return std::nullopt;
     i = 4;
     std::int64_t unitEnd = 0; // set below for year and month precision
