@@ -169,6 +169,35 @@ private Q_SLOTS:
         QCOMPARE(object[QStringLiteral("events")].toInt(), source[QStringLiteral("events")].toInt());
     }
 
+    // A time without an offset is UTC unless the import is given a zone.
+    void timesWithoutAnOffsetFollowTz_data()
+    {
+        QTest::addColumn<QStringList>("zone");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("utc") << QStringList() << QStringLiteral("2025-11-10T10:30:00.250000000Z");
+        QTest::newRow("paris") << QStringList{QStringLiteral("--tz"), QStringLiteral("Europe/Paris")}
+                               << QStringLiteral("2025-11-10T09:30:00.250000000Z");
+        QTest::newRow("new york, standard time") << QStringList{QStringLiteral("--tz"), QStringLiteral("America/New_York")}
+                                               << QStringLiteral("2025-11-10T15:30:00.250000000Z");
+    }
+
+    void timesWithoutAnOffsetFollowTz()
+    {
+        QFETCH(QStringList, zone);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("naive.log"));
+        {
+            QFile file(log);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(R"({"timestamp":"2025-11-10 10:30:00.250","level":"info","event":"naive"})" "\n");
+        }
+        const QString store = dir.filePath(QStringLiteral("z.timberline"));
+        QCOMPARE(timberline(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store} + zone + QStringList{log}).exitCode, 0);
+        const Run events = timberline({QStringLiteral("events"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(events.out).object()[QStringLiteral("time")].toString(), expected);
+    }
+
     void aStoreThatIsNotOneIsNamed()
     {
         const Run run = timberline({QStringLiteral("stats"), QStringLiteral("--store"), fixture("cache.log")});
