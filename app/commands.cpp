@@ -256,7 +256,7 @@ void printUsage(FILE *stream)
     std::fprintf(stream,
                  "Usage:\n"
                  "  timberline [--store FILE] [PATH...]           open the window, importing PATHs\n"
-                 "  timberline --screenshot OUT.png [--size WxH] [--store FILE] [PATH...]\n"
+                 "  timberline --screenshot OUT.png [--size WxH] [--query Q] [--store FILE] [PATH...]\n"
                  "  timberline import --store FILE [--json] [--tz ZONE] PATH...\n"
                  "  timberline stats --store FILE [--json]\n"
                  "  timberline events --store FILE [--limit N] [--json]\n"

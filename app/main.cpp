@@ -23,6 +23,7 @@ bool hasDisplay()
 struct WindowOptions {
     QString store;
     QString screenshot;
+    QString query;
     QSize size{1280, 800};
     QStringList paths;
     QString error;
@@ -36,6 +37,8 @@ WindowOptions parseWindowOptions(const QStringList &arguments)
         const bool hasValue = i + 1 < arguments.size();
         if (argument == QLatin1String("--store") && hasValue) {
             options.store = arguments[++i];
+        } else if (argument == QLatin1String("--query") && hasValue) {
+            options.query = arguments[++i];
         } else if (argument == QLatin1String("--screenshot") && hasValue) {
             options.screenshot = arguments[++i];
         } else if (argument == QLatin1String("--size") && hasValue) {
@@ -79,6 +82,7 @@ int runWindow(int argc, char **argv, const WindowOptions &options)
         window.openStore(options.store);
     }
     if (options.screenshot.isEmpty()) {
+        window.restoreSettings();
         window.show();
         if (!options.paths.isEmpty())
             window.importPaths(options.paths);
@@ -86,12 +90,31 @@ int runWindow(int argc, char **argv, const WindowOptions &options)
     }
     window.show();
     int exitCode = 0;
-    const auto capture = [&] {
+    const auto save = [&] {
         if (!window.saveScreenshot(options.screenshot)) {
             std::fprintf(stderr, "timberline: could not write %s\n", qPrintable(options.screenshot));
             exitCode = 1;
         }
         QApplication::quit();
+    };
+    // After the import: run the query, wait for its result, select the first event so the detail pane
+    // shows something, wait for the workers again, then take the picture.
+    const auto capture = [&] {
+        if (!options.query.isEmpty())
+            window.runQuery(options.query);
+        auto *poll = new QTimer(&window);
+        int step = 0;
+        QObject::connect(poll, &QTimer::timeout, &window, [&, poll, step]() mutable {
+            if (!window.isSettled())
+                return;
+            if (step++ == 0) {
+                window.selectRow(0);
+                return;
+            }
+            poll->stop();
+            QTimer::singleShot(100, &window, save);
+        });
+        poll->start(50);
     };
     if (options.paths.isEmpty()) {
         QTimer::singleShot(200, &window, capture);

@@ -6,7 +6,10 @@
 #include <QPalette>
 #include <QTimer>
 
+#include "discoverstate.h"
+
 #include <core/eventformat.h>
+#include <core/query/queryfilter.h>
 
 #include <algorithm>
 #include <limits>
@@ -37,6 +40,16 @@ QString firstLine(const std::string &text)
         line.append(QChar(0x2026));
     }
     return line;
+}
+
+core::Direction reverseOf(core::Direction direction)
+{
+    return direction == core::Direction::Ascending ? core::Direction::Descending : core::Direction::Ascending;
+}
+
+int clampedCount(std::uint64_t count)
+{
+    return static_cast<int>(std::min<std::uint64_t>(count, std::numeric_limits<int>::max()));
 }
 
 QString levelTextOf(const core::EventRow &event)
@@ -78,7 +91,8 @@ bool EventTableModel::openStore(const QString &path, QString *error)
     beginResetModel();
     m_store = std::move(store.value());
     m_storePath = path;
-    m_rowCount = static_cast<int>(std::min<std::uint64_t>(*count, std::numeric_limits<int>::max()));
+    m_rowCount = clampedCount(*count);
+    m_filter.reset();
     m_lastError.clear();
     resetCache();
     endResetModel();
@@ -102,7 +116,7 @@ void EventTableModel::setOrder(Order order)
     beginResetModel();
     m_order = order;
     resetCache();
-    if (m_store) {
+    if (m_store && !m_filter) {
         if (auto count = m_store->eventCount())
             m_rowCount = static_cast<int>(std::min<std::uint64_t>(*count, std::numeric_limits<int>::max()));
     }
@@ -110,9 +124,101 @@ void EventTableModel::setOrder(Order order)
     Q_EMIT orderChanged(order);
 }
 
+void EventTableModel::setFilter(std::shared_ptr<const core::QueryFilter> filter, std::uint64_t count)
+{
+    m_filter = std::move(filter);
+    if (m_filter) {
+        m_order = Order::Time;
+    } else if (m_store) {
+        // Every event: the count is the store's own, read from the bucket totals.
+        if (auto total = m_store->eventCount())
+            count = *total;
+    }
+    resetWithCount(count);
+}
+
+void EventTableModel::setMatchCount(std::uint64_t count)
+{
+    if (clampedCount(count) != m_rowCount)
+        resetWithCount(count);
+}
+
+void EventTableModel::resetWithCount(std::uint64_t count)
+{
+    beginResetModel();
+    m_rowCount = m_store ? clampedCount(count) : 0;
+    resetCache();
+    endResetModel();
+}
+
+void EventTableModel::setDirection(core::Direction direction)
+{
+    if (direction == m_direction)
+        return;
+    beginResetModel();
+    m_direction = direction;
+    resetCache();
+    endResetModel();
+}
+
+void EventTableModel::setExtraColumns(const QStringList &paths)
+{
+    if (paths == m_extraColumns)
+        return;
+    beginResetModel();
+    m_extraColumns = paths;
+    resetCache();
+    endResetModel();
+}
+
+void EventTableModel::setUtc(bool utc)
+{
+    if (utc == m_utc)
+        return;
+    m_utc = utc;
+    for (auto &[page, rows] : m_pages)
+        for (Row &r : rows)
+            r.time = DiscoverState::formatTime(r.timeNs, m_utc);
+    Q_EMIT headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
+    if (m_rowCount > 0)
+        Q_EMIT dataChanged(index(0, TimeColumn), index(m_rowCount - 1, TimeColumn), {Qt::DisplayRole});
+}
+
+std::optional<core::EventRow> EventTableModel::eventAt(int rowIndex) const
+{
+    if (rowIndex < 0 || rowIndex >= m_rowCount)
+        return std::nullopt;
+    auto found = m_pages.find(rowIndex / PageSize);
+    if (found == m_pages.end())
+        return std::nullopt;
+    const std::size_t offset = static_cast<std::size_t>(rowIndex % PageSize);
+    if (offset >= found->second.size())
+        return std::nullopt;
+    return found->second[offset].event;
+}
+
+QString EventTableModel::columnField(int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return QStringLiteral("@timestamp");
+    case LevelColumn:
+        return QStringLiteral("level");
+    case ServiceColumn:
+        return QStringLiteral("service");
+    case MessageColumn:
+        return QStringLiteral("message");
+    case RequestIdColumn:
+        return QStringLiteral("request_id");
+    default:
+        return m_extraColumns.value(column - NUM_COLUMNS);
+    }
+}
+
 void EventTableModel::refresh()
 {
-    if (!m_store)
+    // A filtered table's count comes from a worker (setMatchCount), never from this thread.
+    if (!m_store || m_filter)
         return;
     auto count = m_store->eventCount();
     if (!count) {
@@ -133,7 +239,7 @@ void EventTableModel::refresh()
         endInsertRows();
         if (m_rowCount > 0)
             Q_EMIT dataChanged(index(lastPage * PageSize, 0),
-                index(std::min(m_rowCount, (lastPage + 1) * PageSize) - 1, NUM_COLUMNS - 1));
+                index(std::min(m_rowCount, (lastPage + 1) * PageSize) - 1, columnCount() - 1));
         return;
     }
     // New rows land anywhere in time order (and a replaced source removes rows): start over.
@@ -155,12 +261,12 @@ int EventTableModel::rowCount(const QModelIndex &parent) const
 
 int EventTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : NUM_COLUMNS;
+    return parent.isValid() ? 0 : NUM_COLUMNS + static_cast<int>(m_extraColumns.size());
 }
 
 QVariant EventTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_rowCount || index.column() >= NUM_COLUMNS)
+    if (!index.isValid() || index.row() >= m_rowCount || index.column() >= columnCount())
         return {};
     const Row *event = row(index.row());
     if (!event) {
@@ -185,7 +291,7 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         case NUM_COLUMNS:
             break;
         }
-        return {};
+        return event->extra.value(index.column() - NUM_COLUMNS);
     case Qt::ForegroundRole:
         if (const QColor color = levelColor(event->levelValue); color.isValid())
             return color;
@@ -207,9 +313,11 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
+    if (section >= NUM_COLUMNS)
+        return m_extraColumns.value(section - NUM_COLUMNS);
     switch (static_cast<Columns>(section)) {
     case TimeColumn:
-        return tr("Time (UTC)");
+        return m_utc ? tr("Time (UTC)") : tr("Time (local)");
     case LevelColumn:
         return tr("Level");
     case ServiceColumn:
@@ -281,9 +389,17 @@ core::Result<std::vector<core::EventRow>> EventTableModel::readAfter(int page, s
         Q_ASSERT(found != m_anchors.end());
         anchor = found->second;
     }
-    if (m_order == Order::Arrival)
+    if (m_order == Order::Arrival && !m_filter)
         return m_store->eventsByArrival(anchor ? anchor->id : std::numeric_limits<std::int64_t>::min(), limit);
-    return m_store->events(anchor ? std::optional(anchor->key) : std::nullopt, limit);
+    return read(anchor ? std::optional(anchor->key) : std::nullopt, limit, m_direction);
+}
+
+core::Result<std::vector<core::EventRow>> EventTableModel::read(
+    std::optional<core::EventKey> after, std::size_t limit, core::Direction direction)
+{
+    if (m_filter)
+        return m_store->events(*m_filter, after, limit, direction);
+    return m_store->events(after, limit, direction);
 }
 
 bool EventTableModel::fetchPage(int page)
@@ -292,7 +408,7 @@ bool EventTableModel::fetchPage(int page)
         return false;
     // Time order is stable and can also be read backwards: pages near the end (Ctrl+End, a dragged
     // scroll bar) are read from there instead of walking from the start.
-    if (m_order == Order::Time && !m_anchors.count(page) && pageCount() - page <= SyncPages)
+    if ((m_order == Order::Time || m_filter) && !m_anchors.count(page) && pageCount() - page <= SyncPages)
         return fetchNearEnd(page);
 
     auto nearest = m_anchors.upper_bound(page);
@@ -316,7 +432,7 @@ bool EventTableModel::fetchNearEnd(int page)
 {
     // One row more than the pages hold: the row before the first page is that page's anchor.
     const std::size_t tail = static_cast<std::size_t>(m_rowCount - page * PageSize);
-    auto rows = m_store->events(std::nullopt, tail + (page > 0 ? 1 : 0), core::Direction::Descending);
+    auto rows = read(std::nullopt, tail + (page > 0 ? 1 : 0), reverseOf(m_direction));
     if (!rows) {
         reportError(rows.error());
         return false;
@@ -355,7 +471,7 @@ void EventTableModel::keepPage(int page, const std::vector<core::EventRow> &rows
     for (std::size_t i = first; i < last; ++i) {
         const core::EventRow &event = rows[i];
         Row out;
-        out.time = formatTime(event.key.timeNs);
+        out.time = DiscoverState::formatTime(event.key.timeNs, m_utc);
         out.level = levelTextOf(event);
         out.service = QString::fromStdString(event.service);
         out.message = firstLine(event.message);
@@ -363,6 +479,18 @@ void EventTableModel::keepPage(int page, const std::vector<core::EventRow> &rows
         out.levelValue = event.level;
         out.timeNs = event.key.timeNs;
         out.id = event.id;
+        if (!m_extraColumns.isEmpty()) {
+            // Record paths live in the raw line only: parsed again here, once per fetched page.
+            out.extra.resize(m_extraColumns.size());
+            if (auto fields = m_store->fields(event)) {
+                for (const auto &[path, value] : *fields) {
+                    const qsizetype column = m_extraColumns.indexOf(QString::fromStdString(path));
+                    if (column >= 0)
+                        out.extra[column] = QString::fromStdString(value);
+                }
+            }
+        }
+        out.event = event;
         formatted.push_back(std::move(out));
     }
     m_pages[page] = std::move(formatted);
@@ -404,7 +532,7 @@ void EventTableModel::walkStep()
             if (fetchPage(target)) {
                 const int firstRow = target * PageSize;
                 const int lastRow = std::min(m_rowCount, firstRow + PageSize) - 1;
-                Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, NUM_COLUMNS - 1));
+                Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, columnCount() - 1));
             }
             continue;
         }

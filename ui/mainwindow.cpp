@@ -1,11 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "detailpane.h"
+#include "discoverstate.h"
 #include "eventtablemodel.h"
+#include "fieldsidebar.h"
 #include "importcontroller.h"
 #include "importprogresswidget.h"
+#include "querybar.h"
+#include "storeworker.h"
+#include "timerangepicker.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -24,6 +39,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <core/eventformat.h>
+#include <core/query/queryfilter.h>
 #include <core/store/store.h>
 
 #include <algorithm>
@@ -33,6 +50,25 @@ namespace {
 // How often the row count is read again while an import writes: often enough to look live, rarely
 // enough that the read connection stays out of the writer's way.
 constexpr int RefreshIntervalMs = 250;
+// History kept per store, and recent lists across stores.
+constexpr qsizetype MaxHistory = 200;
+constexpr qsizetype MaxRecent = 10;
+
+// The store's time span and `now`, and its field catalogue, read on a worker when a store opens.
+struct StoreInfo {
+    std::optional<std::int64_t> firstNs;
+    std::optional<std::int64_t> lastNs;
+    std::optional<std::int64_t> anchorNs;
+    QStringList fields;
+    QMap<QString, QStringList> values;
+};
+
+// A count of the current filter, or why it failed.
+struct CountResult {
+    std::uint64_t count = 0;
+    double ms = 0;
+    QString error;
+};
 
 QStringList localPaths(const QMimeData *mime)
 {
@@ -78,6 +114,9 @@ QString defaultStorePath(const QString &firstPath)
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_state(new DiscoverState(this))
+    , m_worker(new StoreWorker(this))
+    , m_infoWorker(new StoreWorker(this))
     , m_model(new EventTableModel(this))
     , m_import(new ImportController(this))
     , m_refreshTimer(new QTimer(this))
@@ -89,10 +128,37 @@ MainWindow::MainWindow(QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+
+    auto *queryRow = new QHBoxLayout;
+    queryRow->setContentsMargins(6, 6, 6, 6);
+    queryRow->setSpacing(6);
+    m_queryBar = new QueryBar(central);
+    queryRow->addWidget(m_queryBar, 1);
+    m_timeRange = new TimeRangePicker(m_state, central);
+    queryRow->addWidget(m_timeRange);
+    auto *go = new QPushButton(tr("Go"), central);
+    go->setToolTip(tr("Run the query (Enter, F5)"));
+    queryRow->addWidget(go);
+    layout->addLayout(queryRow);
+
     m_progress = new ImportProgressWidget(central);
     layout->addWidget(m_progress);
-    m_stack = new QStackedWidget(central);
-    layout->addWidget(m_stack, 1);
+
+    m_split = new QSplitter(Qt::Horizontal, central);
+    m_sidebar = new FieldSidebar(m_state, m_split);
+    m_split->addWidget(m_sidebar);
+    m_rightSplit = new QSplitter(Qt::Vertical, m_split);
+    m_stack = new QStackedWidget(m_rightSplit);
+    m_rightSplit->addWidget(m_stack);
+    m_detail = new DetailPane(m_state, m_rightSplit);
+    m_rightSplit->addWidget(m_detail);
+    m_rightSplit->setStretchFactor(0, 3);
+    m_rightSplit->setStretchFactor(1, 2);
+    m_split->addWidget(m_rightSplit);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({280, 1000});
+    layout->addWidget(m_split, 1);
 
     m_emptyHint
         = new QLabel(tr("Drop log files, folders or archives here\nor use File \u2192 Open files\u2026"), m_stack);
@@ -120,7 +186,10 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_refreshTimer->setInterval(RefreshIntervalMs);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] {
-        m_model->refresh();
+        if (m_model->filter())
+            recountWhileImporting();
+        else
+            m_model->refresh();
         updateStatus();
     });
     connect(m_import, &ImportController::progressChanged, m_progress, &ImportProgressWidget::setStatus);
@@ -131,6 +200,22 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_model, &EventTableModel::modelReset, this, &MainWindow::updateStatus);
     connect(m_model, &EventTableModel::rowsInserted, this, &MainWindow::updateStatus);
 
+    connect(m_queryBar, &QueryBar::submitted, this, &MainWindow::runQuery);
+    connect(go, &QPushButton::clicked, this, [this] { runQuery(m_queryBar->text()); });
+    connect(m_state, &DiscoverState::filterChanged, this, &MainWindow::onFilterChanged);
+    connect(m_state, &DiscoverState::queryFailed, this, &MainWindow::onQueryFailed);
+    connect(m_state, &DiscoverState::queryTextChanged, this, [this](const QString &text) {
+        // The sidebar's + and − write the query: the bar shows what runs.
+        if (m_queryBar->text() != text)
+            m_queryBar->setText(text);
+        rememberQuery(text);
+    });
+    connect(m_state, &DiscoverState::extraColumnsChanged, this, [this] {
+        m_model->setExtraColumns(m_state->extraColumns());
+        fitColumns();
+    });
+    connect(m_state, &DiscoverState::utcChanged, m_model, &EventTableModel::setUtc);
+
     resize(1280, 800);
     updateStatus();
 }
@@ -140,6 +225,11 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    const auto importDialog = [this](const QString &title, const QString &filter) {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, title, QString(), filter);
+        if (!paths.isEmpty())
+            importPaths(paths);
+    };
     QAction *openFiles = file->addAction(tr("Open &files\u2026"));
     openFiles->setShortcut(QKeySequence::Open);
     connect(openFiles, &QAction::triggered, this, [this] {
@@ -154,6 +244,11 @@ void MainWindow::createMenus()
         if (!path.isEmpty())
             importPaths({path});
     });
+    QAction *openArchive = file->addAction(tr("Open &archive\u2026"));
+    connect(openArchive, &QAction::triggered, this, [importDialog, this] {
+        importDialog(tr("Import a log archive"),
+            tr("Archives (*.zip *.tar *.tar.gz *.tgz *.gz *.zst *.bz2 *.xz);;All files (*)"));
+    });
     m_openStoreAction = file->addAction(tr("Open &store\u2026"));
     connect(m_openStoreAction, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
@@ -161,10 +256,39 @@ void MainWindow::createMenus()
         if (!path.isEmpty())
             openStore(path);
     });
+    m_recentStores = file->addMenu(tr("&Recent stores"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *query = menuBar()->addMenu(tr("&Query"));
+    QAction *focus = query->addAction(tr("&Focus the query bar"));
+    focus->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(focus, &QAction::triggered, this, [this] {
+        m_queryBar->setFocus(Qt::ShortcutFocusReason);
+        m_queryBar->selectAll();
+    });
+    QAction *rerun = query->addAction(tr("&Run again"));
+    rerun->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(rerun, &QAction::triggered, this, [this] { runQuery(m_queryBar->text()); });
+    m_recentQueries = query->addMenu(tr("Recent &queries"));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_localTime = view->addAction(tr("&Local time"));
+    m_localTime->setCheckable(true);
+    connect(m_localTime, &QAction::toggled, this, [this](bool local) {
+        m_state->setUtc(!local);
+        saveSettings();
+    });
+    m_newestFirst = view->addAction(tr("&Newest first"));
+    m_newestFirst->setCheckable(true);
+    connect(m_newestFirst, &QAction::toggled, this, [this](bool newest) {
+        m_model->setDirection(newest ? core::Direction::Descending : core::Direction::Ascending);
+        m_view->horizontalHeader()->setSortIndicator(
+            EventTableModel::TimeColumn, newest ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
+    rebuildRecentMenus();
 }
 
 void MainWindow::setupView()
@@ -189,6 +313,25 @@ void MainWindow::setupView()
     columns->setStretchLastSection(true);
     columns->setHighlightSections(false);
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    columns->setSortIndicatorShown(true);
+    columns->setSortIndicator(EventTableModel::TimeColumn, Qt::AscendingOrder);
+    columns->setSectionsClickable(true);
+    connect(columns, &QHeaderView::sectionClicked, this, [this](int section) {
+        // The one order is by time; its header flips the direction.
+        if (section == EventTableModel::TimeColumn)
+            m_newestFirst->toggle();
+        else
+            m_view->horizontalHeader()->setSortIndicator(EventTableModel::TimeColumn,
+                m_newestFirst->isChecked() ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
+    columns->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(columns, &QHeaderView::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QTableView::customContextMenuRequested, this, &MainWindow::showTableMenu);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) {
+            m_state->setSelectedEvent(current.isValid() ? m_model->eventAt(current.row()) : std::nullopt);
+        });
     fitColumns();
 }
 
@@ -202,16 +345,25 @@ void MainWindow::fitColumns()
         = std::max(metrics.horizontalAdvance(QStringLiteral("unknown")),
               metrics.horizontalAdvance(m_model->headerData(EventTableModel::LevelColumn, Qt::Horizontal).toString()))
         + padding;
-    const int serviceWidth = metrics.horizontalAdvance(QLatin1Char('m')) * 16 + padding;
-    const int requestWidth = metrics.horizontalAdvance(QLatin1Char('0')) * 24 + padding;
+    const int serviceWidth = metrics.horizontalAdvance(QLatin1Char('m')) * 12 + padding;
+    const int requestWidth = metrics.horizontalAdvance(QLatin1Char('0')) * 20 + padding;
+    const int extraWidth = metrics.horizontalAdvance(QLatin1Char('0')) * 16 + padding;
+    int fixed = 0;
+    for (const auto &[column, width] : {std::pair{int(EventTableModel::TimeColumn), timeWidth},
+             {int(EventTableModel::LevelColumn), levelWidth}, {int(EventTableModel::ServiceColumn), serviceWidth},
+             {int(EventTableModel::RequestIdColumn), requestWidth}})
+        fixed += m_view->isColumnHidden(column) ? 0 : width;
+    const int extras = m_model->columnCount() - EventTableModel::NUM_COLUMNS;
     const int available = m_view->viewport()->width();
-    const int messageWidth = std::max(metrics.horizontalAdvance(QLatin1Char('m')) * 40,
-        available - timeWidth - levelWidth - serviceWidth - requestWidth);
+    const int messageWidth
+        = std::max(metrics.horizontalAdvance(QLatin1Char('m')) * 30, available - fixed - extras * extraWidth);
     m_view->setColumnWidth(EventTableModel::TimeColumn, timeWidth);
     m_view->setColumnWidth(EventTableModel::LevelColumn, levelWidth);
     m_view->setColumnWidth(EventTableModel::ServiceColumn, serviceWidth);
     m_view->setColumnWidth(EventTableModel::MessageColumn, messageWidth);
     m_view->setColumnWidth(EventTableModel::RequestIdColumn, requestWidth);
+    for (int column = EventTableModel::NUM_COLUMNS; column < m_model->columnCount(); ++column)
+        m_view->setColumnWidth(column, extraWidth);
 }
 
 void MainWindow::resizeEvent(QResizeEvent *event)
@@ -248,6 +400,12 @@ void MainWindow::openStore(const QString &storePath)
     m_storePath = path;
     setWindowTitle(tr("%1 \u2014 Timberline").arg(QDir::toNativeSeparators(path)));
     m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
+    m_worker->setStorePath(path);
+    m_infoWorker->setStorePath(path);
+    m_state->setStore(path);
+    m_queryBar->setHistory(QSettings().value(historyKey()).toStringList());
+    rememberStore(path);
+    loadStoreInfo();
     updateStatus();
 }
 
@@ -322,6 +480,10 @@ void MainWindow::onImportFinished(const ImportResult &result)
     // The importer has built the time index by now, whatever the outcome.
     m_model->setOrder(EventTableModel::Order::Time);
     m_model->refresh();
+    // The span, `now`, the catalogue and the query's result all grew.
+    loadStoreInfo();
+    if (m_model->filter())
+        m_state->rerun();
 
     const QLocale locale;
     QString message;
@@ -359,7 +521,8 @@ void MainWindow::updateStatus()
         m_orderLabel->clear();
         return;
     }
-    m_countLabel->setText(tr("%1 events").arg(QLocale().toString(rows)));
+    m_countLabel->setText(m_model->filter() ? tr("%1 matching events").arg(QLocale().toString(rows))
+                                            : tr("%1 events").arg(QLocale().toString(rows)));
     m_orderLabel->setText(m_model->order() == EventTableModel::Order::Arrival
             ? tr("arrival order \u2014 time order when the import completes")
             : tr("time order"));
@@ -397,4 +560,316 @@ bool MainWindow::saveScreenshot(const QString &pngPath)
     QDir().mkpath(QFileInfo(pngPath).absolutePath());
     const QImage image = grab().toImage();
     return !image.isNull() && image.save(pngPath, "PNG");
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::runQuery(const QString &text)
+{
+    if (m_queryBar->text() != text)
+        m_queryBar->setText(text);
+    if (m_state->setQuery(text))
+        rememberQuery(m_state->queryText());
+}
+
+void MainWindow::selectRow(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    m_view->selectRow(row);
+    m_view->setCurrentIndex(m_model->index(row, 0));
+}
+
+bool MainWindow::isSettled() const
+{
+    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy();
+}
+
+void MainWindow::onFilterChanged()
+{
+    auto filter = m_state->filter();
+    if (!m_model->hasStore() || !filter)
+        return;
+    m_queryBar->clearError();
+    if (filter->root().kind == core::QueryFilter::Node::Kind::All) {
+        // No query and the whole bundle: the table pages the store itself, in arrival order while importing.
+        m_worker->cancel();
+        m_countPending = false;
+        m_model->setFilter(nullptr, 0);
+        m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
+        updateStatus();
+        Q_EMIT resultShown();
+        return;
+    }
+    m_countPending = true;
+    statusBar()->showMessage(tr("Searching\u2026"));
+    m_worker->cancel();
+    const quint64 generation = m_state->generation();
+    m_worker->run<CountResult>(
+        this,
+        [filter](core::Store *store) {
+            CountResult result;
+            if (!store) {
+                result.error = tr("the store cannot be opened");
+                return result;
+            }
+            QElapsedTimer timer;
+            timer.start();
+            auto count = store->count(*filter);
+            result.ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+            if (count)
+                result.count = *count;
+            else
+                result.error = QString::fromStdString(count.error().message);
+            return result;
+        },
+        [this, filter, generation](CountResult result) {
+            if (generation != m_state->generation())
+                return;
+            m_countPending = false;
+            if (!result.error.isEmpty()) {
+                showError(tr("The query failed: %1").arg(result.error));
+                return;
+            }
+            m_model->setFilter(filter, result.count);
+            statusBar()->showMessage(tr("%1 events match (counted in %2 ms)")
+                    .arg(QLocale().toString(static_cast<qulonglong>(result.count)))
+                    .arg(result.ms, 0, 'f', 1));
+            updateStatus();
+            Q_EMIT resultShown();
+        });
+}
+
+void MainWindow::recountWhileImporting()
+{
+    auto filter = m_model->filter();
+    if (m_countPending || !filter)
+        return;
+    const quint64 generation = m_state->generation();
+    m_countPending = true;
+    m_worker->run<std::optional<std::uint64_t>>(
+        this,
+        [filter](core::Store *store) -> std::optional<std::uint64_t> {
+            if (!store)
+                return std::nullopt;
+            auto count = store->count(*filter);
+            return count ? std::optional(*count) : std::nullopt;
+        },
+        [this, generation](std::optional<std::uint64_t> count) {
+            m_countPending = false;
+            if (count && generation == m_state->generation())
+                m_model->setMatchCount(*count);
+        });
+}
+
+void MainWindow::onQueryFailed(const QString &message, int offset, int length)
+{
+    // The previous results stay; the bar says where and the status bar what.
+    m_queryBar->setError(message, offset, length);
+    statusBar()->showMessage(tr("Query error: %1").arg(message));
+}
+
+void MainWindow::loadStoreInfo()
+{
+    m_infoPending = true;
+    m_infoWorker->run<StoreInfo>(
+        this,
+        [](core::Store *store) {
+            StoreInfo info;
+            if (!store)
+                return info;
+            // Strictly after every event without a time: those sort first, at the smallest time.
+            const core::EventKey noTime{std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+                std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max()};
+            if (auto first = store->events(noTime, 1); first && !first->empty())
+                info.firstNs = first->front().key.timeNs;
+            if (auto last = store->events(std::nullopt, 1, core::Direction::Descending); last && !last->empty()
+                && last->front().key.timeNs != std::numeric_limits<std::int64_t>::min())
+                info.lastNs = last->front().key.timeNs;
+            if (auto anchor = store->timeAnchor(); anchor && *anchor)
+                info.anchorNs = **anchor;
+            info.fields = {QStringLiteral("level"), QStringLiteral("service"), QStringLiteral("message"),
+                QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("@timestamp")};
+            for (int level = static_cast<int>(core::Level::Trace); level <= static_cast<int>(core::Level::Fatal); ++level) {
+                const std::string_view name = core::levelName(static_cast<core::Level>(level));
+                info.values[QStringLiteral("level")] << QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
+            }
+            if (auto catalogue = store->fieldCatalogue()) {
+                for (const core::FieldInfo &field : *catalogue) {
+                    const QString path = QString::fromStdString(field.path);
+                    if (!info.fields.contains(path))
+                        info.fields << path;
+                    QStringList &values = info.values[path];
+                    for (const auto &[value, count] : field.topValues)
+                        if (!values.contains(QString::fromStdString(value)))
+                            values << QString::fromStdString(value);
+                }
+            }
+            return info;
+        },
+        [this](StoreInfo info) {
+            m_infoPending = false;
+            m_state->setTimeSpan(info.firstNs, info.lastNs, info.anchorNs);
+            m_queryBar->setCompletions(info.fields, info.values);
+        });
+}
+
+void MainWindow::showTableMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const auto event = m_model->eventAt(index.row());
+    if (!event)
+        return;
+    QMenu menu(this);
+    QString field = m_model->columnField(index.column());
+    if (index.column() == EventTableModel::RequestIdColumn && event->requestId.empty())
+        field = QStringLiteral("trace_id");
+    const QString value = index.data().toString();
+    if (index.column() != EventTableModel::TimeColumn && !value.isEmpty()) {
+        const QString clause = DiscoverState::filterText(field, value);
+        const QString shown = QFontMetrics(menu.font()).elidedText(clause, Qt::ElideMiddle, 400);
+        connect(menu.addAction(tr("Filter for %1").arg(shown)), &QAction::triggered, this,
+            [this, field, value] { m_state->addFilter(field, value, false); });
+        connect(menu.addAction(tr("Filter out %1").arg(shown)), &QAction::triggered, this,
+            [this, field, value] { m_state->addFilter(field, value, true); });
+        menu.addSeparator();
+    }
+    connect(menu.addAction(tr("Copy row as JSON")), &QAction::triggered, this, [event] {
+        QApplication::clipboard()->setText(QString::fromStdString(core::format::eventJson(*event)));
+    });
+    connect(menu.addAction(tr("Copy raw line")), &QAction::triggered, this, [this, event] {
+        m_infoWorker->run<QString>(
+            this,
+            [event](core::Store *store) {
+                if (!store)
+                    return QString();
+                auto raw = store->rawText(*event);
+                return raw ? QString::fromStdString(*raw) : QString();
+            },
+            [](QString raw) { QApplication::clipboard()->setText(raw); });
+    });
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showHeaderMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    for (int column = EventTableModel::LevelColumn; column < m_model->columnCount(); ++column) {
+        QAction *action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!m_view->isColumnHidden(column));
+        connect(action, &QAction::toggled, this, [this, column](bool shown) {
+            if (column >= EventTableModel::NUM_COLUMNS) {
+                QStringList extra = m_state->extraColumns();
+                extra.removeAll(m_model->columnField(column));
+                m_state->setExtraColumns(extra);
+            } else {
+                m_view->setColumnHidden(column, !shown);
+                fitColumns();
+            }
+            saveSettings();
+        });
+    }
+    menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
+}
+
+QString MainWindow::historyKey() const
+{
+    // One history per store, keyed by a hash of its path (QSettings keys cannot hold every path character).
+    const QByteArray hash = QCryptographicHash::hash(m_storePath.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return QLatin1String("history/") + QString::fromLatin1(hash);
+}
+
+void MainWindow::rememberQuery(const QString &text)
+{
+    if (text.isEmpty() || m_storePath.isEmpty())
+        return;
+    QSettings settings;
+    QStringList history = settings.value(historyKey()).toStringList();
+    history.removeAll(text);
+    history << text;
+    while (history.size() > MaxHistory)
+        history.removeFirst();
+    settings.setValue(historyKey(), history);
+    m_queryBar->setHistory(history);
+    QStringList recent = settings.value(QStringLiteral("recent/queries")).toStringList();
+    recent.removeAll(text);
+    recent.prepend(text);
+    settings.setValue(QStringLiteral("recent/queries"), recent.mid(0, MaxRecent));
+    rebuildRecentMenus();
+}
+
+void MainWindow::rememberStore(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recent/stores")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QStringLiteral("recent/stores"), recent.mid(0, MaxRecent));
+    rebuildRecentMenus();
+}
+
+void MainWindow::rebuildRecentMenus()
+{
+    const QSettings settings;
+    m_recentStores->clear();
+    for (const QString &path : settings.value(QStringLiteral("recent/stores")).toStringList()) {
+        connect(m_recentStores->addAction(QDir::toNativeSeparators(path)), &QAction::triggered, this,
+            [this, path] { openStore(path); });
+    }
+    m_recentStores->setEnabled(!m_recentStores->isEmpty());
+    m_recentQueries->clear();
+    for (const QString &query : settings.value(QStringLiteral("recent/queries")).toStringList()) {
+        const QString shown = QFontMetrics(m_recentQueries->font()).elidedText(query, Qt::ElideRight, 500);
+        connect(m_recentQueries->addAction(shown), &QAction::triggered, this, [this, query] { runQuery(query); });
+    }
+    m_recentQueries->setEnabled(!m_recentQueries->isEmpty());
+}
+
+void MainWindow::restoreSettings()
+{
+    m_persistent = true;
+    const QSettings settings;
+    if (settings.contains(QStringLiteral("window/geometry")))
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    else
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (settings.contains(QStringLiteral("window/split")))
+        m_split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+    if (settings.contains(QStringLiteral("window/rightSplit")))
+        m_rightSplit->restoreState(settings.value(QStringLiteral("window/rightSplit")).toByteArray());
+    for (const QVariant &column : settings.value(QStringLiteral("columns/hidden")).toList())
+        m_view->setColumnHidden(column.toInt(), true);
+    m_state->setExtraColumns(settings.value(QStringLiteral("columns/extra")).toStringList());
+    {
+        // Restoring is not a change worth saving back.
+        const QSignalBlocker blocker(m_localTime);
+        m_localTime->setChecked(settings.value(QStringLiteral("view/local"), false).toBool());
+    }
+    m_state->setUtc(!m_localTime->isChecked());
+}
+
+void MainWindow::saveSettings() const
+{
+    if (!m_persistent)
+        return;
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/split"), m_split->saveState());
+    settings.setValue(QStringLiteral("window/rightSplit"), m_rightSplit->saveState());
+    QVariantList hidden;
+    for (int column = 0; column < EventTableModel::NUM_COLUMNS; ++column)
+        if (m_view->isColumnHidden(column))
+            hidden << column;
+    settings.setValue(QStringLiteral("columns/hidden"), hidden);
+    settings.setValue(QStringLiteral("columns/extra"), m_state->extraColumns());
+    settings.setValue(QStringLiteral("view/local"), m_localTime->isChecked());
 }

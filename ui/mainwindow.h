@@ -5,7 +5,14 @@
 #include <QStringList>
 
 struct ImportResult;
+class DetailPane;
+class DiscoverState;
 class EventTableModel;
+class FieldSidebar;
+class QueryBar;
+class QSplitter;
+class StoreWorker;
+class TimeRangePicker;
 class ImportController;
 class ImportProgressWidget;
 class QLabel;
@@ -13,7 +20,9 @@ class QStackedWidget;
 class QTableView;
 class QTimer;
 
-// The first window: imports what is given or dropped, and shows the store's events in a virtual table.
+// The Discover window: query bar and time range over a field sidebar, the virtual event table and the
+// selected event's detail. Imports what is given or dropped. Every view reads and writes one
+// DiscoverState; the table's counts run on a worker.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -28,6 +37,21 @@ public:
     void importPaths(const QStringList &paths);
     // Renders the window as it is now into a PNG (used by `timberline --screenshot`).
     bool saveScreenshot(const QString &pngPath);
+    // Window state, splitters, columns and the time zone as the user left them (the interactive window
+    // only: screenshots and tests start from the defaults).
+    void restoreSettings();
+    // Types `text` into the query bar and runs it.
+    void runQuery(const QString &text);
+    // Selects the event in `row` (its detail is read on a worker).
+    void selectRow(int row);
+    // No query, count, sidebar or detail job is pending: what a screenshot waits for.
+    bool isSettled() const;
+
+    DiscoverState *state() const { return m_state; }
+    QueryBar *queryBar() const { return m_queryBar; }
+    TimeRangePicker *timeRangePicker() const { return m_timeRange; }
+    FieldSidebar *sidebar() const { return m_sidebar; }
+    DetailPane *detailPane() const { return m_detail; }
 
     QString storePath() const { return m_storePath; }
     EventTableModel *model() const { return m_model; }
@@ -37,12 +61,15 @@ public:
 
     // Emitted when the import started by importPaths finished (any outcome).
     Q_SIGNAL void importFinished();
+    // The table shows the result of the current query (its count is known).
+    Q_SIGNAL void resultShown();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
@@ -54,7 +81,35 @@ private:
     void fitColumns();
     void updateStatus();
     void showError(const QString &message);
+    void onFilterChanged();
+    void onQueryFailed(const QString &message, int offset, int length);
+    void loadStoreInfo();
+    void recountWhileImporting();
+    void showTableMenu(const QPoint &pos);
+    void showHeaderMenu(const QPoint &pos);
+    void rememberQuery(const QString &text);
+    void rememberStore(const QString &path);
+    void rebuildRecentMenus();
+    void saveSettings() const;
+    QString historyKey() const;
 
+    DiscoverState *m_state = nullptr;
+    StoreWorker *m_worker = nullptr; ///< the table's counts
+    StoreWorker *m_infoWorker = nullptr; ///< the store's time span and catalogue, copies of raw lines
+    QueryBar *m_queryBar = nullptr;
+    TimeRangePicker *m_timeRange = nullptr;
+    FieldSidebar *m_sidebar = nullptr;
+    DetailPane *m_detail = nullptr;
+    QSplitter *m_split = nullptr;
+    QSplitter *m_rightSplit = nullptr;
+    QMenu *m_recentStores = nullptr;
+    QMenu *m_recentQueries = nullptr;
+    QAction *m_localTime = nullptr;
+    QAction *m_newestFirst = nullptr;
+    bool m_countPending = false;
+    bool m_persistent = false; ///< window state is saved only when it was restored
+
+    bool m_infoPending = false;
     EventTableModel *m_model = nullptr;
     ImportController *m_import = nullptr;
     ImportProgressWidget *m_progress = nullptr;

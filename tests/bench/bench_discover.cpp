@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+// The Discover window's latencies on a big store, measured through the window itself (offscreen):
+// open → first row painted, a query's first page, scroll-bar drags with and without a filter, a jump
+// to the end, and the event loop's latency (a probe timer) while importing, scrolling and querying.
+//
+//   bench_discover --store BIG.timberline [--query Q] [--import PATH --into NEW.timberline] [--drags N]
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTimer>
+
+#include <ui/eventtablemodel.h>
+#include <ui/importcontroller.h>
+#include <ui/mainwindow.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace {
+
+double msSince(const QElapsedTimer &timer)
+{
+    return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+// Runs the event loop until `done` holds (or `timeoutMs` passes); false on timeout.
+template<typename Predicate>
+bool spinUntil(Predicate done, int timeoutMs = 60000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.hasExpired(timeoutMs))
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+    }
+    return true;
+}
+
+// The rows the viewport shows now are all loaded; then paint them.
+bool paintVisibleRows(MainWindow &window)
+{
+    QTableView *view = window.view();
+    const int first = std::max(0, view->rowAt(0));
+    int last = view->rowAt(view->viewport()->height() - 1);
+    if (last < 0)
+        last = window.model()->rowCount() - 1;
+    view->viewport()->repaint(); // asks data() for every visible row: pages near an anchor load now
+    const bool ok = spinUntil([&] {
+        return window.model()->rowCount() == 0
+            || (window.model()->isRowLoaded(first) && window.model()->isRowLoaded(std::max(first, last)));
+    });
+    view->viewport()->repaint();
+    return ok;
+}
+
+struct Stats {
+    double median = 0;
+    double p99 = 0;
+    double max = 0;
+};
+
+Stats statsOf(std::vector<double> values)
+{
+    Stats stats;
+    if (values.empty())
+        return stats;
+    std::sort(values.begin(), values.end());
+    stats.median = values[values.size() / 2];
+    stats.p99 = values[std::min(values.size() - 1, values.size() * 99 / 100)];
+    stats.max = values.back();
+    return stats;
+}
+
+Stats drags(MainWindow &window, int count, const char *label)
+{
+    QScrollBar *bar = window.view()->verticalScrollBar();
+    auto *random = QRandomGenerator::global();
+    std::vector<double> times;
+    for (int i = 0; i < count; ++i) {
+        const int value = static_cast<int>(random->bounded(bar->maximum() + 1));
+        QElapsedTimer timer;
+        timer.start();
+        bar->setValue(value);
+        if (!paintVisibleRows(window))
+            std::printf("  %s: drag to %d timed out\n", label, value);
+        times.push_back(msSince(timer));
+    }
+    const Stats stats = statsOf(times);
+    std::printf("%-34s median %7.1f ms  p99 %7.1f ms  max %7.1f ms  (%d drags over %d rows)\n", label, stats.median,
+        stats.p99, stats.max, count, window.model()->rowCount());
+    return stats;
+}
+
+double jumpToEnd(MainWindow &window)
+{
+    window.view()->verticalScrollBar()->setValue(0);
+    paintVisibleRows(window);
+    QElapsedTimer timer;
+    timer.start();
+    window.view()->scrollToBottom();
+    paintVisibleRows(window);
+    return msSince(timer);
+}
+
+double runQuery(MainWindow &window, const QString &query)
+{
+    bool shown = false;
+    const auto connection = QObject::connect(&window, &MainWindow::resultShown, &window, [&] { shown = true; });
+    QElapsedTimer timer;
+    timer.start();
+    window.runQuery(query);
+    spinUntil([&] { return shown; });
+    paintVisibleRows(window);
+    QObject::disconnect(connection);
+    return msSince(timer);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QString store;
+    QString query = QStringLiteral("level:error");
+    QString importPath;
+    QString importStore;
+    int dragCount = 50;
+    const QStringList args = QCoreApplication::arguments();
+    for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
+        if (args[i] == QLatin1String("--store"))
+            store = args[i + 1];
+        else if (args[i] == QLatin1String("--query"))
+            query = args[i + 1];
+        else if (args[i] == QLatin1String("--import"))
+            importPath = args[i + 1];
+        else if (args[i] == QLatin1String("--into"))
+            importStore = args[i + 1];
+        else if (args[i] == QLatin1String("--drags"))
+            dragCount = args[i + 1].toInt();
+    }
+    if (store.isEmpty()) {
+        std::fprintf(stderr,
+            "usage: bench_discover --store BIG.timberline [--query Q] [--import PATH --into NEW.timberline] "
+            "[--drags N]\n");
+        return 2;
+    }
+
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QCoreApplication::processEvents();
+
+    QElapsedTimer open;
+    open.start();
+    window.openStore(store);
+    paintVisibleRows(window);
+    std::printf("open -> first row painted           %7.1f ms  (%d events)\n", msSince(open), window.model()->rowCount());
+    spinUntil([&] { return window.isSettled(); });
+
+    drags(window, dragCount, "scroll-bar drag, no filter");
+    std::printf("jump to the end, no filter          %7.1f ms\n", jumpToEnd(window));
+
+    std::printf("query first page: %-17s %7.1f ms  (%d matches)\n", qPrintable(query), runQuery(window, query),
+        window.model()->rowCount());
+    spinUntil([&] { return window.isSettled(); });
+    drags(window, dragCount, "scroll-bar drag, filtered");
+    std::printf("jump to the end, filtered           %7.1f ms\n", jumpToEnd(window));
+    for (const QString &other : {QStringLiteral("service:orchestrator"), QStringLiteral("timeout"),
+             QStringLiteral("level:warn and not service:orchestrator")}) {
+        spinUntil([&] { return window.isSettled(); });
+        std::printf("query first page: %-17s %7.1f ms  (%d matches)\n", qPrintable(other), runQuery(window, other),
+            window.model()->rowCount());
+    }
+
+    if (!importPath.isEmpty() && !importStore.isEmpty()) {
+        // The probe: a 4 ms timer whose lateness is the event loop's latency as a user would feel it.
+        QFile::remove(importStore);
+        MainWindow importing;
+        importing.resize(1280, 800);
+        importing.show();
+        std::vector<double> lateness;
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = clock.nsecsElapsed();
+        QTimer probe;
+        probe.setTimerType(Qt::PreciseTimer);
+        probe.setInterval(4);
+        QObject::connect(&probe, &QTimer::timeout, &importing, [&] {
+            const qint64 now = clock.nsecsElapsed();
+            lateness.push_back(std::max(0.0, static_cast<double>(now - last) / 1e6 - 4.0));
+            last = now;
+        });
+        // A user at work: scrolling every 50 ms, a new query every 700 ms.
+        QTimer scroller;
+        scroller.setInterval(50);
+        QObject::connect(&scroller, &QTimer::timeout, &importing, [&] {
+            QScrollBar *bar = importing.view()->verticalScrollBar();
+            bar->setValue(static_cast<int>(QRandomGenerator::global()->bounded(bar->maximum() + 1)));
+        });
+        QTimer querier;
+        querier.setInterval(700);
+        int round = 0;
+        QObject::connect(&querier, &QTimer::timeout, &importing, [&] {
+            static const QStringList queries{QStringLiteral("level:error"), QString(), QStringLiteral("timeout"),
+                QStringLiteral("service:orchestrator")};
+            importing.runQuery(queries[round++ % queries.size()]);
+        });
+        bool finished = false;
+        QObject::connect(&importing, &MainWindow::importFinished, &importing, [&] { finished = true; });
+        importing.openStore(importStore);
+        importing.importPaths({importPath});
+        probe.start();
+        scroller.start();
+        querier.start();
+        QElapsedTimer importTimer;
+        importTimer.start();
+        spinUntil([&] { return finished; }, 30 * 60 * 1000);
+        probe.stop();
+        const Stats stats = statsOf(lateness);
+        std::printf("event-loop latency while importing  p99 %5.1f ms  max %5.1f ms  median %4.1f ms  (%zu probes, "
+                    "import %.1f s, %d rows at the end)\n",
+            stats.p99, stats.max, stats.median, lateness.size(), msSince(importTimer) / 1000, importing.model()->rowCount());
+    }
+    return 0;
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "storeworker.h"
+
+StoreWorker::StoreWorker(QObject *parent)
+    : QObject(parent)
+    , m_shared(std::make_shared<Shared>())
+    , m_generation(m_shared->generation)
+{
+    // One thread, so the connection is only ever used by one thread at a time and jobs keep their order.
+    m_pool.setMaxThreadCount(1);
+    m_pool.setExpiryTimeout(-1);
+}
+
+StoreWorker::~StoreWorker()
+{
+    cancel();
+    m_pool.waitForDone();
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->store.reset();
+}
+
+void StoreWorker::setStorePath(const QString &path)
+{
+    m_path = path;
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->wantedPath = path.toStdString();
+    }
+    cancel();
+}
+
+void StoreWorker::cancel()
+{
+    ++m_shared->generation;
+    std::lock_guard lock(m_shared->mutex);
+    if (m_shared->store)
+        m_shared->store->interrupt();
+}
+
+void StoreWorker::waitForDone()
+{
+    m_pool.waitForDone();
+}
+
+core::Store *StoreWorker::Shared::storeFor(quint64)
+{
+    std::lock_guard lock(mutex);
+    if (wantedPath.empty()) {
+        store.reset();
+        openPath.clear();
+        return nullptr;
+    }
+    if (!store || openPath != wantedPath) {
+        store.reset();
+        openPath = wantedPath;
+        auto opened = core::Store::open(wantedPath, core::OpenMode::ReadOnly);
+        if (opened)
+            store = std::move(opened.value());
+    }
+    return store.get();
+}

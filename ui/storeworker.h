@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QMetaObject>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <core/store/store.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+// A read-only connection on a thread of its own: every query of the window runs here, never on the
+// GUI thread. Jobs run one at a time in order; a newer request makes older results stale (generation
+// id), and cancel() interrupts the statement running now.
+class StoreWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StoreWorker(QObject *parent = nullptr);
+    // Cancels, then waits: the worker's connection is closed before the object goes.
+    ~StoreWorker() override;
+
+    // Later jobs use a connection to `path` (opened on the worker thread); pending results go stale.
+    void setStorePath(const QString &path);
+    QString storePath() const { return m_path; }
+
+    // Runs `job` on the worker with its store (null if it cannot be opened), then hands the result to
+    // `deliver` on `context`'s thread, unless cancel() or setStorePath() came in between or `context` is gone.
+    template<typename T>
+    void run(QObject *context, std::function<T(core::Store *)> job, std::function<void(T)> deliver)
+    {
+        const quint64 generation = m_generation.load();
+        auto shared = m_shared;
+        QPointer<QObject> guard(context);
+        // The future is not kept: results come back through `deliver`, cancellation through the generation.
+        (void)QtConcurrent::run(&m_pool, [shared, generation, guard, job = std::move(job), deliver = std::move(deliver)] {
+            if (shared->generation.load() != generation)
+                return;
+            core::Store *store = shared->storeFor(generation);
+            T result = job(store);
+            if (shared->generation.load() != generation)
+                return;
+            QObject *target = guard.data();
+            if (!target)
+                return;
+            QMetaObject::invokeMethod(
+                target,
+                [guard, shared, generation, deliver, result = std::move(result)]() mutable {
+                    if (guard && shared->generation.load() == generation)
+                        deliver(std::move(result));
+                },
+                Qt::QueuedConnection);
+        });
+    }
+
+    // Makes pending results stale and interrupts the running statement.
+    void cancel();
+    // Blocks until queued jobs have run (tests, teardown).
+    void waitForDone();
+
+private:
+    struct Shared {
+        std::atomic<quint64> generation{0};
+        std::mutex mutex; ///< guards store and wantedPath against cancel() from the GUI thread
+        std::unique_ptr<core::Store> store;
+        std::string openPath;
+        std::string wantedPath;
+        core::Store *storeFor(quint64 generation);
+    };
+
+    QThreadPool m_pool;
+    std::shared_ptr<Shared> m_shared;
+    std::atomic<quint64> &m_generation;
+    QString m_path;
+};
