@@ -22,7 +22,7 @@ using Ids = std::vector<std::int64_t>;
 
 constexpr std::int64_t SecondNs = 1'000'000'000;
 // Below this many candidates, rows are fetched by id and sorted; above it the time index is walked.
-constexpr std::size_t FetchByIdLimit = 20'000;
+constexpr std::size_t FetchByIdLimit = 5'000;
 
 // A set of event ids, or (complement) every indexed live event but those.
 struct IdSet {
@@ -352,6 +352,9 @@ Result<void> QueryEngine::Private::prepare(const QueryFilter &filter)
     if (!through)
         return through.error();
     indexedThrough = *through;
+    live.clear();
+    levelPaths.clear();
+    regexes.clear();
     auto sources = sql::Statement::prepare(
         d.db.get(), "SELECT first_event, events, status FROM sources WHERE first_event IS NOT NULL ORDER BY first_event");
     if (!sources)
@@ -435,14 +438,19 @@ Result<std::vector<std::string>> QueryEngine::Private::termsWithPrefix(const std
 
 Result<Ids> QueryEngine::Private::uniteTerms(const std::vector<std::string> &terms)
 {
+    // A few lists merge in linear passes; many (a wildcard over IDs) are gathered and sorted once.
     Ids all;
     for (const std::string &term : terms) {
         auto ids = postings(term);
         if (!ids)
             return ids.error();
-        all.insert(all.end(), ids->begin(), ids->end());
+        if (terms.size() <= 8)
+            all = all.empty() ? std::move(ids.value()) : unite(all, ids.value());
+        else
+            all.insert(all.end(), ids->begin(), ids->end());
     }
-    sortUnique(all);
+    if (terms.size() > 8)
+        sortUnique(all);
     return all;
 }
 
@@ -1044,10 +1052,13 @@ std::int64_t floorSecond(std::int64_t ns)
 
 // Counts of a time/level/service filter from the bucket counts: whole seconds from `buckets`, the
 // seconds a time bound cuts from the rows of that second.
-static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFilter &filter, std::int64_t from, std::int64_t to)
+using ServiceIds = std::unordered_map<std::string, std::vector<std::int64_t>>;
+
+// The dict ids each service value of the filter stands for (wildcards and regexes matched here).
+static Result<ServiceIds> serviceIdsOf(QueryEngine::Private &e, const QueryFilter &filter)
 {
     sqlite3 *db = e.d.db.get();
-    std::unordered_map<std::string, std::vector<std::int64_t>> serviceIds;
+    ServiceIds serviceIds;
     std::vector<const Node *> services;
     collectServices(filter.root(), services);
     if (!services.empty()) {
@@ -1071,6 +1082,16 @@ static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFil
                     ids.push_back(id);
         }
     }
+    return serviceIds;
+}
+
+static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFilter &filter, std::int64_t from, std::int64_t to)
+{
+    sqlite3 *db = e.d.db.get();
+    auto serviceIdsOr = serviceIdsOf(e, filter);
+    if (!serviceIdsOr)
+        return serviceIdsOr.error();
+    const ServiceIds &serviceIds = serviceIdsOr.value();
     std::vector<std::int64_t> edges;
     collectTimes(filter.root(), edges);
     edges.push_back(from);
@@ -1194,14 +1215,54 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
     for (EventRow &row : tail.value())
         if (beyond(row.key))
             found.push_back(std::move(row));
-    const IdSet &set = plan->set;
-    if (!set.complement && (set.ids.size() <= FetchByIdLimit || !d->hasOrderIndex)) {
-        auto rows = d->rowsById(set.ids);
+    IdSet &set = plan->set;
+    if (set.complement && d->universeSize() - set.ids.size() <= FetchByIdLimit) {
+        // Everything but nearly everything: the few left are cheaper to fetch than to walk past.
+        Ids rest;
+        auto excluded = set.ids.begin();
+        for (const auto &[first, last] : d->live)
+            for (std::int64_t id = first; id <= std::min(last, d->indexedThrough); ++id) {
+                while (excluded != set.ids.end() && *excluded < id)
+                    ++excluded;
+                if (excluded == set.ids.end() || *excluded != id)
+                    rest.push_back(id);
+            }
+        set = IdSet{std::move(rest), false};
+    }
+    // Fetching k candidates costs about k lookups; walking the index costs about limit × N / k rows:
+    // fetch while k² stays under limit × N.
+    const double universe = static_cast<double>(d->universeSize());
+    const auto fetchLimit = std::max<std::size_t>(FetchByIdLimit, static_cast<std::size_t>(std::sqrt(static_cast<double>(limit) * universe)));
+    if (!set.complement && (set.ids.size() <= fetchLimit || !d->hasOrderIndex)) {
+        // Keys first, sorted; whole rows only for the page.
+        auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT ts, source, line, idx FROM events WHERE id = ?1");
+        if (!statement)
+            return statement.error();
+        std::vector<std::pair<EventKey, std::int64_t>> keys;
+        for (const std::int64_t id : set.ids) {
+            statement->reset();
+            statement->bind(1, id);
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                continue;
+            const EventKey key{statement->integer(0), statement->integer(1), static_cast<std::uint32_t>(statement->integer(2)),
+                               static_cast<std::uint32_t>(statement->integer(3))};
+            if (plan->bounds.contains(key.timeNs) && beyond(key))
+                keys.emplace_back(key, id);
+        }
+        const auto keyEarlier = [&](const auto &a, const auto &b) { return ascending ? a.first < b.first : b.first < a.first; };
+        const std::size_t keep = std::min(limit, keys.size());
+        std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(), keyEarlier);
+        Ids chosen;
+        for (std::size_t i = 0; i < keep; ++i)
+            chosen.push_back(keys[i].second);
+        auto rows = d->rowsById(chosen);
         if (!rows)
             return rows.error();
         for (EventRow &row : rows.value())
-            if (plan->bounds.contains(row.key.timeNs) && beyond(row.key))
-                found.push_back(std::move(row));
+            found.push_back(std::move(row));
     } else {
         // Walk the time index and keep members: cheap when matches are common.
         std::string text = "SELECT id FROM events WHERE ts >= ?1 AND ts < ?2";
@@ -1286,6 +1347,56 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
             add(statement->integer(1));
     }
     return counts;
+}
+
+Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
+{
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    auto plan = makePlan(*d, filter);
+    if (!plan)
+        return plan.error();
+    auto tail = d->tailMatches(filter, plan->bounds);
+    if (!tail)
+        return tail.error();
+    Matches found;
+    found.begin = plan->bounds.begin;
+    found.end = plan->bounds.end;
+    found.ids = std::move(plan->set.ids);
+    found.complement = plan->set.complement;
+    found.indexedThrough = d->indexedThrough;
+    found.live = d->live;
+    found.tail = std::move(tail.value());
+    return found;
+}
+
+Result<QueryEngine::Where> QueryEngine::timeLevelServiceWhere(const QueryFilter &filter, bool rows)
+{
+    if (!filter.onlyTimeLevelService())
+        return makeError(ErrorCode::Usage, "the filter is not on time, level and service alone");
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    auto serviceIds = serviceIdsOf(*d, filter);
+    if (!serviceIds)
+        return serviceIds.error();
+    SqlFilter where;
+    renderTls(filter.root(), rows ? "ts" : "start", serviceIds.value(), where);
+    return Where{std::move(where.text), std::move(where.values)};
+}
+
+Result<std::vector<std::int64_t>> QueryEngine::termIds(const std::string &term)
+{
+    if (auto prepared = d->prepare(QueryFilter()); !prepared)
+        return prepared.error();
+    auto ids = d->postings(term);
+    if (!ids)
+        return ids.error();
+    return d->restrictLive(std::move(ids.value()));
+}
+
+Result<std::vector<std::string>> QueryEngine::termsWithPrefix(const std::string &prefix)
+{
+    return d->termsWithPrefix(prefix);
 }
 
 Result<std::optional<std::int64_t>> QueryEngine::timeAnchor()
