@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "core/analysis/errorgroups.h"
+#include "core/analysis/histogram.h"
+#include "core/analysis/histogrambuckets.h"
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
 #include "core/jsonwriter.h"
@@ -36,7 +39,11 @@ struct Arguments {
     bool json = false;
     bool csv = false;
     bool count = false;
+    bool byService = false;
     QString now;
+    QString bucket;
+    QString from;
+    QString to;
     QStringList positional;
     QString error;
 };
@@ -71,6 +78,14 @@ Arguments parse(const QStringList &arguments, const QStringList &allowed)
             parsed.csv = true;
         else if (argument == QLatin1String("--count"))
             parsed.count = true;
+        else if (argument == QLatin1String("--by-service"))
+            parsed.byService = true;
+        else if (argument == QLatin1String("--bucket"))
+            parsed.bucket = value();
+        else if (argument == QLatin1String("--from"))
+            parsed.from = value();
+        else if (argument == QLatin1String("--to"))
+            parsed.to = value();
         else if (argument == QLatin1String("--now")) {
             parsed.now = value();
             if (parsed.error.isEmpty() && parsed.now != QLatin1String("end") && parsed.now != QLatin1String("wallclock"))
@@ -262,6 +277,9 @@ void printUsage(FILE *stream)
                  "  timberline events --store FILE [--limit N] [--json]\n"
                  "  timberline query --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock]\n"
                  "                   [--tz ZONE] QUERY    (docs/QUERY.md)\n"
+                 "  timberline histogram --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T]\n"
+                 "                   [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
+                 "  timberline errors --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
@@ -433,33 +451,27 @@ int queryError(const std::string &query, const core::Error &error)
 
 } // namespace
 
-int queryCommand(const QStringList &arguments)
+namespace {
+
+// The query of `query` and the analysis verbs, compiled with --now and --tz; --from and --to are
+// AND-ed in as `@timestamp` bounds. nullopt after printing why, with the exit code in `exitCode`.
+std::optional<core::QueryFilter> analysisFilter(const Arguments &parsed, core::Store &store, int &exitCode)
 {
-    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--csv"),
-                                               QStringLiteral("--count"), QStringLiteral("--limit"), QStringLiteral("--now"),
-                                               QStringLiteral("--tz")});
-    if (!parsed.error.isEmpty())
-        return usageError(parsed.error);
-    if (parsed.store.isEmpty() || (parsed.json && parsed.csv))
-        return usageError(QStringLiteral("query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] [--tz ZONE] QUERY"));
     QTimeZone zone = QTimeZone::utc();
     if (!parsed.timeZone.isEmpty() && parsed.timeZone != QLatin1String("UTC")) {
         zone = QTimeZone(parsed.timeZone.toUtf8());
-        if (!zone.isValid())
-            return usageError(QStringLiteral("unknown time zone: ") + parsed.timeZone);
+        if (!zone.isValid()) {
+            exitCode = usageError(QStringLiteral("unknown time zone: ") + parsed.timeZone);
+            return std::nullopt;
+        }
     }
-    // Everything after the options is the query, so the shell's word splitting does no harm.
-    const std::string query = parsed.positional.join(QLatin1Char(' ')).toStdString();
-    int exitCode = 0;
-    auto store = openForReading(parsed.store, exitCode);
-    if (!store)
-        return exitCode;
     std::int64_t now = core::QueryTime::wallClockNs();
     if (parsed.now == QLatin1String("end")) {
-        auto anchor = (*store)->timeAnchor();
+        auto anchor = store.timeAnchor();
         if (!anchor) {
             std::fprintf(stderr, "timberline: %s\n", anchor.error().message.c_str());
-            return 1;
+            exitCode = 1;
+            return std::nullopt;
         }
         if (anchor.value())
             now = *anchor.value();
@@ -471,11 +483,66 @@ int queryCommand(const QStringList &arguments)
             return naiveNs - static_cast<std::int64_t>(zone.offsetFromUtc(utc)) * 1'000'000'000;
         };
     }
+    std::string query = parsed.positional.join(QLatin1Char(' ')).toStdString();
+    const auto bound = [](const QString &time) {
+        std::string quoted = "\"";
+        for (const QChar c : time) {
+            if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+                quoted.push_back('\\');
+            quoted += QString(c).toStdString();
+        }
+        return quoted + "\"";
+    };
+    std::string range;
+    if (!parsed.from.isEmpty())
+        range += "@timestamp >= " + bound(parsed.from);
+    if (!parsed.to.isEmpty())
+        range += (range.empty() ? "" : " and ") + std::string("@timestamp < ") + bound(parsed.to);
+    if (!range.empty())
+        query = query.find_first_not_of(' ') == std::string::npos ? range : "(" + query + ") and " + range;
     auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, naiveToUtc));
+    if (!filter) {
+        exitCode = queryError(query, filter.error());
+        return std::nullopt;
+    }
+    return std::move(filter.value());
+}
+
+// trace..fatal, then unknown: the seven level keys of the histogram's JSON.
+void writeLevels(core::JsonWriter &out, const core::LevelCounts &counts)
+{
+    out.beginObject();
+    for (const core::Level level : LevelsInReadingOrder)
+        out.key(core::levelName(level)).value(static_cast<std::uint64_t>(counts[static_cast<std::size_t>(level)]));
+    out.endObject();
+}
+
+int analysisFailed(const core::Error &error)
+{
+    std::fprintf(stderr, "timberline: %s\n", error.message.c_str());
+    return error.code == core::ErrorCode::Cancelled ? 130 : 1;
+}
+
+} // namespace
+
+int queryCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--csv"),
+                                               QStringLiteral("--count"), QStringLiteral("--limit"), QStringLiteral("--now"),
+                                               QStringLiteral("--tz")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty() || (parsed.json && parsed.csv))
+        return usageError(QStringLiteral("query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] [--tz ZONE] QUERY"));
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    auto filter = analysisFilter(parsed, **store, exitCode);
     if (!filter)
-        return queryError(query, filter.error());
+        return exitCode;
     if (parsed.count) {
-        auto count = (*store)->count(filter.value());
+        auto count = (*store)->count(*filter);
         if (!count) {
             std::fprintf(stderr, "timberline: the query failed: %s\n", count.error().message.c_str());
             return 1;
@@ -493,7 +560,7 @@ int queryCommand(const QStringList &arguments)
     std::optional<core::EventKey> after;
     std::string out;
     while (remaining > 0) {
-        auto page = (*store)->events(filter.value(), after, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096)));
+        auto page = (*store)->events(*filter, after, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096)));
         if (!page) {
             std::fprintf(stderr, "timberline: the query failed: %s\n", page.error().message.c_str());
             return 1;
@@ -504,6 +571,155 @@ int queryCommand(const QStringList &arguments)
             writeEvent(out, event, style);
         remaining -= page->size();
         after = page->back().key;
+    }
+    return 0;
+}
+
+int histogramCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--bucket"),
+                                               QStringLiteral("--from"), QStringLiteral("--to"), QStringLiteral("--now"),
+                                               QStringLiteral("--tz")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty())
+        return usageError(QStringLiteral("histogram takes --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T] "
+                                         "[--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    core::HistogramOptions options;
+    if (!parsed.bucket.isEmpty()) {
+        const auto step = core::HistogramBuckets::parseStep(parsed.bucket.toStdString());
+        if (!step)
+            return usageError(QStringLiteral("--bucket takes auto or a number with ms, s, m (minutes), h, d or w: ") + parsed.bucket);
+        options.stepNs = *step;
+    }
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    auto filter = analysisFilter(parsed, **store, exitCode);
+    if (!filter)
+        return exitCode;
+    std::signal(SIGINT, onInterrupt);
+    auto histogram = core::Histogram::compute(**store, *filter, options, [](const core::LevelHistogram &) { return !s_interrupted; });
+    if (!histogram)
+        return analysisFailed(histogram.error());
+    const core::LevelHistogram &h = histogram.value();
+    if (parsed.json) {
+        core::JsonWriter out;
+        out.beginObject().key("bucket_ms").value(static_cast<std::int64_t>(h.bucketNs / 1'000'000)).key("buckets").beginArray();
+        for (std::size_t i = 0; i < h.buckets.size(); ++i) {
+            out.beginObject().key("start").value(core::format::rfc3339(h.fromNs + static_cast<std::int64_t>(i) * h.bucketNs));
+            out.key("levels");
+            writeLevels(out, h.buckets[i]);
+            out.endObject();
+        }
+        out.endArray().endObject();
+        std::printf("%s\n", out.text().c_str());
+        return 0;
+    }
+    std::printf("bucket %s\n", core::HistogramBuckets::stepName(h.bucketNs).c_str());
+    std::printf("%-30s %10s", "start", "total");
+    for (const core::Level level : LevelsInReadingOrder)
+        std::printf(" %8s", std::string(core::levelName(level)).c_str());
+    std::printf("\n");
+    for (std::size_t i = 0; i < h.buckets.size(); ++i) {
+        std::uint64_t total = 0;
+        for (const std::uint64_t count : h.buckets[i])
+            total += count;
+        std::printf("%-30s %10llu", core::format::rfc3339(h.fromNs + static_cast<std::int64_t>(i) * h.bucketNs).c_str(),
+                    static_cast<unsigned long long>(total));
+        for (const core::Level level : LevelsInReadingOrder)
+            std::printf(" %8llu", static_cast<unsigned long long>(h.buckets[i][static_cast<std::size_t>(level)]));
+        std::printf("\n");
+    }
+    return 0;
+}
+
+int errorsCommand(const QStringList &arguments)
+{
+    const Arguments parsed = parse(arguments, {QStringLiteral("--store"), QStringLiteral("--json"), QStringLiteral("--by-service"),
+                                               QStringLiteral("--now"), QStringLiteral("--tz")});
+    if (!parsed.error.isEmpty())
+        return usageError(parsed.error);
+    if (parsed.store.isEmpty())
+        return usageError(QStringLiteral("errors takes --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    int exitCode = 0;
+    auto store = openForReading(parsed.store, exitCode);
+    if (!store)
+        return exitCode;
+    auto filter = analysisFilter(parsed, **store, exitCode);
+    if (!filter)
+        return exitCode;
+    std::signal(SIGINT, onInterrupt);
+    if (parsed.byService) {
+        auto timelines = core::ErrorGroups::byService(**store, *filter, 0, &s_interrupted);
+        if (!timelines)
+            return analysisFailed(timelines.error());
+        const core::HistogramSpec &spec = timelines->spec;
+        if (parsed.json) {
+            core::JsonWriter out;
+            out.beginObject().key("bucket_ms").value(static_cast<std::int64_t>(spec.bucketNs / 1'000'000)).key("services").beginArray();
+            for (const core::ServiceErrors &service : timelines->services) {
+                out.beginObject().key("name").value(service.name).key("first_error");
+                if (service.firstErrorNs)
+                    out.value(core::format::rfc3339(*service.firstErrorNs));
+                else
+                    out.null();
+                out.key("errors").value(static_cast<std::uint64_t>(service.errors)).key("buckets").beginArray();
+                for (std::size_t i = 0; i < service.eventCounts.size(); ++i)
+                    out.beginObject()
+                        .key("start")
+                        .value(core::format::rfc3339(spec.fromNs + static_cast<std::int64_t>(i) * spec.bucketNs))
+                        .key("errors")
+                        .value(static_cast<std::uint64_t>(service.errorCounts[i]))
+                        .key("events")
+                        .value(static_cast<std::uint64_t>(service.eventCounts[i]))
+                        .endObject();
+                out.endArray().endObject();
+            }
+            out.endArray().endObject();
+            std::printf("%s\n", out.text().c_str());
+            return 0;
+        }
+        std::printf("%-24s %-32s %10s\n", "service", "first error", "errors");
+        for (const core::ServiceErrors &service : timelines->services)
+            std::printf("%-24s %-32s %10llu\n", service.name.empty() ? "(none)" : service.name.c_str(),
+                        service.firstErrorNs ? core::format::rfc3339(*service.firstErrorNs).c_str() : "-",
+                        static_cast<unsigned long long>(service.errors));
+        return 0;
+    }
+    auto groups = core::ErrorGroups::compute(**store, *filter, std::nullopt, &s_interrupted);
+    if (!groups)
+        return analysisFailed(groups.error());
+    if (parsed.json) {
+        core::JsonWriter out;
+        out.beginObject().key("groups").beginArray();
+        for (const core::ErrorGroup &group : groups.value()) {
+            out.beginObject().key("signature").value(group.signature).key("services").beginObject();
+            for (const auto &[name, count] : group.services)
+                out.key(name).value(static_cast<std::uint64_t>(count));
+            out.endObject()
+                .key("count")
+                .value(static_cast<std::uint64_t>(group.count))
+                .key("first")
+                .value(core::format::rfc3339(group.firstNs))
+                .key("last")
+                .value(core::format::rfc3339(group.lastNs))
+                .key("sample")
+                .raw(core::format::eventJson(group.sample))
+                .endObject();
+        }
+        out.endArray().endObject();
+        std::printf("%s\n", out.text().c_str());
+        return 0;
+    }
+    for (const core::ErrorGroup &group : groups.value()) {
+        std::string services;
+        for (const auto &[name, count] : group.services)
+            services += (services.empty() ? "" : ", ") + (name.empty() ? std::string("(none)") : name) + " " + std::to_string(count);
+        std::printf("%8llu  %s .. %s  %s\n          %s\n", static_cast<unsigned long long>(group.count),
+                    core::format::rfc3339(group.firstNs).c_str(), core::format::rfc3339(group.lastNs).c_str(),
+                    group.signature.c_str(), services.c_str());
     }
     return 0;
 }

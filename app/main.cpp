@@ -148,6 +148,8 @@ int main(int argc, char **argv)
         {"stats", commands::statsCommand},
         {"events", commands::eventsCommand},
         {"query", commands::queryCommand},
+        {"histogram", commands::histogramCommand},
+        {"errors", commands::errorsCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {

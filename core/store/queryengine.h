@@ -30,6 +30,30 @@ public:
                                                  std::size_t buckets);
     Result<std::optional<std::int64_t>> timeAnchor();
 
+    // What the analysis (core/store/storeanalysis.cpp) builds on: the indexed matches within the
+    // filter's top-level time bounds, and the matching rows past the index.
+    struct Matches {
+        std::int64_t begin = INT64_MIN; ///< top-level time bounds [begin, end)
+        std::int64_t end = INT64_MAX;
+        std::vector<std::int64_t> ids; ///< sorted; live and indexed
+        bool complement = false; ///< every live indexed event but `ids`
+        std::int64_t indexedThrough = 0;
+        std::vector<std::pair<std::int64_t, std::int64_t>> live; ///< [first, last] id ranges of the sources kept
+        std::vector<EventRow> tail; ///< matching events past indexedThrough, within the bounds
+    };
+    Result<Matches> matches(const QueryFilter &filter);
+    // A filter on time, level and service alone as a WHERE clause over `events` (rows, time column
+    // `ts`) or `buckets` (`start`): its values bind from ?3 on.
+    struct Where {
+        std::string text;
+        std::vector<std::int64_t> values;
+    };
+    Result<Where> timeLevelServiceWhere(const QueryFilter &filter, bool rows);
+    // One term's posting list, live and indexed ids only.
+    Result<std::vector<std::int64_t>> termIds(const std::string &term);
+    // The distinct terms that start with `prefix` (`error.type=`).
+    Result<std::vector<std::string>> termsWithPrefix(const std::string &prefix);
+
     struct Private;
 
 private:

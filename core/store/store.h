@@ -3,6 +3,7 @@
 
 #include "../ingest/record.h"
 #include "../result.h"
+#include "analysisrows.h"
 
 #include <array>
 #include <atomic>
@@ -135,6 +136,18 @@ public:
     // The `top` most frequent values of one record path over every matching event; stops (Cancelled) when `*cancelled`.
     Result<FieldInfo> countValues(const QueryFilter &filter, const std::string &path, std::size_t top,
                                   const std::atomic<bool> *cancelled = nullptr);
+
+    // Analysis (core/store/storeanalysis.cpp). Matching events per bucket × level (× service), from the
+    // bucket counts when only time, level and service decide; `progress` sees partial counts and may cancel.
+    Result<LevelHistogram> levelHistogram(const QueryFilter &filter, const HistogramSpec &spec,
+                                          const HistogramProgress &progress = {});
+    // The first and last time of the matching events that have one; nullopt when none does.
+    Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeExtent(const QueryFilter &filter);
+    // The matching error and fatal events with the value of the first of `typePaths` each holds; stops (Cancelled) when `*cancelled`.
+    Result<ErrorEvents> errorEvents(const QueryFilter &filter, const std::vector<std::string> &typePaths,
+                                    const std::atomic<bool> *cancelled = nullptr);
+    // The events with these row ids, in the one order.
+    Result<std::vector<EventRow>> eventsById(const std::vector<std::int64_t> &ids);
 
     struct Private;
 

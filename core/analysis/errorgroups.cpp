@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+#include "errorgroups.h"
+
+#include "../query/queryfilter.h"
+#include "errorsignature.h"
+#include "histogram.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace core {
+
+namespace {
+
+Error cancelledError()
+{
+    return makeError(ErrorCode::Cancelled, "cancelled");
+}
+
+// A query phrase: quotes and backslashes escaped.
+std::string phrase(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\')
+            out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+    return out;
+}
+
+} // namespace
+
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+                                                     const std::atomic<bool> *cancelled)
+{
+    auto errors = store.errorEvents(filter, ErrorSignature::typePaths(), cancelled);
+    if (!errors)
+        return errors.error();
+    const ErrorEvents &found = errors.value();
+    std::vector<ErrorGroup> groups;
+    std::unordered_map<std::string, std::size_t> index;
+    std::vector<std::vector<std::uint64_t>> perService; // group → per service index
+    const std::int64_t timelineEnd = timeline ? timeline->fromNs + static_cast<std::int64_t>(timeline->buckets) * timeline->bucketNs : 0;
+    std::size_t seen = 0;
+    for (const ErrorEvent &event : found.events) {
+        if (cancelled && ++seen % 4096 == 0 && cancelled->load(std::memory_order_relaxed))
+            return cancelledError();
+        std::string signature = ErrorSignature::of(event);
+        auto [at, added] = index.try_emplace(std::move(signature), groups.size());
+        if (added) {
+            ErrorGroup group;
+            group.signature = at->first;
+            group.firstNs = event.timeNs;
+            group.lastNs = event.timeNs;
+            group.sampleId = event.id;
+            if (timeline)
+                group.timeline.assign(timeline->buckets, 0);
+            groups.push_back(std::move(group));
+            perService.emplace_back(found.services.size(), 0);
+        }
+        ErrorGroup &group = groups[at->second];
+        ++group.count;
+        if (event.typePath >= 0) {
+            const std::string &path = ErrorSignature::typePaths()[static_cast<std::size_t>(event.typePath)];
+            if (std::find(group.typePaths.begin(), group.typePaths.end(), path) == group.typePaths.end())
+                group.typePaths.push_back(path);
+        }
+        // The sample is the group's first event in time (ids are arrival order, not time order).
+        if (event.timeNs < group.firstNs || (event.timeNs == group.firstNs && event.id < group.sampleId)) {
+            group.firstNs = event.timeNs;
+            group.sampleId = event.id;
+        }
+        group.lastNs = std::max(group.lastNs, event.timeNs);
+        ++perService[at->second][event.service];
+        if (timeline && event.timeNs >= timeline->fromNs && event.timeNs < timelineEnd)
+            ++group.timeline[static_cast<std::size_t>((event.timeNs - timeline->fromNs) / timeline->bucketNs)];
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        for (std::size_t s = 0; s < found.services.size(); ++s)
+            if (perService[g][s] > 0)
+                groups[g].services.emplace_back(found.services[s], perService[g][s]);
+        std::sort(groups[g].services.begin(), groups[g].services.end(),
+                  [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    }
+    std::sort(groups.begin(), groups.end(), [](const ErrorGroup &a, const ErrorGroup &b) {
+        if (a.count != b.count)
+            return a.count > b.count;
+        if (a.firstNs != b.firstNs)
+            return a.firstNs < b.firstNs;
+        return a.signature < b.signature;
+    });
+    std::vector<std::int64_t> ids;
+    ids.reserve(groups.size());
+    for (const ErrorGroup &group : groups)
+        ids.push_back(group.sampleId);
+    auto samples = store.eventsById(ids);
+    if (!samples)
+        return samples.error();
+    std::unordered_map<std::int64_t, EventRow *> byId;
+    for (EventRow &row : samples.value())
+        byId.emplace(row.id, &row);
+    for (ErrorGroup &group : groups)
+        if (auto sample = byId.find(group.sampleId); sample != byId.end())
+            group.sample = *sample->second;
+    return groups;
+}
+
+Result<ServiceTimelines> ErrorGroups::byService(Store &store, const QueryFilter &filter, std::int64_t stepNs,
+                                                const std::atomic<bool> *cancelled)
+{
+    HistogramOptions options;
+    options.stepNs = stepNs;
+    options.byService = true;
+    ServiceTimelines out;
+    auto spec = Histogram::plan(store, filter, options);
+    if (!spec)
+        return spec.error();
+    if (!spec.value())
+        return out;
+    out.spec = *spec.value();
+    auto histogram = store.levelHistogram(filter, out.spec, [&](const LevelHistogram &) {
+        return !(cancelled && cancelled->load(std::memory_order_relaxed));
+    });
+    if (!histogram)
+        return histogram.error();
+    auto errors = store.errorEvents(filter, {}, cancelled);
+    if (!errors)
+        return errors.error();
+    std::unordered_map<std::string, std::int64_t> firstError;
+    for (const ErrorEvent &event : errors->events) {
+        const std::string &name = errors->services[event.service];
+        auto [at, added] = firstError.try_emplace(name, event.timeNs);
+        if (!added)
+            at->second = std::min(at->second, event.timeNs);
+    }
+    for (const auto &[name, counts] : histogram->services) {
+        ServiceErrors service;
+        service.name = name;
+        if (auto first = firstError.find(name); first != firstError.end())
+            service.firstErrorNs = first->second;
+        for (const LevelCounts &bucket : counts) {
+            std::uint64_t events = 0;
+            for (const std::uint64_t count : bucket)
+                events += count;
+            const std::uint64_t failed = bucket[static_cast<std::size_t>(Level::Error)] + bucket[static_cast<std::size_t>(Level::Fatal)];
+            service.errors += failed;
+            service.eventCounts.push_back(events);
+            service.errorCounts.push_back(failed);
+        }
+        out.services.push_back(std::move(service));
+    }
+    std::stable_sort(out.services.begin(), out.services.end(), [](const ServiceErrors &a, const ServiceErrors &b) {
+        if (a.firstErrorNs.has_value() != b.firstErrorNs.has_value())
+            return a.firstErrorNs.has_value();
+        if (a.firstErrorNs && *a.firstErrorNs != *b.firstErrorNs)
+            return *a.firstErrorNs < *b.firstErrorNs;
+        return a.name < b.name;
+    });
+    return out;
+}
+
+std::string ErrorGroups::queryFor(const ErrorGroup &group)
+{
+    std::string query = "level >= error";
+    if (!group.typePaths.empty()) {
+        std::string alternatives;
+        for (const std::string &path : group.typePaths)
+            alternatives += (alternatives.empty() ? "" : " or ") + path + ":" + phrase(group.signature);
+        return query + " and (" + alternatives + ")";
+    }
+    // The fixed words of the masked message, in order, as phrases: the variable parts cannot be written.
+    std::string_view rest = group.signature;
+    while (!rest.empty()) {
+        std::size_t mark = rest.find('<');
+        std::size_t close = mark == std::string_view::npos ? std::string_view::npos : rest.find('>', mark);
+        const std::string_view fixed = rest.substr(0, mark);
+        bool words = std::any_of(fixed.begin(), fixed.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+        if (words)
+            query += " and message:" + phrase(fixed);
+        if (mark == std::string_view::npos || close == std::string_view::npos)
+            break;
+        rest = rest.substr(close + 1);
+    }
+    return query;
+}
+
+} // namespace core

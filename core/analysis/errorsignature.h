@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace core {
+
+struct ErrorEvent;
+
+// What groups error events: the error type where the record has one, else its event name, else
+// the message with its variable parts masked.
+class ErrorSignature
+{
+public:
+    // Record paths that hold an error type, then those that hold an event name, in the order tried.
+    static const std::vector<std::string> &typePaths();
+    // The message with numbers, IDs, UUIDs, hex, IP addresses and quoted strings replaced by
+    // <num>, <id>, <uuid>, <hex>, <ip> and <str>, and runs of spaces made one.
+    static std::string mask(std::string_view message);
+    // The event's signature: its type (or event name), else its masked message.
+    static std::string of(const ErrorEvent &event);
+};
+
+} // namespace core

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "histogram.h"
+
+#include "../query/queryfilter.h"
+#include "../store/store.h"
+#include "histogrambuckets.h"
+
+#include <algorithm>
+
+namespace core {
+
+std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> Histogram::queryRange(const QueryFilter &filter)
+{
+    std::optional<std::int64_t> begin;
+    std::optional<std::int64_t> end;
+    const auto take = [&](const QueryFilter::Node &node) {
+        if (node.kind != QueryFilter::Node::Kind::Time)
+            return;
+        // INT64_MIN + 1 is the lower bound of an open range: events without a time stay outside.
+        if (node.timeBegin > INT64_MIN + 1)
+            begin = std::max(begin.value_or(INT64_MIN), node.timeBegin);
+        if (node.timeEnd != INT64_MAX)
+            end = std::min(end.value_or(INT64_MAX), node.timeEnd);
+    };
+    const QueryFilter::Node &root = filter.root();
+    if (root.kind == QueryFilter::Node::Kind::And)
+        for (const QueryFilter::Node &child : root.children)
+            take(child);
+    else
+        take(root);
+    return {begin, end};
+}
+
+Result<std::optional<HistogramSpec>> Histogram::plan(Store &store, const QueryFilter &filter, const HistogramOptions &options)
+{
+    auto [begin, end] = queryRange(filter);
+    if (options.fromNs)
+        begin = options.fromNs;
+    if (options.toNs)
+        end = options.toNs;
+    if (!begin || !end) {
+        auto extent = store.timeExtent(filter);
+        if (!extent)
+            return extent.error();
+        if (!extent.value()) {
+            if (!begin && !end)
+                return std::optional<HistogramSpec>();
+        } else {
+            if (!begin)
+                begin = extent.value()->first;
+            if (!end)
+                end = extent.value()->second + 1;
+        }
+        // One side given, nothing matching beyond it: a bucket's worth on that side.
+        if (!begin)
+            begin = *end - 1;
+        if (!end)
+            end = *begin + 1;
+    }
+    if (*end <= *begin)
+        end = *begin + 1;
+    const std::int64_t step = options.stepNs > 0 ? options.stepNs : HistogramBuckets::autoStep(*begin, *end, options.targetBuckets);
+    HistogramSpec spec = HistogramBuckets::cover(*begin, *end, step);
+    spec.byService = options.byService;
+    return std::optional<HistogramSpec>(spec);
+}
+
+Result<LevelHistogram> Histogram::compute(Store &store, const QueryFilter &filter, const HistogramOptions &options,
+                                          const HistogramProgress &progress)
+{
+    auto spec = plan(store, filter, options);
+    if (!spec)
+        return spec.error();
+    if (!spec.value())
+        return LevelHistogram{};
+    constexpr std::size_t MaxBuckets = 100'000;
+    if (spec.value()->buckets > MaxBuckets)
+        return makeError(ErrorCode::Usage, "the bucket is too small for the range: " + std::to_string(spec.value()->buckets)
+                                               + " buckets (at most " + std::to_string(MaxBuckets) + ")");
+    return store.levelHistogram(filter, *spec.value(), progress);
+}
+
+} // namespace core

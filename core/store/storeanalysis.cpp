@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+// Store's analysis readers: per-level histograms, time extents and error events. Filters on time,
+// level and service alone answer from the bucket counts; other filters from the query engine's
+// matching ids, reading only the few columns they need.
+#include "queryengine.h"
+#include "storeprivate.h"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+
+namespace core {
+
+namespace {
+
+using Ids = std::vector<std::int64_t>;
+
+constexpr std::int64_t SecondNs = 1'000'000'000;
+// Up to this many matches, rows are read by id; beyond it, id ranges or the time index are scanned.
+constexpr std::size_t LookupLimit = 250'000;
+// Rows per chunk of a scan: progress is reported, and cancellation checked, between chunks.
+constexpr std::int64_t ScanChunk = 1 << 20;
+constexpr std::size_t LookupChunk = 50'000;
+
+std::int64_t floorSecond(std::int64_t ns)
+{
+    const std::int64_t q = ns / SecondNs;
+    return (ns % SecondNs != 0 && ns < 0 ? q - 1 : q) * SecondNs;
+}
+
+void collectTimeEdges(const QueryFilter::Node &node, std::vector<std::int64_t> &edges)
+{
+    if (node.kind == QueryFilter::Node::Kind::Time) {
+        edges.push_back(node.timeBegin);
+        edges.push_back(node.timeEnd);
+    }
+    for (const QueryFilter::Node &child : node.children)
+        collectTimeEdges(child, edges);
+}
+
+Error cancelledError()
+{
+    return makeError(ErrorCode::Cancelled, "cancelled");
+}
+
+Result<std::unordered_map<std::int64_t, std::string>> dictionary(sqlite3 *db)
+{
+    auto statement = sql::Statement::prepare(db, "SELECT id, value FROM dict");
+    if (!statement)
+        return statement.error();
+    std::unordered_map<std::int64_t, std::string> values;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        values.emplace(statement->integer(0), statement->text(1));
+    }
+    return values;
+}
+
+// Adds events to a LevelHistogram; service ids become names through the dictionary.
+class Accumulator
+{
+public:
+    Accumulator(LevelHistogram &histogram, const HistogramSpec &spec, const std::unordered_map<std::int64_t, std::string> *dict)
+        : m_histogram(histogram)
+        , m_from(spec.fromNs)
+        , m_step(spec.bucketNs)
+        , m_to(spec.fromNs + static_cast<std::int64_t>(spec.buckets) * spec.bucketNs)
+        , m_buckets(spec.buckets)
+        , m_dict(dict)
+    {
+    }
+
+    void add(std::int64_t ts, std::int64_t level, std::int64_t service, std::uint64_t count = 1)
+    {
+        if (ts < m_from || ts >= m_to)
+            return;
+        const auto bucket = static_cast<std::size_t>((ts - m_from) / m_step);
+        const auto lvl = static_cast<std::size_t>(std::clamp<std::int64_t>(level, 0, LevelCount - 1));
+        m_histogram.buckets[bucket][lvl] += count;
+        if (m_dict)
+            series(service)[bucket][lvl] += count;
+    }
+
+private:
+    std::vector<LevelCounts> &series(std::int64_t service)
+    {
+        if (service == m_lastService && m_last)
+            return *m_last;
+        auto found = m_series.find(service);
+        if (found == m_series.end()) {
+            auto name = m_dict->find(service);
+            auto &counts = m_histogram.services[name == m_dict->end() ? std::string() : name->second];
+            counts.resize(m_buckets);
+            found = m_series.emplace(service, &counts).first;
+        }
+        m_lastService = service;
+        m_last = found->second;
+        return *m_last;
+    }
+
+    LevelHistogram &m_histogram;
+    std::int64_t m_from;
+    std::int64_t m_step;
+    std::int64_t m_to;
+    std::size_t m_buckets;
+    const std::unordered_map<std::int64_t, std::string> *m_dict;
+    std::unordered_map<std::int64_t, std::vector<LevelCounts> *> m_series;
+    std::int64_t m_lastService = -1;
+    std::vector<LevelCounts> *m_last = nullptr;
+};
+
+} // namespace
+
+Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress)
+{
+    LevelHistogram histogram;
+    histogram.fromNs = spec.fromNs;
+    histogram.bucketNs = spec.bucketNs;
+    histogram.buckets.assign(spec.buckets, LevelCounts{});
+    if (spec.bucketNs <= 0 || spec.buckets == 0)
+        return histogram;
+    sqlite3 *db = d->db.get();
+    std::unordered_map<std::int64_t, std::string> dict;
+    if (spec.byService) {
+        auto values = dictionary(db);
+        if (!values)
+            return values.error();
+        dict = std::move(values.value());
+    }
+    Accumulator add(histogram, spec, spec.byService ? &dict : nullptr);
+    const std::int64_t from = spec.fromNs;
+    const std::int64_t to = spec.fromNs + static_cast<std::int64_t>(spec.buckets) * spec.bucketNs;
+    const auto report = [&]() -> bool {
+        if (!progress)
+            return true;
+        histogram.complete = false;
+        const bool go = progress(histogram);
+        histogram.complete = true;
+        return go;
+    };
+    // Runs `statement` (time in column 0, level 1, service 2) over [a, b), adding every row.
+    const auto addRows = [&](sql::Statement &statement, const QueryEngine::Where &where, std::int64_t a, std::int64_t b) -> Result<void> {
+        statement.reset();
+        statement.bind(1, a).bind(2, b);
+        for (std::size_t i = 0; i < where.values.size(); ++i)
+            statement.bind(static_cast<int>(i + 3), where.values[i]);
+        while (true) {
+            auto row = statement.step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return {};
+            add.add(statement.integer(0), statement.integer(1), statement.integer(2));
+        }
+    };
+
+    if (filter.onlyTimeLevelService()) {
+        QueryEngine engine(*this, *d);
+        auto rowsWhere = engine.timeLevelServiceWhere(filter, true);
+        if (!rowsWhere)
+            return rowsWhere.error();
+        auto rowStatement = sql::Statement::prepare(
+            db, "SELECT ts, level, coalesce(service, 0) FROM events WHERE (" + rowsWhere->text + ") AND ts >= ?1 AND ts < ?2");
+        if (!rowStatement)
+            return rowStatement.error();
+        if (spec.bucketNs % SecondNs != 0 || floorSecond(from) != from) {
+            // Buckets finer than the stored seconds: count rows through the time index.
+            if (auto added = addRows(*rowStatement, *rowsWhere, from, to); !added)
+                return added.error();
+            return histogram;
+        }
+        // Whole seconds from the bucket counts, except those a time bound of the query cuts: their rows.
+        std::vector<std::int64_t> edges;
+        collectTimeEdges(filter.root(), edges);
+        std::vector<std::int64_t> cut;
+        for (const std::int64_t edge : edges)
+            if (edge > INT64_MIN + 1 && edge != INT64_MAX && edge % SecondNs != 0 && edge >= from && edge < to)
+                cut.push_back(floorSecond(edge));
+        std::sort(cut.begin(), cut.end());
+        cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
+        auto bucketsWhere = engine.timeLevelServiceWhere(filter, false);
+        if (!bucketsWhere)
+            return bucketsWhere.error();
+        std::string text = "SELECT start, level, service, count FROM buckets WHERE (" + bucketsWhere->text + ") AND start >= ?1 AND start < ?2";
+        for (std::size_t i = 0; i < cut.size(); ++i)
+            text += " AND start != ?" + std::to_string(bucketsWhere->values.size() + 3 + i);
+        auto statement = sql::Statement::prepare(db, text);
+        if (!statement)
+            return statement.error();
+        statement->bind(1, from).bind(2, to);
+        for (std::size_t i = 0; i < bucketsWhere->values.size(); ++i)
+            statement->bind(static_cast<int>(i + 3), bucketsWhere->values[i]);
+        for (std::size_t i = 0; i < cut.size(); ++i)
+            statement->bind(static_cast<int>(bucketsWhere->values.size() + 3 + i), cut[i]);
+        while (true) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            add.add(statement->integer(0), statement->integer(1), statement->integer(2),
+                    static_cast<std::uint64_t>(statement->integer(3)));
+        }
+        for (const std::int64_t second : cut)
+            if (auto added = addRows(*rowStatement, *rowsWhere, second, second + SecondNs); !added)
+                return added.error();
+        return histogram;
+    }
+
+    auto matches = QueryEngine(*this, *d).matches(filter);
+    if (!matches)
+        return matches.error();
+    const QueryEngine::Matches &m = matches.value();
+    const std::int64_t begin = std::max(m.begin, from);
+    const std::int64_t end = std::min(m.end, to);
+    // Events past the index come as rows whose service is a name: the dictionary maps it back.
+    std::unordered_map<std::string, std::int64_t> serviceIds;
+    if (spec.byService)
+        for (const auto &[id, value] : dict)
+            serviceIds.emplace(value, id);
+    for (const EventRow &row : m.tail) {
+        if (row.key.timeNs < begin || row.key.timeNs >= end)
+            continue;
+        auto service = serviceIds.find(row.service);
+        add.add(row.key.timeNs, static_cast<std::int64_t>(row.level), service == serviceIds.end() ? 0 : service->second);
+    }
+    if (begin >= end)
+        return histogram;
+    const auto inBounds = [&](std::int64_t ts) { return ts >= begin && ts < end; };
+
+    if (!m.complement && m.ids.size() <= LookupLimit) {
+        auto statement = sql::Statement::prepare(db, "SELECT ts, level, coalesce(service, 0) FROM events WHERE id = ?1");
+        if (!statement)
+            return statement.error();
+        for (std::size_t i = 0; i < m.ids.size(); ++i) {
+            statement->reset();
+            statement->bind(1, m.ids[i]);
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (*row && inBounds(statement->integer(0)))
+                add.add(statement->integer(0), statement->integer(1), statement->integer(2));
+            if ((i + 1) % LookupChunk == 0 && i + 1 < m.ids.size() && !report())
+                return cancelledError();
+        }
+        return histogram;
+    }
+
+    // Many matches: walk the time index when the time bounds hold few events, else scan id ranges.
+    std::uint64_t universe = 0;
+    for (const auto &[first, last] : m.live)
+        if (first <= m.indexedThrough)
+            universe += static_cast<std::uint64_t>(std::min(last, m.indexedThrough) - first + 1);
+    auto within = sql::Statement::prepare(db, "SELECT coalesce(sum(count), 0) FROM buckets WHERE start >= ?1 AND start < ?2");
+    if (!within)
+        return within.error();
+    within->bind(1, floorSecond(begin)).bind(2, end);
+    auto withinRow = within->step();
+    if (!withinRow)
+        return withinRow.error();
+    const auto inRange = static_cast<std::uint64_t>(*withinRow ? within->integer(0) : 0);
+    const auto isMember = [&](std::int64_t id) {
+        return std::binary_search(m.ids.begin(), m.ids.end(), id) != m.complement;
+    };
+    if (inRange * 4 < universe) {
+        auto statement = sql::Statement::prepare(
+            db, "SELECT ts, level, coalesce(service, 0), id FROM events WHERE ts >= ?1 AND ts < ?2 ORDER BY ts");
+        if (!statement)
+            return statement.error();
+        statement->bind(1, begin).bind(2, end);
+        std::int64_t seen = 0;
+        while (true) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const std::int64_t id = statement->integer(3);
+            if (id <= m.indexedThrough && isMember(id))
+                add.add(statement->integer(0), statement->integer(1), statement->integer(2));
+            if (++seen % ScanChunk == 0 && !report())
+                return cancelledError();
+        }
+        return histogram;
+    }
+    auto statement = sql::Statement::prepare(db, "SELECT id, ts, level, coalesce(service, 0) FROM events WHERE id >= ?1 AND id <= ?2");
+    if (!statement)
+        return statement.error();
+    std::size_t next = 0; // the first member id not yet passed (ids ascend, like the scan)
+    for (const auto &[first, last] : m.live) {
+        std::int64_t lo = first;
+        std::int64_t hi = std::min(last, m.indexedThrough);
+        if (!m.complement) {
+            if (m.ids.empty())
+                break;
+            lo = std::max(lo, m.ids.front());
+            hi = std::min(hi, m.ids.back());
+        }
+        for (std::int64_t chunk = lo; chunk <= hi; chunk += ScanChunk) {
+            statement->reset();
+            statement->bind(1, chunk).bind(2, std::min(hi, chunk + ScanChunk - 1));
+            while (true) {
+                auto row = statement->step();
+                if (!row)
+                    return row.error();
+                if (!*row)
+                    break;
+                const std::int64_t id = statement->integer(0);
+                while (next < m.ids.size() && m.ids[next] < id)
+                    ++next;
+                const bool listed = next < m.ids.size() && m.ids[next] == id;
+                if (listed == m.complement)
+                    continue;
+                const std::int64_t ts = statement->integer(1);
+                if (inBounds(ts))
+                    add.add(ts, statement->integer(2), statement->integer(3));
+            }
+            if (!report())
+                return cancelledError();
+        }
+    }
+    return histogram;
+}
+
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeExtent(const QueryFilter &filter)
+{
+    using Extent = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    if (filter.root().kind == QueryFilter::Node::Kind::All) {
+        // Two queries: SQLite answers a lone min() or max() from the index's end.
+        auto first = sql::queryInteger(d->db.get(), "SELECT min(ts) FROM events WHERE ts > -9223372036854775808", INT64_MIN);
+        auto last = sql::queryInteger(d->db.get(), "SELECT max(ts) FROM events WHERE ts > -9223372036854775808", INT64_MIN);
+        if (!first)
+            return first.error();
+        if (!last)
+            return last.error();
+        auto empty = sql::queryInteger(d->db.get(), "SELECT count(*) FROM (SELECT 1 FROM events WHERE ts > -9223372036854775808 LIMIT 1)");
+        if (!empty)
+            return empty.error();
+        if (*empty == 0)
+            return Extent();
+        return Extent(std::pair{*first, *last});
+    }
+    // Past every event without a time, which sorts first.
+    const EventKey afterTimeless{NoTimeNs, INT64_MAX, UINT32_MAX, UINT32_MAX};
+    auto first = events(filter, afterTimeless, 1, Direction::Ascending);
+    if (!first)
+        return first.error();
+    if (first->empty())
+        return Extent();
+    auto last = events(filter, std::nullopt, 1, Direction::Descending);
+    if (!last)
+        return last.error();
+    if (last->empty() || last->front().key.timeNs == NoTimeNs)
+        return Extent();
+    return Extent(std::pair{first->front().key.timeNs, last->front().key.timeNs});
+}
+
+Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const std::vector<std::string> &typePaths,
+                                       const std::atomic<bool> *cancelled)
+{
+    const auto stop = [&] { return cancelled && cancelled->load(std::memory_order_relaxed); };
+    sqlite3 *db = d->db.get();
+    auto matches = QueryEngine(*this, *d).matches(filter);
+    if (!matches)
+        return matches.error();
+    const QueryEngine::Matches &m = matches.value();
+    // Error and fatal events from their level posting lists, then those the filter keeps.
+    Ids errors;
+    for (const char *term : {"@level=5", "@level=6"}) {
+        auto ids = QueryEngine(*this, *d).termIds(term);
+        if (!ids)
+            return ids.error();
+        Ids both;
+        both.reserve(errors.size() + ids->size());
+        std::merge(errors.begin(), errors.end(), ids->begin(), ids->end(), std::back_inserter(both));
+        errors = std::move(both);
+    }
+    Ids chosen;
+    chosen.reserve(m.complement ? errors.size() : std::min(errors.size(), m.ids.size()));
+    if (m.complement)
+        std::set_difference(errors.begin(), errors.end(), m.ids.begin(), m.ids.end(), std::back_inserter(chosen));
+    else
+        std::set_intersection(errors.begin(), errors.end(), m.ids.begin(), m.ids.end(), std::back_inserter(chosen));
+    if (stop())
+        return cancelledError();
+
+    // The error type from the `path=value` terms: one posting list per distinct value.
+    std::vector<std::pair<const std::string *, int>> types(chosen.size(), {nullptr, -1});
+    std::vector<std::string> typeValues;
+    std::vector<std::tuple<std::size_t, int, Ids>> typed; // index into typeValues, path, ids
+    for (std::size_t p = 0; p < typePaths.size(); ++p) {
+        const std::string &path = typePaths[p];
+        QueryEngine engine(*this, *d);
+        auto terms = engine.termsWithPrefix(path + "=");
+        if (!terms)
+            return terms.error();
+        for (const std::string &term : terms.value()) {
+            auto ids = engine.termIds(term);
+            if (!ids)
+                return ids.error();
+            Ids hits;
+            std::set_intersection(chosen.begin(), chosen.end(), ids->begin(), ids->end(), std::back_inserter(hits));
+            if (hits.empty())
+                continue;
+            typeValues.push_back(term.substr(path.size() + 1));
+            typed.emplace_back(typeValues.size() - 1, static_cast<int>(p), std::move(hits));
+        }
+    }
+    // Typed in path order: the first path an event holds wins.
+    for (const auto &[index, path, ids] : typed)
+        for (const std::int64_t id : ids) {
+            const auto at = static_cast<std::size_t>(std::lower_bound(chosen.begin(), chosen.end(), id) - chosen.begin());
+            if (!types[at].first)
+                types[at] = {&typeValues[index], path};
+        }
+
+    ErrorEvents out;
+    std::unordered_map<std::int64_t, std::uint32_t> serviceIndex;
+    auto dict = dictionary(db);
+    if (!dict)
+        return dict.error();
+    const auto serviceOf = [&](std::int64_t dictId) {
+        auto found = serviceIndex.find(dictId);
+        if (found != serviceIndex.end())
+            return found->second;
+        auto name = dict->find(dictId);
+        out.services.push_back(name == dict->end() ? std::string() : name->second);
+        const auto index = static_cast<std::uint32_t>(out.services.size() - 1);
+        serviceIndex.emplace(dictId, index);
+        return index;
+    };
+    auto statement = sql::Statement::prepare(db, "SELECT ts, level, coalesce(service, 0), message FROM events WHERE id = ?1");
+    if (!statement)
+        return statement.error();
+    out.events.reserve(chosen.size());
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        if (i % 4096 == 0 && stop())
+            return cancelledError();
+        statement->reset();
+        statement->bind(1, chosen[i]);
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            continue;
+        const std::int64_t ts = statement->integer(0);
+        if (ts < m.begin || ts >= m.end)
+            continue;
+        ErrorEvent event;
+        event.id = chosen[i];
+        event.timeNs = ts;
+        event.level = static_cast<Level>(std::clamp<std::int64_t>(statement->integer(1), 0, LevelCount - 1));
+        event.service = serviceOf(statement->integer(2));
+        event.message = statement->text(3);
+        if (types[i].first) {
+            event.errorType = *types[i].first;
+            event.typePath = types[i].second;
+        }
+        out.events.push_back(std::move(event));
+    }
+    // Events still being imported have no postings: their types come from their fields.
+    std::unordered_map<std::string, std::int64_t> dictIds;
+    for (const auto &[id, value] : dict.value())
+        dictIds.emplace(value, id);
+    for (const EventRow &row : m.tail) {
+        if (row.level != Level::Error && row.level != Level::Fatal)
+            continue;
+        ErrorEvent event;
+        event.id = row.id;
+        event.timeNs = row.key.timeNs;
+        event.level = row.level;
+        auto dictId = dictIds.find(row.service);
+        event.service = serviceOf(dictId == dictIds.end() ? 0 : dictId->second);
+        event.message = row.message;
+        auto fieldList = fields(row);
+        if (fieldList) {
+            for (std::size_t p = 0; p < typePaths.size(); ++p) {
+                auto found = std::find_if(fieldList->begin(), fieldList->end(), [&](const auto &field) { return field.first == typePaths[p]; });
+                if (found != fieldList->end()) {
+                    event.errorType = found->second;
+                    event.typePath = static_cast<int>(p);
+                    break;
+                }
+            }
+        }
+        out.events.push_back(std::move(event));
+    }
+    return out;
+}
+
+Result<std::vector<EventRow>> Store::eventsById(const std::vector<std::int64_t> &ids)
+{
+    auto statement = sql::Statement::prepare(d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
+    if (!statement)
+        return statement.error();
+    std::vector<EventRow> rows;
+    for (const std::int64_t id : ids) {
+        statement->reset();
+        statement->bind(1, id);
+        auto read = readEvents(*d, *statement);
+        if (!read)
+            return read.error();
+        for (EventRow &row : read.value())
+            rows.push_back(std::move(row));
+    }
+    std::sort(rows.begin(), rows.end(), [](const EventRow &a, const EventRow &b) { return a.key < b.key; });
+    return rows;
+}
+
+} // namespace core

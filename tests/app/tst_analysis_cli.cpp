@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// `timberline histogram` and `timberline errors`: their JSON shapes, bucket options and queries.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run timberline(const QStringList &arguments)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(TL_APP_PATH), arguments);
+    process.waitForFinished(120000);
+    return Run{process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QJsonObject json(const Run &run)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(run.out, &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning() << run.out << run.err;
+    return document.object();
+}
+
+} // namespace
+
+class TestAnalysisCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_store;
+
+    Run verb(const char *name, QStringList arguments)
+    {
+        arguments.prepend(m_store);
+        arguments.prepend(QStringLiteral("--store"));
+        arguments.prepend(QString::fromLatin1(name));
+        return timberline(arguments);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_store = m_dir.filePath(QStringLiteral("a.timberline"));
+        const Run imported = timberline({QStringLiteral("import"), QStringLiteral("--store"), m_store,
+                                         QStringLiteral(TL_FIXTURES_DIR "/analysis/errors.ndjson")});
+        QCOMPARE(imported.exitCode, 0);
+    }
+
+    void histogramJson()
+    {
+        const Run run = verb("histogram", {QStringLiteral("--json"), QStringLiteral("--bucket"), QStringLiteral("5s")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject root = json(run);
+        QCOMPARE(root.value(QStringLiteral("bucket_ms")).toInteger(), 5000);
+        const QJsonArray buckets = root.value(QStringLiteral("buckets")).toArray();
+        // 10:30:00.1 to 10:30:18: four buckets of five seconds from 10:30:00.
+        QCOMPARE(buckets.size(), 4);
+        QCOMPARE(buckets[0].toObject().value(QStringLiteral("start")).toString(), QStringLiteral("2025-11-10T10:30:00.000000000Z"));
+        const QJsonObject levels = buckets[0].toObject().value(QStringLiteral("levels")).toObject();
+        QCOMPARE(levels.keys().size(), 7);
+        for (const char *key : {"trace", "debug", "info", "warn", "error", "fatal", "unknown"})
+            QVERIFY2(levels.contains(QLatin1String(key)), key);
+        QCOMPARE(levels.value(QStringLiteral("info")).toInteger(), 1);
+        QCOMPARE(levels.value(QStringLiteral("error")).toInteger(), 4);
+        qint64 total = 0;
+        for (const QJsonValue &bucket : buckets)
+            for (const QJsonValue &count : bucket.toObject().value(QStringLiteral("levels")).toObject())
+                total += count.toInteger();
+        QCOMPARE(total, 19);
+    }
+
+    void histogramOptions()
+    {
+        const Run ranged = verb("histogram", {QStringLiteral("--json"), QStringLiteral("--bucket"), QStringLiteral("1m"),
+                                              QStringLiteral("--from"), QStringLiteral("2025-11-10T10:30:05Z"), QStringLiteral("--to"),
+                                              QStringLiteral("2025-11-10T10:30:10Z"), QStringLiteral("service:billing")});
+        QCOMPARE(ranged.exitCode, 0);
+        const QJsonArray buckets = json(ranged).value(QStringLiteral("buckets")).toArray();
+        QCOMPARE(buckets.size(), 1);
+        QCOMPARE(buckets[0].toObject().value(QStringLiteral("levels")).toObject().value(QStringLiteral("error")).toInteger(), 2);
+        const Run text = verb("histogram", {QStringLiteral("level:error")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.startsWith("bucket 100ms\n"));
+        QCOMPARE(verb("histogram", {QStringLiteral("--bucket"), QStringLiteral("5y")}).exitCode, 2);
+        QCOMPARE(verb("histogram", {QStringLiteral("level:(")}).exitCode, 2);
+    }
+
+    void errorsJson()
+    {
+        const Run run = verb("errors", {QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray groups = json(run).value(QStringLiteral("groups")).toArray();
+        QCOMPARE(groups.size(), 10);
+        const QJsonObject first = groups[0].toObject();
+        QCOMPARE(first.value(QStringLiteral("signature")).toString(), QStringLiteral("connection to <ip> failed after <num> retries"));
+        QCOMPARE(first.value(QStringLiteral("count")).toInteger(), 3);
+        QCOMPARE(first.value(QStringLiteral("first")).toString(), QStringLiteral("2025-11-10T10:30:01.000000000Z"));
+        QCOMPARE(first.value(QStringLiteral("last")).toString(), QStringLiteral("2025-11-10T10:30:03.000000000Z"));
+        const QJsonObject services = first.value(QStringLiteral("services")).toObject();
+        QCOMPARE(services.value(QStringLiteral("api")).toInteger(), 2);
+        QCOMPARE(services.value(QStringLiteral("billing")).toInteger(), 1);
+        // The sample has the keys of `events --json`.
+        const Run events = timberline({QStringLiteral("events"), QStringLiteral("--store"), m_store, QStringLiteral("--json"),
+                                       QStringLiteral("--limit"), QStringLiteral("1")});
+        const QStringList keys = QJsonDocument::fromJson(events.out).object().keys();
+        QCOMPARE(first.value(QStringLiteral("sample")).toObject().keys(), keys);
+        qint64 previous = INT64_MAX;
+        for (const QJsonValue &group : groups) {
+            const qint64 count = group.toObject().value(QStringLiteral("count")).toInteger();
+            QVERIFY(count <= previous);
+            previous = count;
+        }
+        const Run filtered = verb("errors", {QStringLiteral("--json"), QStringLiteral("level:fatal")});
+        QCOMPARE(json(filtered).value(QStringLiteral("groups")).toArray().size(), 1);
+    }
+
+    void errorsByService()
+    {
+        const Run run = verb("errors", {QStringLiteral("--json"), QStringLiteral("--by-service")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray services = json(run).value(QStringLiteral("services")).toArray();
+        QCOMPARE(services.size(), 2);
+        const QJsonObject api = services[0].toObject();
+        QCOMPARE(api.value(QStringLiteral("name")).toString(), QStringLiteral("api"));
+        QCOMPARE(api.value(QStringLiteral("first_error")).toString(), QStringLiteral("2025-11-10T10:30:01.000000000Z"));
+        qint64 errors = 0;
+        qint64 events = 0;
+        for (const QJsonValue &bucket : api.value(QStringLiteral("buckets")).toArray()) {
+            QVERIFY(bucket.toObject().contains(QStringLiteral("start")));
+            errors += bucket.toObject().value(QStringLiteral("errors")).toInteger();
+            events += bucket.toObject().value(QStringLiteral("events")).toInteger();
+        }
+        QCOMPARE(errors, 10);
+        QCOMPARE(events, 12);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnalysisCli)
+#include "tst_analysis_cli.moc"

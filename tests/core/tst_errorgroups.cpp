@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// Error grouping: masking keeps distinct errors apart and variable parts together, on a committed
+// fixture whose groups are written out here, and on a generated incident against its own records.
+#include "bundlegenerator.h"
+#include "core/analysis/errorgroups.h"
+#include "core/analysis/errorsignature.h"
+#include "core/eventformat.h"
+#include "core/ingest/importer.h"
+#include "core/query/queryfilter.h"
+#include "core/store/store.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+
+using namespace core;
+
+namespace {
+
+class Quiet : public ImportObserver
+{
+public:
+    ProgressAnswer progress(const ImportProgress &) override { return ProgressAnswer::Continue; }
+};
+
+std::unique_ptr<Store> importInto(const QTemporaryDir &dir, const std::string &path, const char *name)
+{
+    ImportRequest request;
+    request.storePath = dir.filePath(QString::fromLatin1(name)).toStdString();
+    request.paths = {path};
+    Quiet quiet;
+    auto summary = runImport(request, quiet);
+    if (!summary)
+        return nullptr;
+    auto store = Store::open(request.storePath, OpenMode::ReadOnly);
+    return store ? std::move(store.value()) : nullptr;
+}
+
+QueryFilter filterOf(const char *text)
+{
+    auto filter = QueryFilter::fromText(text, QueryTime(0));
+    Q_ASSERT(filter.has_value());
+    return filter.value();
+}
+
+} // namespace
+
+class TestErrorGroups : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void mask_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("masked");
+        const auto row = [](const char *name, const char *message, const char *masked) {
+            QTest::newRow(name) << QString::fromUtf8(message) << QString::fromUtf8(masked);
+        };
+        row("numbers", "retry 3 of 5 after 250ms", "retry <num> of <num> after <num>ms");
+        row("float", "load 0.75 over 1.5", "load <num> over <num>");
+        row("ipv4 and port", "connect 10.1.2.3:8080 refused", "connect <ip> refused");
+        row("ipv6", "from fe80::1ff:fe23:4567:890a", "from <ip>");
+        row("uuid", "request 550e8400-e29b-41d4-a716-446655440000 failed", "request <uuid> failed");
+        row("uuid in a word", "id=req-550e8400-e29b-41d4-a716-446655440000", "id=req-<uuid>");
+        row("hex", "at 0x7ffde4a0 and deadbeef42", "at <hex> and <hex>");
+        row("ids", "task tsk_a1b2 for user-839 on worker-3", "task tsk_<id> for user-<num> on worker-<num>");
+        row("quoted", "bad value \"a b\" for 'name'", "bad value \"<str>\" for '<str>'");
+        row("apostrophe", "can't open file", "can't open file");
+        row("dotted names stay", "task.failed in orchestrator.dispatch", "task.failed in orchestrator.dispatch");
+        row("sentence end", "failed after 3.", "failed after <num>.");
+        row("spaces", "  a   b\tc ", "a b c");
+        row("words stay", "Connection refused by upstream", "Connection refused by upstream");
+    }
+
+    void mask()
+    {
+        QFETCH(QString, message);
+        QFETCH(QString, masked);
+        QCOMPARE(QString::fromStdString(ErrorSignature::mask(message.toStdString())), masked);
+    }
+
+    void fixtureGroups()
+    {
+        QVERIFY(m_dir.isValid());
+        auto store = importInto(m_dir, TL_FIXTURES_DIR "/analysis/errors.ndjson", "fixture.timberline");
+        QVERIFY(store);
+        auto groups = ErrorGroups::compute(*store, QueryFilter());
+        QVERIFY2(groups.has_value(), groups.has_value() ? "" : groups.error().message.c_str());
+        std::map<std::string, const ErrorGroup *> bySignature;
+        std::uint64_t total = 0;
+        for (const ErrorGroup &group : groups.value()) {
+            bySignature[group.signature] = &group;
+            total += group.count;
+        }
+        QCOMPARE(total, std::uint64_t(17)); // errors and fatals; the info and the warn are no group's
+        QCOMPARE(groups->size(), std::size_t(10));
+        // Variable parts masked: one group each.
+        const ErrorGroup *connection = bySignature["connection to <ip> failed after <num> retries"];
+        QVERIFY(connection);
+        QCOMPARE(connection->count, std::uint64_t(3));
+        QCOMPARE(connection->services.size(), std::size_t(2));
+        QCOMPARE(connection->services[0], (std::pair<std::string, std::uint64_t>{"api", 2}));
+        QCOMPARE(connection->services[1], (std::pair<std::string, std::uint64_t>{"billing", 1}));
+        QCOMPARE(format::rfc3339(connection->firstNs), std::string("2025-11-10T10:30:01.000000000Z"));
+        QCOMPARE(format::rfc3339(connection->lastNs), std::string("2025-11-10T10:30:03.000000000Z"));
+        QCOMPARE(connection->sample.message, std::string("connection to 10.0.0.5:5432 failed after 3 retries"));
+        QCOMPARE(bySignature["user <num> not found"]->count, std::uint64_t(2));
+        QCOMPARE(bySignature["request <uuid> timed out"]->count, std::uint64_t(2));
+        QCOMPARE(bySignature["invalid value \"<str>\" for field '<str>'"]->count, std::uint64_t(2));
+        QCOMPARE(bySignature["pool worker-<num> crashed with code <hex>"]->count, std::uint64_t(2));
+        // Distinct errors apart.
+        QCOMPARE(bySignature["disk full on /var"]->count, std::uint64_t(1));
+        QCOMPARE(bySignature["disk full on /tmp"]->count, std::uint64_t(1));
+        // Types win over messages, whichever key holds them.
+        const ErrorGroup *timeout = bySignature["TimeoutError"];
+        QVERIFY(timeout);
+        QCOMPARE(timeout->count, std::uint64_t(2));
+        QCOMPARE(timeout->services.size(), std::size_t(2));
+        QCOMPARE(bySignature["OutOfMemoryError"]->count, std::uint64_t(1));
+        QCOMPARE(bySignature["OutOfMemoryError"]->sample.level, Level::Fatal);
+        QCOMPARE(bySignature["ValueError"]->typePaths, std::vector<std::string>{"error_type"});
+        QCOMPARE(timeout->typePaths, (std::vector<std::string>{"error_type", "err.type"}));
+        // Largest first.
+        QCOMPARE(groups->front().signature, connection->signature);
+
+        // A query narrows the groups; the group's own query finds its events.
+        auto billing = ErrorGroups::compute(*store, filterOf("service:billing"));
+        QVERIFY(billing.has_value());
+        std::uint64_t billingTotal = 0;
+        for (const ErrorGroup &group : billing.value())
+            billingTotal += group.count;
+        QCOMPARE(billingTotal, std::uint64_t(7));
+        for (const ErrorGroup &group : groups.value()) {
+            const std::string query = ErrorGroups::queryFor(group);
+            auto filter = QueryFilter::fromText(query, QueryTime(0));
+            QVERIFY2(filter.has_value(), query.c_str());
+            auto count = store->count(filter.value());
+            QVERIFY(count.has_value());
+            QVERIFY2(*count >= group.count, query.c_str());
+        }
+        QCOMPARE(store->count(filterOf(ErrorGroups::queryFor(*timeout).c_str())).value(), std::uint64_t(2));
+
+        // Per service: the first error of each.
+        auto services = ErrorGroups::byService(*store, QueryFilter());
+        QVERIFY(services.has_value());
+        QCOMPARE(services->services.size(), std::size_t(2));
+        QCOMPARE(services->services[0].name, std::string("api"));
+        QCOMPARE(format::rfc3339(*services->services[0].firstErrorNs), std::string("2025-11-10T10:30:01.000000000Z"));
+        QCOMPARE(format::rfc3339(*services->services[1].firstErrorNs), std::string("2025-11-10T10:30:03.000000000Z"));
+        QCOMPARE(services->services[0].errors + services->services[1].errors, std::uint64_t(17));
+    }
+
+    // The generated incident: groups counted from its own records, signature by signature.
+    void generatedGroups()
+    {
+        const std::string bundle = m_dir.filePath(QStringLiteral("bundle")).toStdString();
+        bundlegen::GeneratorOptions options;
+        options.seed = 11;
+        options.targetBytes = 600'000;
+        std::map<std::string, std::uint64_t> expected;
+        std::map<std::string, std::map<std::string, std::uint64_t>> expectedServices;
+        const auto report = bundlegen::generateBundle(bundle, options, [&](const bundlegen::GeneratedRecord &r) {
+            if (r.level != "error" && r.level != "fatal")
+                return;
+            ErrorEvent event;
+            event.message = r.message;
+            for (const std::string &path : ErrorSignature::typePaths()) {
+                auto found = std::find_if(r.fields.begin(), r.fields.end(), [&](const auto &f) { return f.path == path; });
+                if (found != r.fields.end()) {
+                    event.errorType = found->value;
+                    break;
+                }
+            }
+            const std::string signature = ErrorSignature::of(event);
+            ++expected[signature];
+            ++expectedServices[signature][r.service];
+        });
+        QVERIFY(report.ok);
+        QVERIFY(expected.size() >= 2);
+        auto store = importInto(m_dir, bundle, "generated.timberline");
+        QVERIFY(store);
+        auto groups = ErrorGroups::compute(*store, QueryFilter());
+        QVERIFY(groups.has_value());
+        std::map<std::string, std::uint64_t> found;
+        for (const ErrorGroup &group : groups.value()) {
+            found[group.signature] = group.count;
+            std::map<std::string, std::uint64_t> services(group.services.begin(), group.services.end());
+            QCOMPARE(services, expectedServices[group.signature]);
+        }
+        QCOMPARE(found, expected);
+    }
+
+    void cancels()
+    {
+        auto store = importInto(m_dir, TL_FIXTURES_DIR "/analysis/errors.ndjson", "cancel.timberline");
+        QVERIFY(store);
+        std::atomic<bool> cancelled{true};
+        auto groups = ErrorGroups::compute(*store, QueryFilter(), std::nullopt, &cancelled);
+        QVERIFY(!groups.has_value());
+        QCOMPARE(groups.error().code, ErrorCode::Cancelled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestErrorGroups)
+#include "tst_errorgroups.moc"
