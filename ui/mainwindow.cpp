@@ -5,6 +5,7 @@
 #include "discoverstate.h"
 #include "eventtablemodel.h"
 #include "fieldsidebar.h"
+#include "histogramwidget.h"
 #include "importcontroller.h"
 #include "importprogresswidget.h"
 #include "querybar.h"
@@ -148,12 +149,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_sidebar = new FieldSidebar(m_state, m_split);
     m_split->addWidget(m_sidebar);
     m_rightSplit = new QSplitter(Qt::Vertical, m_split);
+    m_histogram = new HistogramWidget(m_state, m_rightSplit);
+    m_rightSplit->addWidget(m_histogram);
     m_stack = new QStackedWidget(m_rightSplit);
     m_rightSplit->addWidget(m_stack);
     m_detail = new DetailPane(m_state, m_rightSplit);
     m_rightSplit->addWidget(m_detail);
-    m_rightSplit->setStretchFactor(0, 3);
-    m_rightSplit->setStretchFactor(1, 2);
+    m_rightSplit->setStretchFactor(0, 0);
+    m_rightSplit->setStretchFactor(1, 3);
+    m_rightSplit->setStretchFactor(2, 2);
     m_split->addWidget(m_rightSplit);
     m_split->setStretchFactor(0, 0);
     m_split->setStretchFactor(1, 1);
@@ -586,7 +590,7 @@ void MainWindow::selectRow(int row)
 
 bool MainWindow::isSettled() const
 {
-    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy();
+    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled();
 }
 
 void MainWindow::onFilterChanged()

@@ -9,6 +9,7 @@ class DetailPane;
 class DiscoverState;
 class EventTableModel;
 class FieldSidebar;
+class HistogramWidget;
 class QueryBar;
 class QSplitter;
 class StoreWorker;
@@ -100,6 +101,7 @@ private:
     TimeRangePicker *m_timeRange = nullptr;
     FieldSidebar *m_sidebar = nullptr;
     DetailPane *m_detail = nullptr;
+    HistogramWidget *m_histogram = nullptr;
     QSplitter *m_split = nullptr;
     QSplitter *m_rightSplit = nullptr;
     QMenu *m_recentStores = nullptr;

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "discoverstate.h"
+#include "histogramgeometry.h"
+
+#include <QPixmap>
+#include <QWidget>
+
+#include <core/store/analysisrows.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class StoreWorker;
+
+// Events over time above the table: bars stacked by level (errors and fatals red), a time axis,
+// a tooltip with the bucket's counts. Dragging across it zooms the shared time range into that
+// span; double-click or Back zooms out again. The selected event's bucket is marked. Counts are
+// computed in core on a worker, arrive progressively, and a newer request makes older ones stop;
+// painting uses the cached counts only.
+class HistogramWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HistogramWidget(DiscoverState *state, QWidget *parent = nullptr);
+    ~HistogramWidget() override;
+
+    // The counts shown now (tests, screenshots).
+    const core::LevelHistogram &histogram() const { return m_data; }
+    // Whether the latest request has delivered its final counts.
+    bool isSettled() const { return m_settled; }
+    // Paints `histogram` as if a worker had delivered it (tests).
+    void setHistogram(const core::LevelHistogram &histogram);
+    // Where bars and axis go for the current size and counts.
+    HistogramGeometry geometryForPaint() const;
+    // The colour of a level's bars.
+    static QColor levelColor(core::Level level, const QPalette &palette);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+public Q_SLOTS:
+    // Zooms back out to the range before the last drag.
+    void zoomOut();
+    // Counts again for the state's current filter.
+    void refresh();
+
+Q_SIGNALS:
+    void settled();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool event(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error);
+    std::optional<std::size_t> bucketAt(double x) const;
+    QRect plotRect() const;
+    void renderBars();
+
+    DiscoverState *m_state;
+    StoreWorker *m_worker;
+    std::shared_ptr<std::atomic<quint64>> m_generation; ///< shared with jobs: a newer request stops older ones
+    core::LevelHistogram m_data;
+    QString m_error;
+    bool m_settled = true;
+    std::vector<TimeRange> m_zoomStack; ///< the ranges before each drag, latest last
+    std::optional<int> m_dragFrom;
+    int m_dragTo = 0;
+    QPixmap m_bars; ///< the bars and axis, redrawn only when counts, size or palette change
+    bool m_barsDirty = true;
+};
