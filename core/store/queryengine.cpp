@@ -3,6 +3,7 @@
 
 #include "../ingest/normalize.h"
 #include "../query/querypattern.h"
+#include "postingreader.h"
 #include "storeprivate.h"
 #include "tokenizer.h"
 
@@ -392,48 +393,17 @@ Result<void> QueryEngine::Private::prepare(const QueryFilter &filter)
 
 Result<Ids> QueryEngine::Private::postings(const std::string &term)
 {
-    auto statement = sql::Statement::prepare(d.db.get(), "SELECT ids FROM postings WHERE term = ?1 ORDER BY segment");
-    if (!statement)
-        return statement.error();
-    statement->bind(1, term);
     Ids ids;
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        // Segments hold increasing ids: their lists concatenate in order.
-        decodePostings(statement->view(0), ids);
-    }
+    // Segments hold increasing ids: their lists concatenate in order.
+    if (auto read = PostingReader(d.db.get()).forEachList(term, [&](std::string_view list) { decodePostings(list, ids); });
+        !read)
+        return read.error();
     return ids;
 }
 
 Result<std::vector<std::string>> QueryEngine::Private::termsWithPrefix(const std::string &prefix)
 {
-    std::string upper = prefix;
-    while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xFF)
-        upper.pop_back();
-    const bool bounded = !upper.empty();
-    if (bounded)
-        upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
-    auto statement = sql::Statement::prepare(d.db.get(), bounded ? "SELECT DISTINCT term FROM postings WHERE term >= ?1 AND term < ?2"
-                                                                 : "SELECT DISTINCT term FROM postings WHERE term >= ?1");
-    if (!statement)
-        return statement.error();
-    statement->bind(1, prefix);
-    if (bounded)
-        statement->bind(2, upper);
-    std::vector<std::string> terms;
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        terms.push_back(statement->text(0));
-    }
-    return terms;
+    return PostingReader(d.db.get()).termsWithPrefix(prefix);
 }
 
 Result<Ids> QueryEngine::Private::uniteTerms(const std::vector<std::string> &terms)

@@ -53,8 +53,8 @@ CREATE TABLE events(
     duration INTEGER,
     status INTEGER);
 CREATE TABLE raw(id INTEGER PRIMARY KEY, line_count INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE postings(term TEXT NOT NULL, segment INTEGER NOT NULL, ids BLOB NOT NULL,
-    PRIMARY KEY(term, segment)) WITHOUT ROWID;
+CREATE TABLE postings(segment INTEGER NOT NULL, first_term TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY(segment, first_term)) WITHOUT ROWID;
 CREATE TABLE buckets(start INTEGER NOT NULL, level INTEGER NOT NULL, service INTEGER NOT NULL,
     count INTEGER NOT NULL, PRIMARY KEY(start, level, service)) WITHOUT ROWID;
 CREATE TABLE fields(path TEXT PRIMARY KEY, types INTEGER NOT NULL, events INTEGER NOT NULL,

@@ -3,6 +3,7 @@
 
 #include "../ingest/jsonrecord.h"
 #include "../ingest/sourceparser.h"
+#include "postingreader.h"
 #include "schema.h"
 #include "storeprivate.h"
 #include "storewriter.h"
@@ -209,11 +210,10 @@ Result<StoreStats> Store::stats()
         stats.services[services->text(0)] += static_cast<std::uint64_t>(services->integer(1));
     }
 
-    auto requestIds = sql::queryInteger(
-        d->db.get(), "SELECT count(DISTINCT term) FROM postings WHERE term >= '@rid=' AND term < '@rid>'");
+    auto requestIds = PostingReader(d->db.get()).termsWithPrefix("@rid=");
     if (!requestIds)
         return requestIds.error();
-    stats.requestIds = static_cast<std::uint64_t>(*requestIds);
+    stats.requestIds = requestIds->size();
 
     auto first = sql::Statement::prepare(d->db.get(), "SELECT min(ts), max(ts) FROM events WHERE ts > ?1");
     if (!first)

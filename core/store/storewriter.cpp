@@ -2,6 +2,7 @@
 #include "storewriter.h"
 
 #include "../jsonwriter.h"
+#include "postingblocks.h"
 #include "storeprivate.h"
 
 #include <zstd.h>
@@ -67,7 +68,7 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
          "trace_id, span_id, parent_span_id, duration, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
          "?12, ?13, ?14, ?15, ?16, ?17)"},
         {&d->insertRaw, "INSERT OR REPLACE INTO raw(id, line_count, data) VALUES (?1, ?2, ?3)"},
-        {&d->insertPosting, "INSERT INTO postings(term, segment, ids) VALUES (?1, ?2, ?3)"},
+        {&d->insertPosting, "INSERT INTO postings(segment, first_term, data) VALUES (?1, ?2, ?3)"},
         {&d->insertDict, "INSERT INTO dict(value) VALUES (?1)"},
         {&d->addBucket, "INSERT INTO buckets(start, level, service, count) VALUES (?1, ?2, ?3, ?4) "
                         "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count"},
@@ -257,8 +258,8 @@ Result<void> StoreWriter::writeSegment(const PostingSegment &segment)
     if (auto began = d->begin(); !began)
         return began;
     const std::int64_t number = d->nextSegment++;
-    for (const auto &[term, ids] : segment.terms) {
-        d->insertPosting.bind(1, term).bind(2, number).bindBlob(3, ids);
+    for (const postingblocks::Block &block : postingblocks::pack(segment)) {
+        d->insertPosting.bind(1, number).bind(2, block.firstTerm).bindBlob(3, block.data);
         if (auto inserted = d->insertPosting.run(); !inserted)
             return inserted;
     }

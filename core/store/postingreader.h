@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../result.h"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace core {
+
+// Reads the posting lists of the `postings` table (see postingblocks.h) on one connection.
+class PostingReader
+{
+public:
+    explicit PostingReader(sqlite3 *db);
+
+    // Calls visit(list) with the term's delta-encoded posting list of each segment that has it, in
+    // segment order: segments cover increasing ids, so the lists concatenate.
+    Result<void> forEachList(std::string_view term, const std::function<void(std::string_view)> &visit);
+    // Every distinct term in [lower, upper) (upper empty: no bound), ascending.
+    Result<std::vector<std::string>> termsInRange(std::string_view lower, std::string_view upper);
+    // Every distinct term starting with `prefix`, ascending.
+    Result<std::vector<std::string>> termsWithPrefix(std::string_view prefix);
+
+private:
+    Result<std::int64_t> segmentCount();
+
+    sqlite3 *m_db;
+};
+
+} // namespace core
