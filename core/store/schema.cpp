@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "schema.h"
 
+#include "postingblocks.h"
 #include "sqlite.h"
 
 #include <string>
@@ -9,8 +10,8 @@ namespace core::schema {
 
 namespace {
 
-// Version 1. docs/STORE.md explains every table; tests/fixtures/stores/v1.sql keeps this text so
-// migrations can be tested from it once version 2 exists.
+// Version 1. docs/STORE.md explains the current tables; tests/fixtures/stores/vN.sql keeps each
+// version's schema so that every migration is tested from a store built with it.
 constexpr const char *SchemaV1 = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE sources(
@@ -53,8 +54,8 @@ CREATE TABLE events(
     duration INTEGER,
     status INTEGER);
 CREATE TABLE raw(id INTEGER PRIMARY KEY, line_count INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE postings(segment INTEGER NOT NULL, first_term TEXT NOT NULL, data BLOB NOT NULL,
-    PRIMARY KEY(segment, first_term)) WITHOUT ROWID;
+CREATE TABLE postings(term TEXT NOT NULL, segment INTEGER NOT NULL, ids BLOB NOT NULL,
+    PRIMARY KEY(term, segment)) WITHOUT ROWID;
 CREATE TABLE buckets(start INTEGER NOT NULL, level INTEGER NOT NULL, service INTEGER NOT NULL,
     count INTEGER NOT NULL, PRIMARY KEY(start, level, service)) WITHOUT ROWID;
 CREATE TABLE fields(path TEXT PRIMARY KEY, types INTEGER NOT NULL, events INTEGER NOT NULL,
@@ -88,13 +89,55 @@ LEFT JOIN dict lt ON lt.id = e.level_text
 LEFT JOIN dict st ON st.id = e.status;
 )sql";
 
+// Version 2: posting lists packed in blocks (postingblocks.h), one row per block instead of one per
+// term and segment. The SQL makes room; packOldPostings moves the lists.
+constexpr const char *SchemaV2 = R"sql(
+ALTER TABLE postings RENAME TO postings_v1;
+CREATE TABLE postings(segment INTEGER NOT NULL, first_term TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY(segment, first_term)) WITHOUT ROWID;
+)sql";
+
+Result<void> packOldPostings(sqlite3 *db)
+{
+    auto rows = sql::Statement::prepare(db, "SELECT segment, term, ids FROM postings_v1 ORDER BY segment, term");
+    auto insert = sql::Statement::prepare(db, "INSERT INTO postings(segment, first_term, data) VALUES (?1, ?2, ?3)");
+    if (!rows || !insert)
+        return sql::storeError(db, "reading version 1 posting lists");
+    PostingSegment segment;
+    std::int64_t number = 0;
+    const auto flush = [&]() -> Result<void> {
+        for (const postingblocks::Block &block : postingblocks::pack(segment)) {
+            insert->bind(1, number).bind(2, block.firstTerm).bindBlob(3, block.data);
+            if (auto inserted = insert->run(); !inserted)
+                return inserted;
+        }
+        segment.terms.clear();
+        return {};
+    };
+    while (true) {
+        auto row = rows->step();
+        if (!row)
+            return row.error();
+        if (!*row || rows->integer(0) != number) {
+            if (auto flushed = flush(); !flushed)
+                return flushed;
+            if (!*row)
+                break;
+            number = rows->integer(0);
+        }
+        segment.terms.emplace_back(rows->text(1), rows->text(2));
+    }
+    return sql::exec(db, "DROP TABLE postings_v1");
+}
+
 struct Migration {
     int toVersion;
     const char *sql;
+    Result<void> (*moveData)(sqlite3 *db); ///< runs after the SQL, in the same transaction; may be null
 };
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
-constexpr Migration Migrations[] = {{1, SchemaV1}};
+constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {
@@ -135,6 +178,8 @@ Result<void> createOrMigrate(sqlite3 *db)
         if (auto began = sql::exec(db, "BEGIN IMMEDIATE"); !began)
             return began.error();
         auto applied = sql::exec(db, migration.sql);
+        if (applied && migration.moveData)
+            applied = migration.moveData(db);
         if (applied)
             applied = sql::exec(db, "PRAGMA application_id = " + std::to_string(ApplicationId)
                                         + "; PRAGMA user_version = " + std::to_string(migration.toVersion));

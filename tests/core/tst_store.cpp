@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The store file itself: recognised by its application id, versioned, refused when foreign or newer.
+#include "core/query/queryfilter.h"
+#include "core/query/querytime.h"
 #include "core/store/store.h"
 
 #include <QFile>
@@ -84,16 +86,25 @@ private Q_SLOTS:
         QCOMPARE(Store::isStore(path.toStdString()), code == int(ErrorCode::TooNew));
     }
 
-    // Every past schema kept in tests/fixtures/stores opens, upgraded in place to the current version.
+    // Every past schema kept in tests/fixtures/stores opens, upgraded in place to the current version,
+    // with its data: events, bucket counts and posting lists (two request IDs, one other term).
     void pastSchemasUpgradeInPlace_data()
     {
         QTest::addColumn<QString>("schema");
-        QTest::newRow("v1") << QStringLiteral(TL_FIXTURES_DIR "/stores/v1.sql");
+        QTest::addColumn<QByteArray>("postings");
+        QTest::newRow("v1") << QStringLiteral(TL_FIXTURES_DIR "/stores/v1.sql")
+                            << QByteArray("INSERT INTO postings(term, segment, ids) VALUES ('@rid=req-1', 1, x'01'), "
+                                          "('@rid=req-2', 1, x'01'), ('@rid=req-1', 2, x'01'), ('kept', 2, x'01');");
+        // A block holds, per term: varint length, term, varint length, list.
+        QTest::newRow("v2") << QStringLiteral(TL_FIXTURES_DIR "/stores/v2.sql")
+                            << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
+                                          "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');");
     }
 
     void pastSchemasUpgradeInPlace()
     {
         QFETCH(QString, schema);
+        QFETCH(QByteArray, postings);
         QFile file(schema);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QTemporaryDir dir;
@@ -102,7 +113,8 @@ private Q_SLOTS:
                    + "INSERT INTO sources(id, name, status, lines, event_lines, events) VALUES (1, 'old.log', 'complete', 1, 1, 1);"
                      "INSERT INTO events(id, ts, source, line, idx, nlines, level, flags, message) "
                      "VALUES (1, 1762770600000000000, 1, 1, 0, 1, 5, 0, 'kept');"
-                     "INSERT INTO buckets VALUES (1762770600000000000, 5, 0, 1);");
+                     "INSERT INTO buckets VALUES (1762770600000000000, 5, 0, 1);"
+                   + postings);
         QVERIFY(Store::isStore(path.toStdString()));
         {
             auto store = Store::open(path.toStdString(), OpenMode::ReadWrite);
@@ -115,7 +127,15 @@ private Q_SLOTS:
         QCOMPARE(events->size(), 1u);
         QCOMPARE(events->front().message, std::string("kept"));
         QCOMPARE(events->front().level, Level::Error);
-        QCOMPARE((*store)->stats()->levels[static_cast<int>(Level::Error)], 1u);
+        auto stats = (*store)->stats();
+        QVERIFY2(stats.has_value(), stats.has_value() ? "" : stats.error().message.c_str());
+        QCOMPARE(stats->levels[static_cast<int>(Level::Error)], 1u);
+        QCOMPARE(stats->requestIds, 2u);
+        auto filter = QueryFilter::fromText("kept", QueryTime(QueryTime::wallClockNs()));
+        QVERIFY(filter.has_value());
+        auto count = (*store)->count(filter.value());
+        QVERIFY(count.has_value());
+        QCOMPARE(count.value(), 1u);
     }
 };
 
