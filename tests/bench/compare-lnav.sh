@@ -54,36 +54,7 @@ bytes=$(stat -c %s "$file")
 
 # The format lnav needs to read structlog's JSON lines as log messages rather than plain text.
 mkdir -p "$work/home/.lnav/formats/installed"
-cat >"$work/home/.lnav/formats/installed/timberline_structlog.json" <<'EOF'
-{
-    "$schema": "https://lnav.org/schemas/format-v1.schema.json",
-    "timberline_structlog": {
-        "title": "structlog JSON",
-        "description": "structlog's JSONRenderer output: one JSON object per line",
-        "json": true,
-        "timestamp-field": "timestamp",
-        "level-field": "level",
-        "body-field": "event",
-        "opid-field": "request_id",
-        "level": {
-            "critical": "critical",
-            "error": "error",
-            "warning": "warning",
-            "info": "info",
-            "debug": "debug"
-        },
-        "value": {
-            "service": { "kind": "string", "identifier": true },
-            "request_id": { "kind": "string", "identifier": true },
-            "task_id": { "kind": "string", "identifier": true },
-            "worker": { "kind": "string", "identifier": true },
-            "error_type": { "kind": "string", "identifier": true },
-            "error": { "kind": "string" },
-            "exception": { "kind": "string" }
-        }
-    }
-}
-EOF
+cp "$(dirname "$0")/lnav/timberline_structlog.json" "$work/home/.lnav/formats/installed/"
 
 run_lnav() {
     env -u XDG_CONFIG_HOME HOME="$work/home" lnav -n -c "$1" "$file"
