@@ -603,7 +603,9 @@ void MainWindow::onFilterChanged()
         // No query and the whole bundle: the table pages the store itself, in arrival order while importing.
         m_worker->cancel();
         m_countPending = false;
-        m_model->setFilter(nullptr, 0);
+        // Already showing every event (a store just opened): counting them again costs a bucket scan.
+        if (m_model->filter())
+            m_model->setFilter(nullptr, 0);
         m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
         updateStatus();
         Q_EMIT resultShown();
