@@ -198,9 +198,12 @@ void printSummary(const core::ImportSummary &summary, const std::string &storePa
                 formatCount(summary.events).c_str(), formatCount(summary.lines).c_str(),
                 static_cast<double>(summary.bytes) / 1e6, summary.seconds, storePath.c_str());
     for (const core::SourceSummary &source : summary.sources) {
+        // A duplicate's content is already in the store: it was skipped, not imported again.
+        const bool duplicate = source.error.starts_with("duplicate of ");
         if (!source.error.empty())
-            std::printf("  %-9s %s: %s\n", std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(),
-                        source.error.c_str());
+            std::printf("  %-9s %s: %s\n",
+                        duplicate ? "skipped" : std::string(core::sourceStatusName(source.status)).c_str(),
+                        source.name.c_str(), source.error.c_str());
         else
             std::printf("  %-9s %s (%s): %s events, %s lines\n", std::string(core::sourceStatusName(source.status)).c_str(),
                         source.name.c_str(), source.format.c_str(), formatCount(source.counts.events).c_str(),

@@ -77,10 +77,8 @@ int runWindow(int argc, char **argv, const WindowOptions &options)
     QApplication::setApplicationVersion(QStringLiteral(TL_VERSION));
     MainWindow window;
     window.resize(options.size);
-    if (!options.store.isEmpty()) {
-        QDir().mkpath(QFileInfo(options.store).absolutePath());
+    if (!options.store.isEmpty())
         window.openStore(options.store);
-    }
     if (options.screenshot.isEmpty()) {
         window.restoreSettings();
         window.show();
@@ -163,6 +161,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "timberline: %s\n(see timberline --help)\n", qPrintable(options.error));
         return 2;
     }
+    // The default store lives under $XDG_DATA_HOME/timberline/, which may not exist yet.
+    if (!options.store.isEmpty())
+        QDir().mkpath(QFileInfo(options.store).absolutePath());
     if (!hasDisplay() && options.screenshot.isEmpty()) {
         std::fprintf(stderr, "timberline: no display (DISPLAY and WAYLAND_DISPLAY are unset): importing headless\n");
         if (options.paths.isEmpty()) {
