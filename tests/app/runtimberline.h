@@ -12,11 +12,12 @@ struct Run {
     QByteArray err;
 };
 
-// Runs timberline without a display, as a script or CI would.
-inline Run timberline(const QStringList &arguments)
+// Runs timberline without a display, as a script or CI would, with `extra` added to its environment.
+inline Run timberline(const QStringList &arguments, const QProcessEnvironment &extra = {})
 {
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(extra);
     environment.remove(QStringLiteral("DISPLAY"));
     environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
     environment.remove(QStringLiteral("QT_QPA_PLATFORM"));

@@ -188,6 +188,22 @@ private Q_SLOTS:
         QVERIFY(run.err.contains("not a Timberline store"));
     }
 
+    void withoutAStoreTheDefaultOneIsMade()
+    {
+        QTemporaryDir dataHome;
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), dataHome.path());
+        const Run run = timberline({fixture("cache.log")}, environment);
+        QCOMPARE(run.exitCode, 0);
+        const QString store = dataHome.filePath(QStringLiteral("timberline/cache.timberline"));
+        QVERIFY2(run.out.contains(store.toUtf8()), run.out.constData());
+        QCOMPARE(timberline({QStringLiteral("stats"), QStringLiteral("--store"), store}).exitCode, 0);
+        // A second run finds the same content already there.
+        const Run again = timberline({fixture("cache.log")}, environment);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.contains("skipped") && again.out.contains("duplicate of"));
+    }
+
     void withoutADisplayTheWindowImportsHeadless()
     {
         QTemporaryDir dir;
