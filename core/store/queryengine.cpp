@@ -4,12 +4,14 @@
 #include "../ingest/normalize.h"
 #include "../query/querypattern.h"
 #include "postingreader.h"
+#include "rollups.h"
 #include "storeprivate.h"
 #include "tokenizer.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -1072,49 +1074,51 @@ static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFil
             cut.push_back(floorSecond(edge));
     sortUnique(cut);
 
+    // Whole seconds: a bucket's start is one, so bounds that are not move to the next one.
+    const std::int64_t a = from == INT64_MIN ? INT64_MIN : floorSecond(from) == from ? from : floorSecond(from) + SecondNs;
+    const std::int64_t b = to == INT64_MAX ? INT64_MAX : floorSecond(to) == to ? to : floorSecond(to);
+    SqlFilter bucketsWhere;
+    renderTls(filter.root(), "start", serviceIds, bucketsWhere);
+    auto reader = rollups::Reader::prepare(db, "coalesce(sum(count), 0)", bucketsWhere.text, bucketsWhere.values);
+    if (!reader)
+        return reader.error();
     std::uint64_t total = 0;
-    for (const bool rows : {false, true}) {
-        SqlFilter where;
-        renderTls(filter.root(), rows ? "ts" : "start", serviceIds, where);
-        const std::string timeColumn = rows ? "ts" : "start";
-        std::string text = (rows ? "SELECT count(*) FROM events WHERE " : "SELECT coalesce(sum(count), 0) FROM buckets WHERE ")
-            + where.text + " AND " + timeColumn + " >= ?1 AND " + timeColumn + " < ?2";
-        if (!rows) {
-            for (std::size_t i = 0; i < cut.size(); ++i)
-                text += " AND start != ?" + std::to_string(where.values.size() + 3 + i);
-        }
-        auto statement = sql::Statement::prepare(db, text);
-        if (!statement)
-            return statement.error();
-        const auto run = [&](std::int64_t a, std::int64_t b) -> Result<std::int64_t> {
-            statement->reset();
-            statement->bind(1, a).bind(2, b);
-            for (std::size_t i = 0; i < where.values.size(); ++i)
-                statement->bind(static_cast<int>(i + 3), where.values[i]);
-            if (!rows)
-                for (std::size_t i = 0; i < cut.size(); ++i)
-                    statement->bind(static_cast<int>(where.values.size() + 3 + i), cut[i]);
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            return *row ? statement->integer(0) : 0;
-        };
-        if (!rows) {
-            // A bucket's start is a whole second: bounds that are not move to the next one.
-            const std::int64_t a = from == INT64_MIN ? INT64_MIN : floorSecond(from) == from ? from : floorSecond(from) + SecondNs;
-            const std::int64_t b = to == INT64_MAX ? INT64_MAX : floorSecond(to) == to ? to : floorSecond(to);
-            auto count = run(a, b);
-            if (!count)
-                return count.error();
-            total += static_cast<std::uint64_t>(*count);
-        } else {
-            for (const std::int64_t second : cut) {
-                auto count = run(std::max(second, from), std::min(second + SecondNs, to));
-                if (!count)
-                    return count.error();
-                total += static_cast<std::uint64_t>(*count);
-            }
-        }
+    const auto sum = [&](const sql::Statement &statement) { total += static_cast<std::uint64_t>(statement.integer(0)); };
+    // A rollup row stands for all its seconds only where no time bound of the filter falls inside it:
+    // the range is cut at every bound, and the seconds a bound splits are counted from rows below.
+    std::vector<std::int64_t> points{a, b};
+    for (const std::int64_t edge : edges) {
+        if (edge == INT64_MIN || edge == INT64_MAX || edge == INT64_MIN + 1)
+            continue;
+        const std::int64_t second = floorSecond(edge);
+        points.push_back(second);
+        if (second != edge && second <= INT64_MAX - SecondNs)
+            points.push_back(second + SecondNs);
+    }
+    sortUnique(points);
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+        const std::int64_t p = points[i];
+        const std::int64_t q = points[i + 1];
+        if (p < a || q > b || std::binary_search(cut.begin(), cut.end(), p))
+            continue;
+        if (auto counted = reader->run(p, q, sum); !counted)
+            return counted.error();
+    }
+
+    SqlFilter rowsWhere;
+    renderTls(filter.root(), "ts", serviceIds, rowsWhere);
+    auto statement = sql::Statement::prepare(db, "SELECT count(*) FROM events WHERE " + rowsWhere.text + " AND ts >= ?1 AND ts < ?2");
+    if (!statement)
+        return statement.error();
+    for (const std::int64_t second : cut) {
+        statement->reset();
+        statement->bind(1, std::max(second, from)).bind(2, std::min(second + SecondNs, to));
+        for (std::size_t i = 0; i < rowsWhere.values.size(); ++i)
+            statement->bind(static_cast<int>(i + 3), rowsWhere.values[i]);
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        total += static_cast<std::uint64_t>(*row ? statement->integer(0) : 0);
     }
     return total;
 }
@@ -1373,29 +1377,72 @@ Result<std::optional<std::int64_t>> QueryEngine::timeAnchor()
 {
     // The 99.9th percentile second from the bucket counts, then the last event at or before its end:
     // one line from the year 2099 does not move the anchor.
+    // The rank is found in hours, then in the minutes of its hour, then in the seconds of its minute.
     sqlite3 *db = d->d.db.get();
-    auto total = sql::queryInteger(db, "SELECT coalesce(sum(count), 0) FROM buckets WHERE start > -9223372036854775808");
-    if (!total)
-        return total.error();
-    if (*total <= 0)
+    auto totalReader = rollups::Reader::prepare(db, "coalesce(sum(count), 0)", "1", {});
+    if (!totalReader)
+        return totalReader.error();
+    std::int64_t total = 0;
+    if (auto summed = totalReader->run(INT64_MIN + 1, INT64_MAX, [&](const sql::Statement &row) { total += row.integer(0); }); !summed)
+        return summed.error();
+    if (total <= 0)
         return std::optional<std::int64_t>();
-    const std::int64_t rank = (*total * 999 + 999) / 1000;
-    auto statement = sql::Statement::prepare(db, "SELECT start, sum(count) FROM buckets WHERE start > -9223372036854775808 GROUP BY start ORDER BY start");
-    if (!statement)
-        return statement.error();
+    const std::int64_t rank = (total * 999 + 999) / 1000;
+    auto seconds = sql::Statement::prepare(db, "SELECT start, sum(count) FROM buckets WHERE start >= ?1 AND start < ?2 GROUP BY start ORDER BY start");
+    auto coarse = sql::Statement::prepare(
+        db, "SELECT start, sum(count) FROM rollups WHERE width = ?3 AND start >= ?1 AND start < ?2 GROUP BY start ORDER BY start");
+    if (!seconds)
+        return seconds.error();
+    if (!coarse)
+        return coarse.error();
     std::int64_t seen = 0;
     std::int64_t second = 0;
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        second = statement->integer(0);
-        seen += statement->integer(1);
-        if (seen >= rank)
+    // The first interval of `width` in [a, b) at which the running sum reaches the rank; `seen` then
+    // holds the sum before it.
+    const auto walk = [&](std::int64_t width, std::int64_t a, std::int64_t b) -> Result<std::optional<std::int64_t>> {
+        sql::Statement &statement = width == SecondNs ? *seconds : *coarse;
+        statement.reset();
+        statement.bind(1, a).bind(2, b);
+        if (width != SecondNs)
+            statement.bind(3, width);
+        while (true) {
+            auto row = statement.step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return std::optional<std::int64_t>();
+            if (seen + statement.integer(1) >= rank)
+                return std::optional<std::int64_t>(statement.integer(0));
+            seen += statement.integer(1);
+        }
+    };
+    const auto refine = [&](std::int64_t a, std::int64_t b) -> Result<std::optional<std::int64_t>> {
+        std::int64_t width = rollups::HourNs;
+        for (std::size_t level = std::size(rollups::Widths); level-- > 0;) {
+            width = rollups::Widths[level];
+            auto found = walk(width, a, b);
+            if (!found)
+                return found.error();
+            if (!*found)
+                return found;
+            a = **found;
+            b = a + width;
+        }
+        return walk(SecondNs, a, b);
+    };
+    std::optional<std::int64_t> found;
+    for (const auto &[a, b, rolled] : {std::tuple{INT64_MIN + 1, rollups::DomainBegin, false},
+                                       std::tuple{rollups::DomainBegin, rollups::DomainEnd, true},
+                                       std::tuple{rollups::DomainEnd, INT64_MAX, false}}) {
+        auto step = rolled ? refine(a, b) : walk(SecondNs, a, b);
+        if (!step)
+            return step.error();
+        if ((found = *step))
             break;
     }
+    if (!found)
+        return std::optional<std::int64_t>();
+    second = *found;
     auto last = sql::Statement::prepare(db, "SELECT max(ts) FROM events WHERE ts < ?1");
     if (!last)
         return last.error();

@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include "postingblocks.h"
+#include "rollups.h"
 #include "sqlite.h"
 
 #include <string>
@@ -130,6 +131,13 @@ Result<void> packOldPostings(sqlite3 *db)
     return sql::exec(db, "DROP TABLE postings_v1");
 }
 
+// Version 3: the bucket counts rolled up per minute and per hour (rollups.h), so that sums over long
+// ranges read few rows. The SQL makes the table; rollups::buildFromBuckets fills it.
+constexpr const char *SchemaV3 = R"sql(
+CREATE TABLE rollups(width INTEGER NOT NULL, start INTEGER NOT NULL, level INTEGER NOT NULL,
+    service INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(width, start, level, service)) WITHOUT ROWID;
+)sql";
+
 struct Migration {
     int toVersion;
     const char *sql;
@@ -137,7 +145,8 @@ struct Migration {
 };
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
-constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings}};
+constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
+                                   {3, SchemaV3, rollups::buildFromBuckets}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {

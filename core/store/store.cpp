@@ -4,6 +4,7 @@
 #include "../ingest/jsonrecord.h"
 #include "../ingest/sourceparser.h"
 #include "postingreader.h"
+#include "rollups.h"
 #include "schema.h"
 #include "storeprivate.h"
 #include "storewriter.h"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <mutex>
 
 namespace core {
@@ -182,32 +184,37 @@ Result<StoreStats> Store::stats()
     for (const SourceRow &source : stats.sources)
         stats.lines += source.counts.lines;
 
-    auto levels = sql::Statement::prepare(d->db.get(), "SELECT level, sum(count) FROM buckets GROUP BY level");
+    // Hours from the rollups, seconds only outside their domain (and for events without a time).
+    auto levels = rollups::Reader::prepare(d->db.get(), "level, sum(count)", "1", {}, " GROUP BY level");
     if (!levels)
         return levels.error();
-    while (true) {
-        auto row = levels->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        const auto level = std::clamp<std::int64_t>(levels->integer(0), 0, LevelCount - 1);
-        stats.levels[static_cast<std::size_t>(level)] += static_cast<std::uint64_t>(levels->integer(1));
-        stats.events += static_cast<std::uint64_t>(levels->integer(1));
-    }
+    auto levelsRead = levels->run(INT64_MIN, INT64_MAX, [&](const sql::Statement &row) {
+        const auto level = std::clamp<std::int64_t>(row.integer(0), 0, LevelCount - 1);
+        stats.levels[static_cast<std::size_t>(level)] += static_cast<std::uint64_t>(row.integer(1));
+        stats.events += static_cast<std::uint64_t>(row.integer(1));
+    });
+    if (!levelsRead)
+        return levelsRead.error();
 
-    auto services = sql::Statement::prepare(
-        d->db.get(), "SELECT coalesce(d.value, ''), sum(b.count) FROM buckets b LEFT JOIN dict d ON d.id = b.service "
-                     "GROUP BY b.service");
+    auto services = rollups::Reader::prepare(d->db.get(), "service, sum(count)", "1", {}, " GROUP BY service");
     if (!services)
         return services.error();
-    while (true) {
-        auto row = services->step();
+    std::map<std::int64_t, std::uint64_t> serviceCounts;
+    auto servicesRead = services->run(INT64_MIN, INT64_MAX, [&](const sql::Statement &row) {
+        serviceCounts[row.integer(0)] += static_cast<std::uint64_t>(row.integer(1));
+    });
+    if (!servicesRead)
+        return servicesRead.error();
+    auto names = sql::Statement::prepare(d->db.get(), "SELECT value FROM dict WHERE id = ?1");
+    if (!names)
+        return names.error();
+    for (const auto &[service, count] : serviceCounts) {
+        names->reset();
+        names->bind(1, service);
+        auto row = names->step();
         if (!row)
             return row.error();
-        if (!*row)
-            break;
-        stats.services[services->text(0)] += static_cast<std::uint64_t>(services->integer(1));
+        stats.services[*row ? names->text(0) : std::string()] += count;
     }
 
     auto requestIds = PostingReader(d->db.get()).termsWithPrefix("@rid=");
@@ -231,10 +238,14 @@ Result<StoreStats> Store::stats()
 
 Result<std::uint64_t> Store::eventCount()
 {
-    auto count = sql::queryInteger(d->db.get(), "SELECT coalesce(sum(count), 0) FROM buckets");
-    if (!count)
-        return count.error();
-    return static_cast<std::uint64_t>(*count);
+    auto reader = rollups::Reader::prepare(d->db.get(), "coalesce(sum(count), 0)", "1", {});
+    if (!reader)
+        return reader.error();
+    std::uint64_t count = 0;
+    if (auto summed = reader->run(INT64_MIN, INT64_MAX, [&](const sql::Statement &row) { count += static_cast<std::uint64_t>(row.integer(0)); });
+        !summed)
+        return summed.error();
+    return count;
 }
 
 namespace {

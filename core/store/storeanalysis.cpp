@@ -3,6 +3,7 @@
 // level and service alone answer from the bucket counts; other filters from the query engine's
 // matching ids, reading only the few columns they need.
 #include "queryengine.h"
+#include "rollups.h"
 #include "storeprivate.h"
 
 #include <algorithm>
@@ -185,25 +186,56 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
         auto bucketsWhere = engine.timeLevelServiceWhere(filter, false);
         if (!bucketsWhere)
             return bucketsWhere.error();
-        std::string text = "SELECT start, level, service, count FROM buckets WHERE (" + bucketsWhere->text + ") AND start >= ?1 AND start < ?2";
-        for (std::size_t i = 0; i < cut.size(); ++i)
-            text += " AND start != ?" + std::to_string(bucketsWhere->values.size() + 3 + i);
-        auto statement = sql::Statement::prepare(db, text);
-        if (!statement)
-            return statement.error();
-        statement->bind(1, from).bind(2, to);
-        for (std::size_t i = 0; i < bucketsWhere->values.size(); ++i)
-            statement->bind(static_cast<int>(i + 3), bucketsWhere->values[i]);
-        for (std::size_t i = 0; i < cut.size(); ++i)
-            statement->bind(static_cast<int>(bucketsWhere->values.size() + 3 + i), cut[i]);
-        while (true) {
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            add.add(statement->integer(0), statement->integer(1), statement->integer(2),
-                    static_cast<std::uint64_t>(statement->integer(3)));
+        auto reader = rollups::Reader::prepare(db, "level, service, sum(count)", bucketsWhere->text, bucketsWhere->values,
+                                               " GROUP BY level, service");
+        if (!reader)
+            return reader.error();
+        // Each histogram bucket is cut at every time bound of the filter, so that a rollup row never
+        // straddles one; the seconds a bound splits come from their rows below.
+        std::vector<std::int64_t> bounds;
+        for (const std::int64_t edge : edges) {
+            if (edge <= INT64_MIN + 1 || edge == INT64_MAX || edge < from || edge >= to)
+                continue;
+            bounds.push_back(floorSecond(edge));
+            if (edge % SecondNs != 0)
+                bounds.push_back(floorSecond(edge) + SecondNs);
+        }
+        if (spec.bucketNs < rollups::MinuteNs) {
+            // No rollup fits in a bucket: one pass over the seconds, each row to its bucket.
+            auto seconds = rollups::Reader::prepare(db, "start, level, service, count", bucketsWhere->text, bucketsWhere->values);
+            if (!seconds)
+                return seconds.error();
+            std::vector<std::int64_t> points{from, to};
+            points.insert(points.end(), bounds.begin(), bounds.end());
+            std::sort(points.begin(), points.end());
+            points.erase(std::unique(points.begin(), points.end()), points.end());
+            for (std::size_t j = 0; j + 1 < points.size(); ++j) {
+                if (points[j] < from || points[j + 1] > to || std::binary_search(cut.begin(), cut.end(), points[j]))
+                    continue;
+                auto added = seconds->run(points[j], points[j + 1], [&](const sql::Statement &row) {
+                    add.add(row.integer(0), row.integer(1), row.integer(2), static_cast<std::uint64_t>(row.integer(3)));
+                }, rollups::SecondNs);
+                if (!added)
+                    return added.error();
+            }
+        }
+        for (std::size_t i = 0; spec.bucketNs >= rollups::MinuteNs && i < spec.buckets; ++i) {
+            const std::int64_t begin = from + static_cast<std::int64_t>(i) * spec.bucketNs;
+            std::vector<std::int64_t> points{begin, begin + spec.bucketNs};
+            for (const std::int64_t bound : bounds)
+                if (bound > begin && bound < begin + spec.bucketNs)
+                    points.push_back(bound);
+            std::sort(points.begin(), points.end());
+            points.erase(std::unique(points.begin(), points.end()), points.end());
+            for (std::size_t j = 0; j + 1 < points.size(); ++j) {
+                if (std::binary_search(cut.begin(), cut.end(), points[j]))
+                    continue;
+                auto added = reader->run(points[j], points[j + 1], [&](const sql::Statement &row) {
+                    add.add(begin, row.integer(0), row.integer(1), static_cast<std::uint64_t>(row.integer(2)));
+                });
+                if (!added)
+                    return added.error();
+            }
         }
         for (const std::int64_t second : cut)
             if (auto added = addRows(*rowStatement, *rowsWhere, second, second + SecondNs); !added)
@@ -255,14 +287,16 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
     for (const auto &[first, last] : m.live)
         if (first <= m.indexedThrough)
             universe += static_cast<std::uint64_t>(std::min(last, m.indexedThrough) - first + 1);
-    auto within = sql::Statement::prepare(db, "SELECT coalesce(sum(count), 0) FROM buckets WHERE start >= ?1 AND start < ?2");
+    auto within = rollups::Reader::prepare(db, "coalesce(sum(count), 0)", "1", {});
     if (!within)
         return within.error();
-    within->bind(1, floorSecond(begin)).bind(2, end);
-    auto withinRow = within->step();
-    if (!withinRow)
-        return withinRow.error();
-    const auto inRange = static_cast<std::uint64_t>(*withinRow ? within->integer(0) : 0);
+    // The seconds that hold [begin, end): whole seconds from the first to the one holding end - 1.
+    const std::int64_t withinBegin = begin < rollups::DomainBegin ? begin : floorSecond(begin);
+    const std::int64_t withinEnd = end >= rollups::DomainEnd || floorSecond(end) == end ? end : floorSecond(end) + SecondNs;
+    std::uint64_t inRange = 0;
+    if (auto summed = within->run(withinBegin, withinEnd, [&](const sql::Statement &row) { inRange += static_cast<std::uint64_t>(row.integer(0)); });
+        !summed)
+        return summed.error();
     const auto isMember = [&](std::int64_t id) {
         return std::binary_search(m.ids.begin(), m.ids.end(), id) != m.complement;
     };

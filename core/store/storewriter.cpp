@@ -3,6 +3,7 @@
 
 #include "../jsonwriter.h"
 #include "postingblocks.h"
+#include "rollups.h"
 #include "storeprivate.h"
 
 #include <zstd.h>
@@ -189,6 +190,8 @@ Result<void> StoreWriter::removeSourceContent(std::int64_t sourceId)
         return subtracted;
     if (auto emptied = sql::exec(d->db, "DELETE FROM buckets WHERE count = 0"); !emptied)
         return emptied;
+    if (auto rolled = rollups::subtractSource(d->db, sourceId); !rolled)
+        return rolled;
     auto events = sql::Statement::prepare(d->db, "DELETE FROM events WHERE source = ?1");
     auto raw = sql::Statement::prepare(d->db, "DELETE FROM raw WHERE id >= ?1 AND id < ?2");
     if (!events || !raw)
@@ -270,16 +273,20 @@ Result<void> StoreWriter::writeBuckets(const std::vector<BucketCount> &counts)
 {
     if (auto began = d->begin(); !began)
         return began;
+    // The rollups are written in the same transaction as the seconds, so they always agree.
+    std::vector<rollups::SecondCount> seconds;
+    seconds.reserve(counts.size());
     for (const BucketCount &count : counts) {
         auto service = d->dictId(count.service);
         if (!service)
             return service.error();
+        seconds.push_back({count.startNs, static_cast<std::int64_t>(count.level), *service, static_cast<std::int64_t>(count.count)});
         d->addBucket.bind(1, count.startNs).bind(2, static_cast<std::int64_t>(count.level)).bind(3, *service);
         d->addBucket.bind(4, static_cast<std::int64_t>(count.count));
         if (auto added = d->addBucket.run(); !added)
             return added;
     }
-    return {};
+    return rollups::add(d->db, seconds);
 }
 
 

@@ -87,7 +87,8 @@ private Q_SLOTS:
     }
 
     // Every past schema kept in tests/fixtures/stores opens, upgraded in place to the current version,
-    // with its data: events, bucket counts and posting lists (two request IDs, one other term).
+    // with its data: events, bucket counts (and their rollups) and posting lists (two request IDs, one
+    // other term).
     void pastSchemasUpgradeInPlace_data()
     {
         QTest::addColumn<QString>("schema");
@@ -99,6 +100,11 @@ private Q_SLOTS:
         QTest::newRow("v2") << QStringLiteral(TL_FIXTURES_DIR "/stores/v2.sql")
                             << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
                                           "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');");
+        // Version 3 adds the minute and hour rollups of the bucket counts.
+        QTest::newRow("v3") << QStringLiteral(TL_FIXTURES_DIR "/stores/v3.sql")
+                            << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
+                                          "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');"
+                                          "INSERT INTO rollups VALUES (60000000000, 1762770600000000000, 5, 0, 1), (3600000000000, 1762768800000000000, 5, 0, 1);");
     }
 
     void pastSchemasUpgradeInPlace()
@@ -136,6 +142,10 @@ private Q_SLOTS:
         auto count = (*store)->count(filter.value());
         QVERIFY(count.has_value());
         QCOMPARE(count.value(), 1u);
+        // Counted from the rollups, which the migration built from the bucket counts.
+        auto errors = QueryFilter::fromText("level:error", QueryTime(QueryTime::wallClockNs()));
+        QVERIFY(errors.has_value());
+        QCOMPARE((*store)->count(errors.value()).value(), 1u);
     }
 };
 
