@@ -18,7 +18,6 @@
 namespace {
 
 constexpr int AxisHeight = 18;
-constexpr int TopMargin = 4;
 constexpr int SideMargin = 6;
 // Bottom to top: what most events are first, errors on top where the eye lands.
 constexpr core::Level StackOrder[] = {core::Level::Unknown, core::Level::Trace, core::Level::Debug, core::Level::Info,
@@ -153,9 +152,40 @@ void HistogramWidget::setHistogram(const core::LevelHistogram &histogram)
     update();
 }
 
+QFont HistogramWidget::labelFont() const
+{
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    return small;
+}
+
 QRect HistogramWidget::plotRect() const
 {
-    return QRect(SideMargin, TopMargin, std::max(1, width() - 2 * SideMargin), std::max(1, height() - TopMargin - AxisHeight));
+    // The scale label has a strip of its own above the bars: drawn over them, the tallest bar (the
+    // one a reader looks at) hid it or it hid the bar.
+    const int top = QFontMetrics(labelFont()).height() + 1;
+    return QRect(SideMargin, top, std::max(1, width() - 2 * SideMargin), std::max(1, height() - top - AxisHeight));
+}
+
+QString HistogramWidget::scaleLabel() const
+{
+    if (m_data.buckets.empty() || !m_error.isEmpty())
+        return {};
+    std::uint64_t highest = 1;
+    for (const core::LevelCounts &bucket : m_data.buckets)
+        highest = std::max(highest, total(bucket));
+    return tr("max %1 per %2").arg(QString::number(highest), QString::fromStdString(core::HistogramBuckets::stepName(m_data.bucketNs)));
+}
+
+QRect HistogramWidget::scaleLabelRect() const
+{
+    const QString text = scaleLabel();
+    if (text.isEmpty())
+        return {};
+    const QFontMetrics metrics(labelFont());
+    const QRect plot = plotRect();
+    const int textWidth = metrics.horizontalAdvance(text);
+    return QRect(plot.right() - 1 - textWidth, 0, textWidth, std::min(metrics.height(), plot.top()));
 }
 
 HistogramGeometry HistogramWidget::geometryForPaint() const
@@ -238,8 +268,7 @@ void HistogramWidget::renderBars()
         ? QDateTime::fromMSecsSinceEpoch(geometry.fromNs / 1'000'000).offsetFromUtc()
         : 0;
     painter.setPen(palette().color(QPalette::Text));
-    QFont font = this->font();
-    font.setPointSizeF(font.pointSizeF() * 0.85);
+    const QFont font = labelFont();
     painter.setFont(font);
     const QFontMetrics metrics(font);
     for (const HistogramGeometry::Tick &tick : geometry.ticks(std::max(90.0, metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16.0), offset)) {
@@ -254,9 +283,7 @@ void HistogramWidget::renderBars()
         painter.drawText(QRect(x - 60, plot.bottom() + 3, 120, AxisHeight - 3), Qt::AlignHCenter | Qt::AlignTop, tick.label);
     }
     painter.setPen(palette().color(QPalette::PlaceholderText));
-    painter.drawText(plot.adjusted(0, 0, -2, 0), Qt::AlignTop | Qt::AlignRight,
-                     QString::number(highest) + QStringLiteral(" / ")
-                         + QString::fromStdString(core::HistogramBuckets::stepName(m_data.bucketNs)));
+    painter.drawText(scaleLabelRect(), Qt::AlignVCenter | Qt::AlignRight, scaleLabel());
 }
 
 void HistogramWidget::paintEvent(QPaintEvent *)

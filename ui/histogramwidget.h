@@ -36,6 +36,10 @@ public:
     void setHistogram(const core::LevelHistogram &histogram);
     // Where bars and axis go for the current size and counts.
     HistogramGeometry geometryForPaint() const;
+    // The bars' area: under the scale label's strip, over the axis.
+    QRect plotRectForPaint() const { return plotRect(); }
+    // Where the "highest count / step" label goes; empty while there are no bars.
+    QRect scaleLabelRect() const;
     // The colour of a level's bars.
     static QColor levelColor(core::Level level, const QPalette &palette);
 
@@ -66,6 +70,8 @@ private:
     void deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error);
     std::optional<std::size_t> bucketAt(double x) const;
     QRect plotRect() const;
+    QFont labelFont() const;
+    QString scaleLabel() const;
     void renderBars();
 
     DiscoverState *m_state;

@@ -3,6 +3,7 @@
 
 #include "detailpane.h"
 #include "discoverstate.h"
+#include "errorspanel.h"
 #include "eventtablemodel.h"
 #include "fieldsidebar.h"
 #include "histogramwidget.h"
@@ -23,6 +24,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -178,6 +180,14 @@ MainWindow::MainWindow(QWidget *parent)
     setupView();
     setCentralWidget(central);
 
+    // Errors in a dock below the Discover views, where Swimlanes and Report become its sibling tabs.
+    m_errors = new ErrorsPanel(m_state, this);
+    m_errorsDock = new QDockWidget(tr("Errors"), this);
+    m_errorsDock->setObjectName(QStringLiteral("errorsDock"));
+    m_errorsDock->setWidget(m_errors);
+    addDockWidget(Qt::BottomDockWidgetArea, m_errorsDock);
+    resizeDocks({m_errorsDock}, {240}, Qt::Vertical);
+
     m_orderLabel = new QLabel(this);
     m_countLabel = new QLabel(this);
     // Breathing room between the two, and from the size grip.
@@ -292,6 +302,8 @@ void MainWindow::createMenus()
         m_view->horizontalHeader()->setSortIndicator(
             EventTableModel::TimeColumn, newest ? Qt::DescendingOrder : Qt::AscendingOrder);
     });
+    view->addSeparator();
+    view->addAction(m_errorsDock->toggleViewAction());
     rebuildRecentMenus();
 }
 
@@ -590,7 +602,8 @@ void MainWindow::selectRow(int row)
 
 bool MainWindow::isSettled() const
 {
-    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled();
+    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
+        && m_errors->isSettled();
 }
 
 void MainWindow::onFilterChanged()

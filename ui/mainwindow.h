@@ -7,6 +7,7 @@
 struct ImportResult;
 class DetailPane;
 class DiscoverState;
+class ErrorsPanel;
 class EventTableModel;
 class FieldSidebar;
 class HistogramWidget;
@@ -16,6 +17,7 @@ class StoreWorker;
 class TimeRangePicker;
 class ImportController;
 class ImportProgressWidget;
+class QDockWidget;
 class QLabel;
 class QStackedWidget;
 class QTableView;
@@ -102,6 +104,8 @@ private:
     FieldSidebar *m_sidebar = nullptr;
     DetailPane *m_detail = nullptr;
     HistogramWidget *m_histogram = nullptr;
+    ErrorsPanel *m_errors = nullptr;
+    QDockWidget *m_errorsDock = nullptr;
     QSplitter *m_split = nullptr;
     QSplitter *m_rightSplit = nullptr;
     QMenu *m_recentStores = nullptr;

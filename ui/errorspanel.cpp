@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+#include "errorspanel.h"
+
+#include "discoverstate.h"
+#include "errorgroupsmodel.h"
+#include "serviceerrorsview.h"
+#include "sparklinedelegate.h"
+#include "storeworker.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <core/analysis/errorgroups.h>
+#include <core/analysis/histogram.h>
+#include <core/query/queryfilter.h>
+
+#include <utility>
+
+namespace {
+
+struct GroupsResult {
+    std::vector<core::ErrorGroup> groups;
+    QString error;
+};
+
+} // namespace
+
+ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
+    : QWidget(parent)
+    , m_state(state)
+    , m_worker(new StoreWorker(this))
+    , m_model(new ErrorGroupsModel(this))
+    , m_cancelled(std::make_shared<std::atomic<bool>>(false))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+
+    auto *groups = new QWidget(split);
+    auto *groupsLayout = new QVBoxLayout(groups);
+    groupsLayout->setContentsMargins(0, 0, 0, 0);
+    groupsLayout->setSpacing(0);
+    m_summary = new QLabel(groups);
+    m_summary->setContentsMargins(6, 3, 6, 3);
+    groupsLayout->addWidget(m_summary);
+    m_view = new QTableView(groups);
+    m_view->setModel(m_model);
+    m_view->setItemDelegateForColumn(ErrorGroupsModel::TimelineColumn, new SparklineDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_view->setMouseTracking(true);
+    QHeaderView *rows = m_view->verticalHeader();
+    rows->setSectionResizeMode(QHeaderView::Fixed);
+    rows->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    rows->hide();
+    QHeaderView *columns = m_view->horizontalHeader();
+    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    columns->setHighlightSections(false);
+    columns->setSectionResizeMode(QHeaderView::Interactive);
+    // The signature takes what the others leave; it is what a reader scans.
+    columns->setSectionResizeMode(ErrorGroupsModel::SignatureColumn, QHeaderView::Stretch);
+    groupsLayout->addWidget(m_view, 1);
+    split->addWidget(groups);
+
+    m_services = new ServiceErrorsView(m_state, split);
+    split->addWidget(m_services);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split);
+    fitColumns();
+
+    connect(m_view, &QTableView::clicked, this, &ErrorsPanel::onClicked);
+    connect(m_services, &ServiceErrorsView::settled, this, [this] {
+        if (isSettled())
+            Q_EMIT settled();
+    });
+    connect(m_state, &DiscoverState::filterChanged, this, &ErrorsPanel::refresh);
+    connect(m_state, &DiscoverState::storeChanged, this, [this] {
+        m_worker->setStorePath(m_state->storePath());
+        refresh();
+    });
+    connect(m_state, &DiscoverState::utcChanged, this, [this](bool utc) {
+        m_model->setUtc(utc);
+        fitTimeColumns();
+    });
+    m_model->setUtc(m_state->utc());
+    if (!m_state->storePath().isEmpty()) {
+        m_worker->setStorePath(m_state->storePath());
+        refresh();
+    }
+    updateSummary();
+}
+
+ErrorsPanel::~ErrorsPanel()
+{
+    m_cancelled->store(true);
+}
+
+bool ErrorsPanel::isSettled() const
+{
+    return m_settled && m_services->isSettled();
+}
+
+void ErrorsPanel::fitColumns()
+{
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int padding = metrics.horizontalAdvance(QLatin1Char('M')) * 2;
+    m_view->setColumnWidth(ErrorGroupsModel::CountColumn,
+                           std::max(metrics.horizontalAdvance(QStringLiteral("000,000")),
+                                    metrics.horizontalAdvance(m_model->headerData(ErrorGroupsModel::CountColumn,
+                                                                                  Qt::Horizontal).toString()))
+                               + padding);
+    // The sparkline and the services are summaries (the tooltip has the whole list); the signature is
+    // what a reader scans, so it gets the rest.
+    m_view->setColumnWidth(ErrorGroupsModel::TimelineColumn, metrics.horizontalAdvance(QLatin1Char('m')) * 10);
+    m_view->setColumnWidth(ErrorGroupsModel::ServicesColumn, metrics.horizontalAdvance(QLatin1Char('m')) * 9 + padding);
+    fitTimeColumns();
+}
+
+void ErrorsPanel::fitTimeColumns()
+{
+    // Times of day, or with the date when the groups span days (the model decides which).
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int padding = metrics.horizontalAdvance(QLatin1Char('M')) * 2;
+    const QString shown = m_model->rowCount() > 0
+        ? m_model->index(0, ErrorGroupsModel::FirstSeenColumn).data().toString()
+        : QStringLiteral("10:30:00.000");
+    const int timeWidth = std::max(metrics.horizontalAdvance(shown),
+                                   metrics.horizontalAdvance(m_model->headerData(ErrorGroupsModel::FirstSeenColumn,
+                                                                                 Qt::Horizontal).toString()))
+        + padding;
+    m_view->setColumnWidth(ErrorGroupsModel::FirstSeenColumn, timeWidth);
+    m_view->setColumnWidth(ErrorGroupsModel::LastSeenColumn, timeWidth);
+}
+
+void ErrorsPanel::refresh()
+{
+    const auto filter = m_state->filter();
+    if (m_state->storePath().isEmpty() || !filter)
+        return;
+    // A newer request: the running job sees its flag and stops, cancel() interrupts its statement,
+    // and whatever it still delivers carries an old generation.
+    m_cancelled->store(true);
+    m_cancelled = std::make_shared<std::atomic<bool>>(false);
+    m_worker->cancel();
+    const quint64 generation = ++m_generation;
+    m_settled = false;
+    updateSummary();
+    auto cancelled = m_cancelled;
+    m_worker->run<GroupsResult>(
+        this,
+        [filter, cancelled](core::Store *store) {
+            GroupsResult result;
+            if (!store) {
+                result.error = tr("cannot open the store");
+                return result;
+            }
+            // The histogram's own buckets, so each sparkline lines up with the bars above the table.
+            auto spec = core::Histogram::plan(*store, *filter, core::HistogramOptions{});
+            if (!spec) {
+                result.error = QString::fromStdString(spec.error().message);
+                return result;
+            }
+            auto groups = core::ErrorGroups::compute(*store, *filter, spec.value(), cancelled.get());
+            if (!groups) {
+                result.error = QString::fromStdString(groups.error().message);
+                return result;
+            }
+            result.groups = std::move(groups.value());
+            return result;
+        },
+        [this, generation](GroupsResult result) {
+            if (generation != m_generation)
+                return;
+            m_error = result.error;
+            m_model->setGroups(std::move(result.groups));
+            fitTimeColumns();
+            m_settled = true;
+            updateSummary();
+            if (isSettled())
+                Q_EMIT settled();
+        });
+}
+
+void ErrorsPanel::updateSummary()
+{
+    const QLocale locale;
+    if (!m_error.isEmpty())
+        m_summary->setText(tr("Error groups could not be computed: %1").arg(m_error));
+    else if (!m_settled)
+        m_summary->setText(tr("Grouping errors\u2026"));
+    else if (m_model->rowCount() == 0)
+        m_summary->setText(m_state->storePath().isEmpty() ? tr("No store open") : tr("No errors match"));
+    else
+        m_summary->setText(tr("<b>%1</b> errors in <b>%2</b> groups \u2014 click a group to show its events")
+                               .arg(locale.toString(static_cast<qulonglong>(m_model->errorCount())),
+                                    locale.toString(m_model->rowCount())));
+}
+
+void ErrorsPanel::onClicked(const QModelIndex &index)
+{
+    const QString query = index.data(ErrorGroupsModel::QueryRole).toString();
+    if (!query.isEmpty())
+        m_state->setQuery(query);
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class DiscoverState;
+class ErrorGroupsModel;
+class QLabel;
+class QModelIndex;
+class QTableView;
+class ServiceErrorsView;
+class StoreWorker;
+
+// The Errors tab: the error groups of the current query and time range as a table (count, signature,
+// a sparkline over the histogram's buckets, services, first and last seen) beside the per-service
+// view. Groups are computed in core on a worker; a newer query stops the older job. Clicking a group
+// sets the state's query to the group's own query, so every view shows its events.
+class ErrorsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ErrorsPanel(DiscoverState *state, QWidget *parent = nullptr);
+    ~ErrorsPanel() override;
+
+    ErrorGroupsModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    ServiceErrorsView *serviceView() const { return m_services; }
+    // The groups and the per-service view hold the latest request's results.
+    bool isSettled() const;
+
+public Q_SLOTS:
+    // Groups again for the state's current filter.
+    void refresh();
+
+Q_SIGNALS:
+    void settled();
+
+private:
+    void onClicked(const QModelIndex &index);
+    void fitColumns();
+    void fitTimeColumns();
+    void updateSummary();
+
+    DiscoverState *m_state;
+    StoreWorker *m_worker;
+    ErrorGroupsModel *m_model;
+    QLabel *m_summary;
+    QTableView *m_view;
+    ServiceErrorsView *m_services;
+    quint64 m_generation = 0; ///< of the latest request; older deliveries are dropped
+    std::shared_ptr<std::atomic<bool>> m_cancelled; ///< the running job's flag, set when a newer one starts
+    QString m_error;
+    bool m_settled = true;
+};
