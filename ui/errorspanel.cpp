@@ -154,6 +154,13 @@ void ErrorsPanel::refresh()
     m_cancelled = std::make_shared<std::atomic<bool>>(false);
     m_worker->cancel();
     const quint64 generation = ++m_generation;
+    // Closed or behind another tab: grouping every error of a large store is work nobody sees. It
+    // runs when the panel shows.
+    m_stale = !isVisible();
+    if (m_stale) {
+        m_settled = true;
+        return;
+    }
     m_settled = false;
     updateSummary();
     auto cancelled = m_cancelled;
@@ -190,6 +197,13 @@ void ErrorsPanel::refresh()
             if (isSettled())
                 Q_EMIT settled();
         });
+}
+
+void ErrorsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 void ErrorsPanel::updateSummary()

@@ -29,7 +29,7 @@ public:
     ErrorGroupsModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     ServiceErrorsView *serviceView() const { return m_services; }
-    // The groups and the per-service view hold the latest request's results.
+    // The groups and the per-service view hold the latest request's results (or wait, hidden, to be shown).
     bool isSettled() const;
 
 public Q_SLOTS:
@@ -38,6 +38,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void settled();
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     void onClicked(const QModelIndex &index);
@@ -55,4 +58,5 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancelled; ///< the running job's flag, set when a newer one starts
     QString m_error;
     bool m_settled = true;
+    bool m_stale = false; ///< the filter changed while hidden: computed when shown
 };

@@ -96,6 +96,12 @@ void ServiceErrorsView::refresh()
     m_cancelled = std::make_shared<std::atomic<bool>>(false);
     m_worker->cancel();
     const quint64 generation = ++m_generation;
+    // As in ErrorsPanel: hidden, it waits to be shown.
+    m_stale = !isVisible();
+    if (m_stale) {
+        m_settled = true;
+        return;
+    }
     m_settled = false;
     auto cancelled = m_cancelled;
     m_worker->run<TimelinesResult>(
@@ -119,6 +125,13 @@ void ServiceErrorsView::refresh()
                 return;
             deliver(std::move(result.timelines), result.error);
         });
+}
+
+void ServiceErrorsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 void ServiceErrorsView::deliver(core::ServiceTimelines timelines, const QString &error)

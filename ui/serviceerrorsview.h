@@ -40,6 +40,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void settled();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void deliver(core::ServiceTimelines timelines, const QString &error);
     void rebuild();
@@ -55,4 +58,5 @@ private:
     quint64 m_generation = 0; ///< of the latest request; older deliveries are dropped
     std::shared_ptr<std::atomic<bool>> m_cancelled; ///< the running job's flag, set when a newer one starts
     bool m_settled = true;
+    bool m_stale = false; ///< the filter changed while hidden: computed when shown
 };

@@ -62,6 +62,8 @@ private Q_SLOTS:
         ErrorsPanel panel(&state);
         // The tester watches every reset and row the worker's results cause.
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
         state.setStore(m_store);
         QVERIFY(!panel.isSettled());
         QTRY_VERIFY_WITH_TIMEOUT(panel.isSettled(), 20000);
@@ -159,6 +161,9 @@ private Q_SLOTS:
         DiscoverState state;
         state.setStore(m_store);
         ServiceErrorsView view(&state);
+        view.resize(600, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
         QTRY_VERIFY_WITH_TIMEOUT(view.isSettled(), 20000);
         const core::ServiceTimelines &timelines = view.timelines();
         QVERIFY(timelines.spec.bucketNs > 0);
@@ -186,9 +191,6 @@ private Q_SLOTS:
         }
 
         // Clicking a service filters for it.
-        view.resize(600, 200);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
         QTest::mouseClick(view.view()->viewport(), Qt::LeftButton, {},
                           view.view()->visualRect(model->index(1, ServiceErrorsView::ServiceColumn)).center());
         QCOMPARE(state.queryText(), QStringLiteral("service:billing"));
@@ -229,6 +231,8 @@ private Q_SLOTS:
         DiscoverState state;
         state.setStore(m_store);
         ErrorsPanel panel(&state);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
         // Three queries in a row: only the last one's groups may land.
         state.setQuery(QStringLiteral("service:api"));
         state.setQuery(QStringLiteral("level:fatal"));
@@ -237,6 +241,31 @@ private Q_SLOTS:
         QCOMPARE(panel.model()->errorCount(), std::uint64_t(7));
         QTest::qWait(100);
         QCOMPARE(panel.model()->errorCount(), std::uint64_t(7));
+    }
+
+    // Closed, the panel computes nothing; shown, it catches up with the state.
+    void aHiddenPanelWaitsToBeShown()
+    {
+        DiscoverState state;
+        state.setStore(m_store);
+        ErrorsPanel panel(&state);
+        QVERIFY(panel.isSettled());
+        state.setQuery(QStringLiteral("service:api"));
+        QVERIFY(panel.isSettled());
+        QTest::qWait(50);
+        QCOMPARE(panel.model()->rowCount(), 0);
+        QCOMPARE(panel.serviceView()->model()->rowCount(), 0);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.isSettled() && panel.model()->rowCount() > 0, 20000);
+        QCOMPARE(panel.model()->errorCount(), std::uint64_t(10));
+        QTRY_COMPARE_WITH_TIMEOUT(panel.serviceView()->model()->rowCount(), 1, 20000);
+        // Gone before its job ends: the result finds nobody, and nothing crashes.
+        auto *doomed = new ErrorsPanel(&state);
+        doomed->show();
+        state.rerun();
+        delete doomed;
+        QTest::qWait(200);
     }
 
 private:
