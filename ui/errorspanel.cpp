@@ -80,6 +80,8 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     fitColumns();
 
     connect(m_view, &QTableView::clicked, this, &ErrorsPanel::onClicked);
+    // Enter on a group does what a click does.
+    connect(m_view, &QTableView::activated, this, &ErrorsPanel::onClicked);
     connect(m_services, &ServiceErrorsView::settled, this, [this] {
         if (isSettled())
             Q_EMIT settled();
@@ -224,6 +226,7 @@ void ErrorsPanel::updateSummary()
 void ErrorsPanel::onClicked(const QModelIndex &index)
 {
     const QString query = index.data(ErrorGroupsModel::QueryRole).toString();
-    if (!query.isEmpty())
+    // A double-click is a click and an activation: the query runs once.
+    if (!query.isEmpty() && query != m_state->queryText())
         m_state->setQuery(query);
 }

@@ -154,6 +154,18 @@ private Q_SLOTS:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
                           view->visualRect(model->index(user, ErrorGroupsModel::CountColumn)).center());
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 2, 20000);
+
+        // Enter on a group, from the keyboard.
+        window.runQuery(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(window.isSettled(), 20000);
+        QTRY_COMPARE(model->rowCount(), 10);
+        const int valueError = rowOf(model, QStringLiteral("ValueError"));
+        QVERIFY(valueError >= 0);
+        view->setFocus();
+        view->setCurrentIndex(model->index(valueError, ErrorGroupsModel::SignatureColumn));
+        QTest::keyClick(view, Qt::Key_Return);
+        QCOMPARE(window.state()->queryText(), model->index(valueError, 0).data(ErrorGroupsModel::QueryRole).toString());
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 1, 20000);
     }
 
     void servicesShowTheirFirstError()
