@@ -7,6 +7,7 @@
 #include "storeprivate.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 #include <unordered_map>
 
@@ -360,8 +361,132 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
     return histogram;
 }
 
+namespace {
+
+// The first (or last) time of the events a filter on time, level and service alone matches: the first
+// hour with a matching count, then its first minute, then its first second, then that second's rows.
+// As for counts, the range is cut at every time bound of the filter, and a second a bound splits is
+// read from its rows.
+Result<std::optional<std::int64_t>> edgeTime(sqlite3 *db, const QueryEngine::Where &buckets, const QueryEngine::Where &rows,
+                                             const std::vector<std::int64_t> &edges, bool last)
+{
+    using Found = std::optional<std::int64_t>;
+    const std::string order = last ? " ORDER BY start DESC LIMIT 1" : " ORDER BY start LIMIT 1";
+    const std::string condition = " WHERE (" + buckets.text + ") AND start >= ?1 AND start < ?2";
+    auto seconds = sql::Statement::prepare(db, "SELECT start FROM buckets" + condition + order);
+    auto coarse = sql::Statement::prepare(
+        db, "SELECT start FROM rollups" + condition + " AND width = ?" + std::to_string(buckets.values.size() + 3) + order);
+    auto times = sql::Statement::prepare(db, std::string("SELECT ") + (last ? "max" : "min") + "(ts) FROM events WHERE ("
+                                                 + rows.text + ") AND ts >= ?1 AND ts < ?2");
+    if (!seconds)
+        return seconds.error();
+    if (!coarse)
+        return coarse.error();
+    if (!times)
+        return times.error();
+    const auto timeIn = [&](std::int64_t a, std::int64_t b) -> Result<Found> {
+        times->reset();
+        times->bind(1, a).bind(2, b);
+        for (std::size_t i = 0; i < rows.values.size(); ++i)
+            times->bind(static_cast<int>(i + 3), rows.values[i]);
+        auto row = times->step();
+        if (!row)
+            return row.error();
+        return *row && !times->isNull(0) ? Found(times->integer(0)) : Found();
+    };
+    const auto firstStart = [&](std::int64_t width, std::int64_t a, std::int64_t b) -> Result<Found> {
+        sql::Statement &statement = width == SecondNs ? *seconds : *coarse;
+        statement.reset();
+        statement.bind(1, a).bind(2, b);
+        for (std::size_t i = 0; i < buckets.values.size(); ++i)
+            statement.bind(static_cast<int>(i + 3), buckets.values[i]);
+        if (width != SecondNs)
+            statement.bind(static_cast<int>(buckets.values.size() + 3), width);
+        auto row = statement.step();
+        if (!row)
+            return row.error();
+        return *row ? Found(statement.integer(0)) : Found();
+    };
+    std::function<Result<Found>(std::int64_t, std::int64_t, std::int64_t)> search = [&](std::int64_t a, std::int64_t b,
+                                                                                        std::int64_t widest) -> Result<Found> {
+        std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> spans;
+        rollups::cover(a, b, [&](std::int64_t width, std::int64_t x, std::int64_t y) { spans.emplace_back(width, x, y); }, widest);
+        if (last)
+            std::reverse(spans.begin(), spans.end());
+        for (const auto &[width, x, y] : spans) {
+            auto start = firstStart(width, x, y);
+            if (!start)
+                return start.error();
+            if (!*start)
+                continue;
+            Result<Found> found = Found();
+            if (width == SecondNs) {
+                found = timeIn(**start, **start > INT64_MAX - SecondNs ? INT64_MAX : **start + SecondNs);
+            } else {
+                std::int64_t finer = SecondNs;
+                for (const std::int64_t w : rollups::Widths)
+                    if (w < width)
+                        finer = w;
+                found = search(**start, **start + width, finer);
+            }
+            if (!found || *found)
+                return found;
+        }
+        return Found();
+    };
+
+    std::vector<std::int64_t> cut;
+    std::vector<std::int64_t> points{INT64_MIN + 1, INT64_MAX};
+    for (const std::int64_t edge : edges) {
+        if (edge <= INT64_MIN + 1 || edge == INT64_MAX)
+            continue;
+        points.push_back(floorSecond(edge));
+        if (edge % SecondNs != 0) {
+            cut.push_back(floorSecond(edge));
+            if (floorSecond(edge) <= INT64_MAX - SecondNs)
+                points.push_back(floorSecond(edge) + SecondNs);
+        }
+    }
+    std::sort(cut.begin(), cut.end());
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    for (std::size_t k = 0; k + 1 < points.size(); ++k) {
+        const std::size_t j = last ? points.size() - 2 - k : k;
+        const std::int64_t p = points[j];
+        const std::int64_t q = points[j + 1];
+        auto found = std::binary_search(cut.begin(), cut.end(), p) ? timeIn(p, q) : search(p, q, rollups::HourNs);
+        if (!found || *found)
+            return found;
+    }
+    return Found();
+}
+
+} // namespace
+
 Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeExtent(const QueryFilter &filter)
 {
+    if (filter.onlyTimeLevelService() && filter.root().kind != QueryFilter::Node::Kind::All) {
+        QueryEngine engine(*this, *d);
+        auto rowsWhere = engine.timeLevelServiceWhere(filter, true);
+        if (!rowsWhere)
+            return rowsWhere.error();
+        auto bucketsWhere = engine.timeLevelServiceWhere(filter, false);
+        if (!bucketsWhere)
+            return bucketsWhere.error();
+        std::vector<std::int64_t> edges;
+        collectTimeEdges(filter.root(), edges);
+        auto first = edgeTime(d->db.get(), *bucketsWhere, *rowsWhere, edges, false);
+        if (!first)
+            return first.error();
+        if (!*first)
+            return std::optional<std::pair<std::int64_t, std::int64_t>>();
+        auto last = edgeTime(d->db.get(), *bucketsWhere, *rowsWhere, edges, true);
+        if (!last)
+            return last.error();
+        if (!*last)
+            return std::optional<std::pair<std::int64_t, std::int64_t>>();
+        return std::optional<std::pair<std::int64_t, std::int64_t>>(std::pair{**first, **last});
+    }
     using Extent = std::optional<std::pair<std::int64_t, std::int64_t>>;
     if (filter.root().kind == QueryFilter::Node::Kind::All) {
         // Two queries: SQLite answers a lone min() or max() from the index's end.

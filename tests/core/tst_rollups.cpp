@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The minute and hour rollups of the bucket counts: written with the seconds, subtracted with them
 // when a duplicate source is removed, and every sum read through them equal to the 1-second sums and
-// to the rows, over random ranges that start and end anywhere (whole hours, minutes, seconds or not).
+// to the rows (and so are the first and last times found through them), over random ranges that start and end anywhere (whole hours, minutes, seconds or not).
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
@@ -108,7 +108,7 @@ private Q_SLOTS:
         }
     }
 
-    // Counts and level histograms of random time/level/service filters equal the rows.
+    // Counts, time extents and level histograms of random time/level/service filters equal the rows.
     void sumsOverRandomRangesEqualTheRows()
     {
         auto opened = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
@@ -148,6 +148,12 @@ private Q_SLOTS:
             auto count = store.count(filter.value());
             QVERIFY(count.has_value());
             QCOMPARE(static_cast<std::int64_t>(*count), sqlInteger(m_db, "SELECT count(*) FROM events WHERE " + where));
+            auto extent = store.timeExtent(filter.value());
+            QVERIFY(extent.has_value());
+            const std::int64_t first = sqlInteger(m_db, "SELECT coalesce(min(ts), -1) FROM events WHERE " + where);
+            QCOMPARE(extent->has_value() ? extent->value().first : std::int64_t{-1}, first);
+            QCOMPARE(extent->has_value() ? extent->value().second : std::int64_t{-1},
+                     sqlInteger(m_db, "SELECT coalesce(max(ts), -1) FROM events WHERE " + where));
 
             // A histogram over another random range: seconds, minutes or hours wide, aligned or not.
             HistogramSpec spec;
