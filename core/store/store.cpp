@@ -222,16 +222,24 @@ Result<StoreStats> Store::stats()
         return requestIds.error();
     stats.requestIds = requestIds->size();
 
-    auto first = sql::Statement::prepare(d->db.get(), "SELECT min(ts), max(ts) FROM events WHERE ts > ?1");
+    // Two queries: SQLite answers a lone min() or max() from the time index's end, both together by a scan.
+    auto first = sql::Statement::prepare(d->db.get(), "SELECT min(ts) FROM events WHERE ts > ?1");
+    auto last = sql::Statement::prepare(d->db.get(), "SELECT max(ts) FROM events WHERE ts > ?1");
     if (!first)
         return first.error();
+    if (!last)
+        return last.error();
     first->bind(1, NoTimeNs);
-    auto row = first->step();
-    if (!row)
-        return row.error();
-    if (*row && !first->isNull(0)) {
+    last->bind(1, NoTimeNs);
+    auto firstRow = first->step();
+    if (!firstRow)
+        return firstRow.error();
+    auto lastRow = last->step();
+    if (!lastRow)
+        return lastRow.error();
+    if (*firstRow && !first->isNull(0) && *lastRow && !last->isNull(0)) {
         stats.firstNs = first->integer(0);
-        stats.lastNs = first->integer(1);
+        stats.lastNs = last->integer(0);
     }
     return stats;
 }
