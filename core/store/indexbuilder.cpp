@@ -11,6 +11,8 @@ namespace core {
 namespace {
 
 constexpr std::size_t MaxTrackedValues = 1000;
+constexpr std::uint64_t ValueSampleAfter = 65536;
+constexpr std::uint64_t ValueSampleStride = 16;
 constexpr std::size_t TopValues = 10;
 constexpr std::int64_t NoTimeSecond = NoTimeNs / IndexBuilder::BucketNs;
 
@@ -94,12 +96,19 @@ void IndexBuilder::addStatistics(const RecordBatch &batch)
             FieldStats &stats = statsOf(field.path);
             stats.types = static_cast<std::uint8_t>(stats.types | (1u << static_cast<int>(field.type)));
             ++stats.events;
+            // Past the first ValueSampleAfter occurrences of a path its values are tallied one in
+            // ValueSampleStride, each counting for the stride: the top values stay the top values, their
+            // counts become estimates, and the parser thread stops spending a lookup on every field.
+            const bool sampled = stats.events > ValueSampleAfter;
+            if (sampled && (stats.events & (ValueSampleStride - 1)) != 0)
+                continue;
             if (field.value.size() <= MaxQualifiedValueBytes) {
+                const std::uint64_t weight = sampled ? ValueSampleStride : 1;
                 auto value = stats.values.find(field.value);
                 if (value != stats.values.end())
-                    ++value->second;
+                    value->second += weight;
                 else if (stats.values.size() < MaxTrackedValues)
-                    stats.values.emplace(std::string(field.value), 1);
+                    stats.values.emplace(std::string(field.value), weight);
             }
         }
         auto service = m_serviceIndex.find(record.service);
