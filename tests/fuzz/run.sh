@@ -15,6 +15,10 @@ mkdir -p "$build/fuzz-corpus"
     -I"$root" "$here/fuzz_queryparser.cpp" "$root"/core/query/*.cpp \
     "$root/core/ingest/normalize.cpp" "$root/core/ingest/record.cpp" \
     -o "$build/fuzz_queryparser"
-# New inputs go to the build's corpus; the committed seeds stay as they are.
-"$build/fuzz_queryparser" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
-    "$build/fuzz-corpus" "$here/corpus/queryparser"
+# New inputs go to the build's corpus; the committed seeds stay as they are. libFuzzer reports every
+# new input; the log keeps them and CI shows the end (the crash report, or the final statistics).
+status=0
+"$build/fuzz_queryparser" -max_total_time="$seconds" -timeout=10 -max_len=4096 -print_final_stats=1 \
+    "$build/fuzz-corpus" "$here/corpus/queryparser" >"$build/fuzz.log" 2>&1 || status=$?
+tail -n 40 "$build/fuzz.log"
+exit "$status"
