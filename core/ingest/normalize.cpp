@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 
 namespace core::normalize {
 
@@ -458,9 +459,10 @@ std::optional<std::int64_t> epochToNs(std::string_view numberText)
     std::int64_t whole = 0;
     int wholeDigits = 0;
     while (pos < numberText.size() && isDigit(numberText[pos])) {
-        if (wholeDigits >= 19)
-            return std::nullopt;
-        whole = whole * 10 + (numberText[pos] - '0');
+        const int digit = numberText[pos] - '0';
+        if (whole > (std::numeric_limits<std::int64_t>::max() - digit) / 10)
+            return std::nullopt; // past any epoch in nanoseconds
+        whole = whole * 10 + digit;
         ++wholeDigits;
         ++pos;
     }
@@ -492,7 +494,7 @@ std::optional<std::int64_t> epochToNs(std::string_view numberText)
         fractionNs += (c - '0') * scale;
         scale /= 10;
     }
-    if (unitNs > 1 && whole > INT64_MAX / unitNs)
+    if (whole > (INT64_MAX - fractionNs) / unitNs)
         return std::nullopt;
     return whole * unitNs + fractionNs;
 }

@@ -116,6 +116,11 @@ void TestNormalize::epochToNs_data()
     QTest::newRow("negative") << "-5" << false << qint64(0);
     QTest::newRow("exponent") << "1.7e9" << false << qint64(0);
     QTest::newRow("text") << "abc" << false << qint64(0);
+    // Found by the query-parser fuzzer: nineteen nines overflowed int64 while being read.
+    QTest::newRow("nineteen nines") << "9999999999999999999" << false << qint64(0);
+    QTest::newRow("fifty nines and a dot") << QString(51, QLatin1Char('9')) + QLatin1Char('.') << false << qint64(0);
+    QTest::newRow("largest ns") << "9223372036854775807" << true << qint64(9223372036854775807LL);
+    QTest::newRow("seconds past int64 ns") << "99999999999" << false << qint64(0);
 }
 
 void TestNormalize::epochToNs()
