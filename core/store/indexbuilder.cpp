@@ -88,6 +88,21 @@ void IndexBuilder::addTerms(const RecordBatch &batch, std::int64_t firstId)
     }
 }
 
+std::uint32_t IndexBuilder::serviceIndexOf(std::string_view service)
+{
+    // Runs of records from one service are the rule: compare with the last one before hashing.
+    if (m_lastService && *m_lastService == service)
+        return m_lastServiceIndex;
+    auto found = m_serviceIndex.find(service);
+    if (found == m_serviceIndex.end()) {
+        found = m_serviceIndex.emplace(std::string(service), static_cast<std::uint32_t>(m_serviceNames.size())).first;
+        m_serviceNames.emplace_back(service);
+    }
+    m_lastService = &found->first;
+    m_lastServiceIndex = found->second;
+    return m_lastServiceIndex;
+}
+
 void IndexBuilder::addStatistics(const RecordBatch &batch)
 {
     for (const Record &record : batch.records) {
@@ -111,13 +126,7 @@ void IndexBuilder::addStatistics(const RecordBatch &batch)
                     stats.values.emplace(std::string(field.value), weight);
             }
         }
-        auto service = m_serviceIndex.find(record.service);
-        if (service == m_serviceIndex.end()) {
-            service = m_serviceIndex.emplace(std::string(record.service), static_cast<std::uint32_t>(m_serviceNames.size()))
-                          .first;
-            m_serviceNames.emplace_back(record.service);
-        }
-        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, service->second,
+        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, serviceIndexOf(record.service),
                               static_cast<std::uint8_t>(record.level)}];
     }
 }

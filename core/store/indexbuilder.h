@@ -63,6 +63,7 @@ private:
     };
 
     FieldStats &statsOf(std::string_view path);
+    std::uint32_t serviceIndexOf(std::string_view service);
     void addTerm(std::string_view term, std::int64_t id);
     void addTokens(std::string_view text, std::int64_t id);
     void addQualified(std::string_view path, std::string_view value, std::int64_t id);
@@ -84,6 +85,8 @@ private:
     std::unordered_map<BucketKey, std::uint64_t, BucketKeyHash> m_buckets;
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_serviceIndex;
     std::vector<std::string> m_serviceNames;
+    const std::string *m_lastService = nullptr; ///< a key of m_serviceIndex: node keys never move
+    std::uint32_t m_lastServiceIndex = 0;
     std::int64_t m_lastId = 0;
     std::string m_scratch;
     std::string m_term;

@@ -68,7 +68,9 @@ Result<bool> Statement::step()
 Result<void> Statement::run()
 {
     auto stepped = step();
-    reset();
+    // Bindings stay (clearing them cost measurable time per inserted row): a statement that is run
+    // again gets every parameter bound again first.
+    sqlite3_reset(m_statement.get());
     if (!stepped)
         return stepped.error();
     return {};

@@ -38,7 +38,7 @@ public:
 
     // SQLITE_ROW → true, SQLITE_DONE → false; errors end up in `error` of the Result.
     Result<bool> step();
-    Result<void> run(); // step to completion, then reset
+    Result<void> run(); // step to completion, then reset; the caller binds every parameter before each run
     void reset();
 
     std::int64_t integer(int column) const { return sqlite3_column_int64(m_statement.get(), column); }
