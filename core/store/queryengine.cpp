@@ -1057,6 +1057,26 @@ static Result<ServiceIds> serviceIdsOf(QueryEngine::Private &e, const QueryFilte
     return serviceIds;
 }
 
+// The events inside `bounds` (walked on the time index) whose ids the posting lists cover and `set`
+// matches: visit(ts) for each.
+template<typename Visit>
+static Result<void> forEachIndexedMatch(QueryEngine::Private &e, const Bounds &bounds, const IdSet &set, Visit &&visit)
+{
+    auto statement = sql::Statement::prepare(e.d.db.get(), "SELECT id, ts FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, bounds.begin).bind(2, bounds.end).bind(3, e.indexedThrough);
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return {};
+        if (std::binary_search(set.ids.begin(), set.ids.end(), statement->integer(0)) != set.complement)
+            visit(statement->integer(1));
+    }
+}
+
 static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFilter &filter, std::int64_t from, std::int64_t to)
 {
     sqlite3 *db = e.d.db.get();
@@ -1154,20 +1174,8 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
         }
         return total;
     }
-    auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT id FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
-    if (!statement)
-        return statement.error();
-    statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end).bind(3, d->indexedThrough);
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        const std::int64_t id = statement->integer(0);
-        if (std::binary_search(set.ids.begin(), set.ids.end(), id) != set.complement)
-            ++total;
-    }
+    if (auto walked = forEachIndexedMatch(*d, plan->bounds, set, [&](std::int64_t) { ++total; }); !walked)
+        return walked.error();
     return total;
 }
 
@@ -1307,19 +1315,8 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
         return tail.error();
     for (const EventRow &row : tail.value())
         add(row.key.timeNs);
-    auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT id, ts FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
-    if (!statement)
-        return statement.error();
-    statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end).bind(3, d->indexedThrough);
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        if (std::binary_search(plan->set.ids.begin(), plan->set.ids.end(), statement->integer(0)) != plan->set.complement)
-            add(statement->integer(1));
-    }
+    if (auto walked = forEachIndexedMatch(*d, plan->bounds, plan->set, add); !walked)
+        return walked.error();
     return counts;
 }
 
