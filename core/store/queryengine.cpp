@@ -26,6 +26,10 @@ using Ids = std::vector<std::int64_t>;
 constexpr std::int64_t SecondNs = 1'000'000'000;
 // Below this many candidates, rows are fetched by id and sorted; above it the time index is walked.
 constexpr std::size_t FetchByIdLimit = 5'000;
+// A time/level/service filter matching at least one event in this many is paged by walking the time
+// index and testing rows: a page costs about limit × this many rows, instead of decoding posting
+// lists of millions of ids first.
+constexpr std::uint64_t DenseWalkRatio = 64;
 
 // A set of event ids, or (complement) every indexed live event but those.
 struct IdSet {
@@ -323,6 +327,10 @@ struct QueryEngine::Private {
     Result<void> parse(Row &row);
     Result<std::string> rawLines(const EventRow &event);
     Result<std::vector<EventRow>> tailMatches(const QueryFilter &filter, const Bounds &bounds);
+    // Walks the time index from `after`, testing each row, until `limit` match or `maxRows` were read;
+    // `walkedAll` says whether the index ran out before that.
+    Result<std::vector<EventRow>> walkMatches(const QueryFilter &filter, const Bounds &bounds, std::optional<EventKey> after,
+                                              std::size_t limit, Direction direction, std::size_t maxRows, bool &walkedAll);
 };
 
 QueryEngine::QueryEngine(Store &store, Store::Private &storeD)
@@ -879,6 +887,54 @@ Result<std::vector<EventRow>> QueryEngine::Private::tailMatches(const QueryFilte
     return kept;
 }
 
+Result<std::vector<EventRow>> QueryEngine::Private::walkMatches(const QueryFilter &filter, const Bounds &bounds,
+                                                                std::optional<EventKey> after, std::size_t limit,
+                                                                Direction direction, std::size_t maxRows, bool &walkedAll)
+{
+    constexpr std::size_t Chunk = 1024;
+    const bool ascending = direction == Direction::Ascending;
+    std::string text = std::string("SELECT ") + EventColumns + " FROM events WHERE ts >= ?1 AND ts < ?2";
+    text += ascending ? " AND (ts, source, line, idx) > (?3, ?4, ?5, ?6) ORDER BY ts, source, line, idx LIMIT ?7"
+                      : " AND (ts, source, line, idx) < (?3, ?4, ?5, ?6) ORDER BY ts DESC, source DESC, line DESC, idx DESC LIMIT ?7";
+    auto statement = sql::Statement::prepare(d.db.get(), text);
+    if (!statement)
+        return statement.error();
+    // Without a key to start from, start before the first (or after the last) possible key.
+    EventKey from = after ? *after
+                          : (ascending ? EventKey{INT64_MIN, INT64_MIN, 0, 0}
+                                       : EventKey{INT64_MAX, INT64_MAX, UINT32_MAX, UINT32_MAX});
+    std::vector<EventRow> kept;
+    std::size_t read = 0;
+    walkedAll = false;
+    while (kept.size() < limit && read < maxRows) {
+        statement->reset();
+        statement->bind(1, bounds.begin).bind(2, bounds.end);
+        statement->bind(3, from.timeNs).bind(4, from.sourceId).bind(5, std::int64_t{from.line}).bind(6, std::int64_t{from.index});
+        statement->bind(7, static_cast<std::int64_t>(Chunk));
+        auto rows = readEvents(d, *statement);
+        if (!rows)
+            return rows.error();
+        for (EventRow &event : rows.value()) {
+            ++read;
+            from = event.key;
+            Row row{std::move(event), false, {}, nullptr};
+            auto hit = matches(filter.root(), row);
+            if (!hit)
+                return hit.error();
+            if (*hit) {
+                kept.push_back(std::move(row.event));
+                if (kept.size() == limit)
+                    break;
+            }
+        }
+        if (rows->size() < Chunk) {
+            walkedAll = kept.size() < limit;
+            break;
+        }
+    }
+    return kept;
+}
+
 namespace {
 
 // Top-level time conditions become bounds on the time index; the rest is evaluated as id sets.
@@ -1184,6 +1240,37 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
+    if (filter.onlyTimeLevelService() && d->hasOrderIndex && limit > 0) {
+        auto matching = bucketCount(*d, filter, INT64_MIN, INT64_MAX);
+        if (!matching)
+            return matching.error();
+        if (*matching * DenseWalkRatio >= d->universeSize()) {
+            std::vector<const Node *> rest;
+            const Bounds bounds = splitBounds(filter.root(), rest);
+            bool walkedAll = false;
+            auto walked = d->walkMatches(filter, bounds, after, limit, direction, limit * DenseWalkRatio * 4, walkedAll);
+            if (!walked)
+                return walked.error();
+            // A full page, or the whole rest of the index read: the answer. Otherwise the matches
+            // thinned out here; the posting lists finish the page from where the walk stopped.
+            if (walked->size() == limit || walkedAll)
+                return walked;
+            std::vector<EventRow> page = std::move(walked.value());
+            const std::optional<EventKey> resume = page.empty() ? after : std::optional<EventKey>(page.back().key);
+            auto more = eventsFromPlan(filter, resume, limit - page.size(), direction);
+            if (!more)
+                return more.error();
+            for (EventRow &row : more.value())
+                page.push_back(std::move(row));
+            return page;
+        }
+    }
+    return eventsFromPlan(filter, after, limit, direction);
+}
+
+Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+                                                          Direction direction)
+{
     auto plan = makePlan(*d, filter);
     if (!plan)
         return plan.error();

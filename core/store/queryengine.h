@@ -57,6 +57,10 @@ public:
     struct Private;
 
 private:
+    // Pages through the id sets of the posting lists (the general path of events()).
+    Result<std::vector<EventRow>> eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+                                                 Direction direction);
+
     std::unique_ptr<Private> d;
 };
 
