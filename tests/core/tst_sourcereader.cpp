@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,6 +160,7 @@ class TestSourceReader : public QObject
     Q_OBJECT
 
 private:
+    static constexpr uid_t NobodyUid = 65534;
     QTemporaryDir m_dir;
     std::string path(const QString &name) const { return m_dir.filePath(name).toStdString(); }
 
@@ -530,11 +532,25 @@ private Q_SLOTS:
             (QStringList{QStringLiteral("does-not-exist.log: no such file or directory"), QStringLiteral("ok.log")}));
         QCOMPARE(d.problems.at("does-not-exist.log").diskPath, path(QStringLiteral("does-not-exist.log")));
 
-        if (::geteuid() == 0)
-            QSKIP("root reads every file: the permission case needs an ordinary user");
         QVERIFY(writeFile(m_dir.filePath(QStringLiteral("secret.log")), "secret\n"));
         QVERIFY(QFile::setPermissions(m_dir.filePath(QStringLiteral("secret.log")), QFileDevice::Permissions()));
+        // Root reads every file, and CI runs as root: read as an ordinary user there by switching this
+        // thread's filesystem user, which drops the capabilities that bypass file permissions.
+        const bool root = ::geteuid() == 0;
+        const QFileDevice::Permissions dirPermissions = QFile::permissions(m_dir.path());
+        if (root) {
+            QVERIFY(QFile::setPermissions(m_dir.path(), dirPermissions | QFileDevice::ExeOther | QFileDevice::ReadOther));
+            QVERIFY(QFile::setPermissions(m_dir.filePath(QStringLiteral("ok.log")),
+                                          QFile::permissions(m_dir.filePath(QStringLiteral("ok.log"))) | QFileDevice::ReadOther));
+        }
+        const int previousGroup = root ? ::setfsgid(NobodyUid) : 0; // else root's group bits would apply
+        const int previousUser = root ? ::setfsuid(NobodyUid) : 0;
         const Delivered denied = visit({path(QStringLiteral("secret.log")), path(QStringLiteral("ok.log"))});
+        if (root) {
+            ::setfsuid(static_cast<uid_t>(previousUser));
+            ::setfsgid(static_cast<gid_t>(previousGroup));
+            QFile::setPermissions(m_dir.path(), dirPermissions);
+        }
         QCOMPARE(denied.eventList(), (QStringList{QStringLiteral("secret.log: permission denied"), QStringLiteral("ok.log")}));
         QCOMPARE(denied.problems.at("secret.log").diskSize, std::int64_t{7});
     }
