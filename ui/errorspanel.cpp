@@ -34,7 +34,6 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     , m_state(state)
     , m_worker(new StoreWorker(this))
     , m_model(new ErrorGroupsModel(this))
-    , m_cancelled(std::make_shared<std::atomic<bool>>(false))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -103,14 +102,11 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     updateSummary();
 }
 
-ErrorsPanel::~ErrorsPanel()
-{
-    m_cancelled->store(true);
-}
+ErrorsPanel::~ErrorsPanel() = default;
 
 bool ErrorsPanel::isSettled() const
 {
-    return m_settled && m_services->isSettled();
+    return m_job.settled() && m_services->isSettled();
 }
 
 void ErrorsPanel::fitColumns()
@@ -151,21 +147,15 @@ void ErrorsPanel::refresh()
     if (m_state->storePath().isEmpty() || !filter)
         return;
     // A newer request: the running job sees its flag and stops, cancel() interrupts its statement,
-    // and whatever it still delivers carries an old generation.
-    m_cancelled->store(true);
-    m_cancelled = std::make_shared<std::atomic<bool>>(false);
+    // and whatever it still delivers carries an old generation. Closed or behind another tab,
+    // grouping every error of a large store is work nobody sees: it runs when the panel shows.
     m_worker->cancel();
-    const quint64 generation = ++m_generation;
-    // Closed or behind another tab: grouping every error of a large store is work nobody sees. It
-    // runs when the panel shows.
-    m_stale = !isVisible();
-    if (m_stale) {
-        m_settled = true;
+    const auto ticket = m_job.start(isVisible());
+    if (!ticket)
         return;
-    }
-    m_settled = false;
     updateSummary();
-    auto cancelled = m_cancelled;
+    const quint64 generation = ticket->generation;
+    auto cancelled = ticket->cancelled;
     m_worker->run<GroupsResult>(
         this,
         [filter, cancelled](core::Store *store) {
@@ -189,12 +179,12 @@ void ErrorsPanel::refresh()
             return result;
         },
         [this, generation](GroupsResult result) {
-            if (generation != m_generation)
+            if (!m_job.isCurrent(generation))
                 return;
             m_error = result.error;
             m_model->setGroups(std::move(result.groups));
             fitTimeColumns();
-            m_settled = true;
+            m_job.finish();
             updateSummary();
             if (isSettled())
                 Q_EMIT settled();
@@ -204,7 +194,7 @@ void ErrorsPanel::refresh()
 void ErrorsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (m_stale)
+    if (m_job.stale())
         refresh();
 }
 
@@ -213,7 +203,7 @@ void ErrorsPanel::updateSummary()
     const QLocale locale;
     if (!m_error.isEmpty())
         m_summary->setText(tr("Error groups could not be computed: %1").arg(m_error));
-    else if (!m_settled)
+    else if (!m_job.settled())
         m_summary->setText(tr("Grouping errors\u2026"));
     else if (m_model->rowCount() == 0)
         m_summary->setText(m_state->storePath().isEmpty() ? tr("No store open") : tr("No errors match"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "deferredjob.h"
+
 #include <QString>
 #include <QWidget>
 
@@ -54,9 +56,6 @@ private:
     QLabel *m_summary;
     QTableView *m_view;
     ServiceErrorsView *m_services;
-    quint64 m_generation = 0; ///< of the latest request; older deliveries are dropped
-    std::shared_ptr<std::atomic<bool>> m_cancelled; ///< the running job's flag, set when a newer one starts
     QString m_error;
-    bool m_settled = true;
-    bool m_stale = false; ///< the filter changed while hidden: computed when shown
+    DeferredJob m_job;
 };

@@ -30,7 +30,6 @@ ServiceErrorsView::ServiceErrorsView(DiscoverState *state, QWidget *parent)
     , m_state(state)
     , m_worker(new StoreWorker(this))
     , m_model(new QStandardItemModel(0, NUM_COLUMNS, this))
-    , m_cancelled(std::make_shared<std::atomic<bool>>(false))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -81,29 +80,19 @@ ServiceErrorsView::ServiceErrorsView(DiscoverState *state, QWidget *parent)
     rebuild();
 }
 
-ServiceErrorsView::~ServiceErrorsView()
-{
-    m_cancelled->store(true);
-}
+ServiceErrorsView::~ServiceErrorsView() = default;
 
 void ServiceErrorsView::refresh()
 {
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
-    // As in ErrorsPanel: the older job stops at its flag, and its results carry an old generation.
-    m_cancelled->store(true);
-    m_cancelled = std::make_shared<std::atomic<bool>>(false);
     m_worker->cancel();
-    const quint64 generation = ++m_generation;
-    // As in ErrorsPanel: hidden, it waits to be shown.
-    m_stale = !isVisible();
-    if (m_stale) {
-        m_settled = true;
+    const auto ticket = m_job.start(isVisible());
+    if (!ticket)
         return;
-    }
-    m_settled = false;
-    auto cancelled = m_cancelled;
+    const quint64 generation = ticket->generation;
+    auto cancelled = ticket->cancelled;
     m_worker->run<TimelinesResult>(
         this,
         [filter, cancelled](core::Store *store) {
@@ -121,7 +110,7 @@ void ServiceErrorsView::refresh()
             return result;
         },
         [this, generation](TimelinesResult result) {
-            if (generation != m_generation)
+            if (!m_job.isCurrent(generation))
                 return;
             deliver(std::move(result.timelines), result.error);
         });
@@ -130,7 +119,7 @@ void ServiceErrorsView::refresh()
 void ServiceErrorsView::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (m_stale)
+    if (m_job.stale())
         refresh();
 }
 
@@ -138,7 +127,7 @@ void ServiceErrorsView::deliver(core::ServiceTimelines timelines, const QString 
 {
     m_timelines = std::move(timelines);
     m_error = error;
-    m_settled = true;
+    m_job.finish();
     rebuild();
     Q_EMIT settled();
 }

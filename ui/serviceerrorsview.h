@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "deferredjob.h"
+
 #include <QWidget>
 
 #include <core/analysis/errorgroups.h>
@@ -31,7 +33,7 @@ public:
     const core::ServiceTimelines &timelines() const { return m_timelines; }
     QStandardItemModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
-    bool isSettled() const { return m_settled; }
+    bool isSettled() const { return m_job.settled(); }
 
 public Q_SLOTS:
     // Computes again for the state's current filter.
@@ -55,8 +57,5 @@ private:
     QTableView *m_view;
     core::ServiceTimelines m_timelines;
     QString m_error;
-    quint64 m_generation = 0; ///< of the latest request; older deliveries are dropped
-    std::shared_ptr<std::atomic<bool>> m_cancelled; ///< the running job's flag, set when a newer one starts
-    bool m_settled = true;
-    bool m_stale = false; ///< the filter changed while hidden: computed when shown
+    DeferredJob m_job;
 };
