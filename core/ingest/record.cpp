@@ -7,6 +7,9 @@
 namespace core {
 
 namespace {
+// Chunks double from the first to the largest: a batch of one re-parsed event (a query checking a
+// candidate) should not allocate and clear the megabyte an import's batch of thousands fills.
+constexpr std::size_t FirstChunkSize = 4096;
 constexpr std::size_t ChunkSize = 1 << 20;
 }
 
@@ -37,7 +40,8 @@ std::string_view RecordBatch::keep(std::string_view text)
         return {};
     // A chunk is never reallocated once handed out, so earlier views stay valid.
     if (m_chunks.empty() || m_chunkUsed + text.size() > m_chunks.back().size()) {
-        m_chunks.emplace_back(std::max(ChunkSize, text.size()), '\0');
+        const std::size_t next = m_chunks.empty() ? FirstChunkSize : std::min(ChunkSize, 2 * m_chunks.back().size());
+        m_chunks.emplace_back(std::max(next, text.size()), '\0');
         m_chunkUsed = 0;
     }
     char *destination = m_chunks.back().data() + m_chunkUsed;
@@ -66,9 +70,11 @@ void RecordBatch::clear()
 {
     records.clear();
     fields.clear();
-    // Keep one chunk to avoid reallocating on every batch.
-    while (m_chunks.size() > 1)
-        m_chunks.pop_back();
+    // Keep the largest chunk to avoid reallocating on every batch.
+    if (m_chunks.size() > 1) {
+        std::swap(m_chunks.front(), m_chunks.back());
+        m_chunks.resize(1);
+    }
     m_chunkUsed = 0;
     m_used = 0;
 }

@@ -6,6 +6,7 @@
 #include "postingreader.h"
 #include "rollups.h"
 #include "storeprivate.h"
+#include "timeorder.h"
 #include "tokenizer.h"
 
 #include <algorithm>
@@ -317,6 +318,13 @@ struct QueryEngine::Private {
     Result<Ids> verify(const Node &node, const Ids &candidates);
     Result<std::vector<EventRow>> rowsById(const Ids &ids);
 
+    // With the one order in memory (d.order): the ranks [first, end) inside `bounds`, narrowed to
+    // those after `after` (before it, descending); the members of `set` among them as a bitmap.
+    Result<std::pair<std::size_t, std::size_t>> rankRange(const Bounds &bounds, std::optional<EventKey> after, Direction direction);
+    RankBitmap bitmapOf(const IdSet &set, std::size_t first, std::size_t end) const;
+    // The events at `ranks`, in the order given.
+    Result<std::vector<EventRow>> rowsAtRanks(const std::vector<std::size_t> &ranks);
+
     struct Row {
         EventRow event;
         bool parsed = false;
@@ -386,6 +394,10 @@ Result<void> QueryEngine::Private::prepare(const QueryFilter &filter)
     if (!index)
         return index.error();
     hasOrderIndex = *index > 0;
+    auto order = TimeOrder::load(d.db.get(), d.path, indexedThrough, universeSize(), d.order);
+    if (!order)
+        return order.error();
+    d.order = std::move(order.value());
     auto paths = sql::Statement::prepare(d.db.get(), "SELECT path FROM fields");
     if (!paths)
         return paths.error();
@@ -676,6 +688,64 @@ Result<std::vector<EventRow>> QueryEngine::Private::rowsById(const Ids &ids)
             rows.push_back(std::move(row));
     }
     return rows;
+}
+
+Result<std::pair<std::size_t, std::size_t>> QueryEngine::Private::rankRange(const Bounds &bounds, std::optional<EventKey> after,
+                                                                             Direction direction)
+{
+    const TimeOrder &order = *d.order;
+    std::size_t first = 0;
+    std::size_t end = order.size();
+    if (bounds.begin != INT64_MIN) {
+        auto rank = order.firstAtOrAfter(d.db.get(), bounds.begin);
+        if (!rank)
+            return rank.error();
+        first = *rank;
+    }
+    if (bounds.end != INT64_MAX) {
+        auto rank = order.firstAtOrAfter(d.db.get(), bounds.end);
+        if (!rank)
+            return rank.error();
+        end = *rank;
+    }
+    if (after) {
+        const bool ascending = direction == Direction::Ascending;
+        auto rank = order.firstAfter(d.db.get(), *after, ascending);
+        if (!rank)
+            return rank.error();
+        if (ascending)
+            first = std::max(first, *rank);
+        else
+            end = std::min(end, *rank);
+    }
+    return std::pair{first, std::max(first, end)};
+}
+
+RankBitmap QueryEngine::Private::bitmapOf(const IdSet &set, std::size_t first, std::size_t end) const
+{
+    const TimeOrder &order = *d.order;
+    RankBitmap bits(order.size());
+    if (set.complement)
+        bits.setRange(first, end);
+    for (const std::int64_t id : set.ids) {
+        const std::uint32_t rank = order.rankOf(id);
+        if (rank == TimeOrder::NoRank || rank < first || rank >= end)
+            continue;
+        if (set.complement)
+            bits.reset(rank);
+        else
+            bits.set(rank);
+    }
+    return bits;
+}
+
+Result<std::vector<EventRow>> QueryEngine::Private::rowsAtRanks(const std::vector<std::size_t> &ranks)
+{
+    Ids ids;
+    ids.reserve(ranks.size());
+    for (const std::size_t rank : ranks)
+        ids.push_back(d.order->idAt(rank));
+    return rowsById(ids);
 }
 
 Result<Ids> QueryEngine::Private::verify(const Node &node, const Ids &candidates)
@@ -1136,6 +1206,13 @@ static Result<void> forEachIndexedMatch(QueryEngine::Private &e, const Bounds &b
 static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFilter &filter, std::int64_t from, std::int64_t to)
 {
     sqlite3 *db = e.d.db.get();
+    // The filter's own top-level time bounds narrow the range, so the sums never read rows it excludes.
+    std::vector<const Node *> rest;
+    const Bounds bounds = splitBounds(filter.root(), rest);
+    from = std::max(from, bounds.begin);
+    to = std::min(to, bounds.end);
+    if (from >= to)
+        return std::uint64_t{0};
     auto serviceIdsOr = serviceIdsOf(e, filter);
     if (!serviceIdsOr)
         return serviceIdsOr.error();
@@ -1181,8 +1258,9 @@ static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFil
             return counted.error();
     }
 
+    // `+ts` keeps the filter's own (wide) time conditions off the index, so it seeks to the one second.
     SqlFilter rowsWhere;
-    renderTls(filter.root(), "ts", serviceIds, rowsWhere);
+    renderTls(filter.root(), "+ts", serviceIds, rowsWhere);
     auto statement = sql::Statement::prepare(db, "SELECT count(*) FROM events WHERE " + rowsWhere.text + " AND ts >= ?1 AND ts < ?2");
     if (!statement)
         return statement.error();
@@ -1215,6 +1293,18 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
     const IdSet &set = plan->set;
     if (!plan->bounds.any())
         return total + (set.complement ? d->universeSize() - set.ids.size() : set.ids.size());
+    if (d->d.order) {
+        auto range = d->rankRange(plan->bounds, std::nullopt, Direction::Ascending);
+        if (!range)
+            return range.error();
+        const auto [first, end] = range.value();
+        std::uint64_t members = 0;
+        for (const std::int64_t id : set.ids) {
+            const std::uint32_t rank = d->d.order->rankOf(id);
+            members += rank != TimeOrder::NoRank && rank >= first && rank < end;
+        }
+        return total + (set.complement ? (end - first) - members : members);
+    }
     if (!set.complement && set.ids.size() <= 200'000) {
         auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT ts FROM events WHERE id = ?1");
         if (!statement)
@@ -1240,7 +1330,11 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
-    if (filter.onlyTimeLevelService() && d->hasOrderIndex && limit > 0) {
+    std::vector<const Node *> conditions;
+    splitBounds(filter.root(), conditions);
+    // Time alone, with the order in memory, is a range of ranks: nothing to walk.
+    const bool timeAlone = conditions.empty() && d->d.order;
+    if (filter.onlyTimeLevelService() && d->hasOrderIndex && limit > 0 && !timeAlone) {
         auto matching = bucketCount(*d, filter, INT64_MIN, INT64_MAX);
         if (!matching)
             return matching.error();
@@ -1285,6 +1379,22 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         if (beyond(row.key))
             found.push_back(std::move(row));
     IdSet &set = plan->set;
+    if (d->d.order) {
+        // Ranks instead of rows: the page is the first `limit` members past the key, whatever their number.
+        auto range = d->rankRange(plan->bounds, after, direction);
+        if (!range)
+            return range.error();
+        const RankBitmap bits = d->bitmapOf(set, range->first, range->second);
+        auto rows = d->rowsAtRanks(bits.pick(range->first, range->second, 0, limit, !ascending));
+        if (!rows)
+            return rows.error();
+        for (EventRow &row : rows.value())
+            found.push_back(std::move(row));
+        std::sort(found.begin(), found.end(), earlier);
+        if (found.size() > limit)
+            found.resize(limit);
+        return found;
+    }
     if (set.complement && d->universeSize() - set.ids.size() <= FetchByIdLimit) {
         // Everything but nearly everything: the few left are cheaper to fetch than to walk past.
         Ids rest;
@@ -1369,6 +1479,41 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
     return found;
 }
 
+Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
+                                                    Direction direction)
+{
+    if (auto prepared = d->prepare(filter); !prepared)
+        return prepared.error();
+    if (d->d.order) {
+        auto plan = makePlan(*d, filter);
+        if (!plan)
+            return plan.error();
+        auto tail = d->tailMatches(filter, plan->bounds);
+        if (!tail)
+            return tail.error();
+        if (tail->empty()) {
+            auto range = d->rankRange(plan->bounds, std::nullopt, direction);
+            if (!range)
+                return range.error();
+            const RankBitmap bits = d->bitmapOf(plan->set, range->first, range->second);
+            return d->rowsAtRanks(bits.pick(range->first, range->second, position, limit, direction == Direction::Descending));
+        }
+    }
+    // No order in memory (an import is adding events): page there by key.
+    constexpr std::size_t Chunk = 4096;
+    std::optional<EventKey> after;
+    while (position > 0) {
+        auto skipped = events(filter, after, static_cast<std::size_t>(std::min<std::uint64_t>(position, Chunk)), direction);
+        if (!skipped)
+            return skipped.error();
+        if (skipped->empty())
+            return std::vector<EventRow>{};
+        position -= skipped->size();
+        after = skipped->back().key;
+    }
+    return events(filter, after, limit, direction);
+}
+
 Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
                                                           std::size_t buckets)
 {
@@ -1402,6 +1547,23 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
         return tail.error();
     for (const EventRow &row : tail.value())
         add(row.key.timeNs);
+    if (d->d.order) {
+        // The ranks of the bucket edges split the members' bitmap: a bucket's count is the bits between.
+        if (plan->bounds.begin >= plan->bounds.end)
+            return counts;
+        std::vector<std::size_t> edges;
+        for (std::size_t i = 0; i <= buckets; ++i) {
+            const std::int64_t edge = std::clamp(fromNs + static_cast<std::int64_t>(i) * bucketNs, plan->bounds.begin, plan->bounds.end);
+            auto rank = d->d.order->firstAtOrAfter(d->d.db.get(), edge);
+            if (!rank)
+                return rank.error();
+            edges.push_back(*rank);
+        }
+        const RankBitmap bits = d->bitmapOf(plan->set, edges.front(), edges.back());
+        for (std::size_t i = 0; i < buckets; ++i)
+            counts[i] += bits.count(edges[i], edges[i + 1]);
+        return counts;
+    }
     if (auto walked = forEachIndexedMatch(*d, plan->bounds, plan->set, add); !walked)
         return walked.error();
     return counts;

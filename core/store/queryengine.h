@@ -16,7 +16,9 @@ namespace core {
 // time bounds from the events_order index, and rows are read only to check phrases, wildcard token
 // sequences and message-only matches on candidates. Events past meta.indexed_through (an import
 // still running) are not in the postings yet: their rows are read and matched one by one. Counts of
-// filters on time, level and service alone come from the bucket counts.
+// filters on time, level and service alone come from the bucket counts. With the one order in memory
+// (timeorder.h), id sets become bitmaps over ranks: pages, counts within time bounds and histograms
+// read no row but the ones they return.
 class QueryEngine
 {
 public:
@@ -26,6 +28,8 @@ public:
     Result<std::uint64_t> count(const QueryFilter &filter);
     Result<std::vector<EventRow>> events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                          Direction direction);
+    // Up to `limit` matching events from `position` (0-based) in the one order or its reverse.
+    Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit, Direction direction);
     Result<std::vector<std::uint64_t>> histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
                                                  std::size_t buckets);
     Result<std::optional<std::int64_t>> timeAnchor();

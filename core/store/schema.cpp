@@ -4,6 +4,7 @@
 #include "postingblocks.h"
 #include "rollups.h"
 #include "sqlite.h"
+#include "timeorder.h"
 
 #include <string>
 
@@ -138,6 +139,12 @@ CREATE TABLE rollups(width INTEGER NOT NULL, start INTEGER NOT NULL, level INTEG
     service INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(width, start, level, service)) WITHOUT ROWID;
 )sql";
 
+// Version 4: the one order held as arrays (timeorder.h), written when an import finishes; an older
+// store gets it from its time index here.
+constexpr const char *SchemaV4 = R"sql(
+CREATE TABLE event_order(block INTEGER PRIMARY KEY, ids BLOB NOT NULL, times BLOB NOT NULL);
+)sql";
+
 struct Migration {
     int toVersion;
     const char *sql;
@@ -146,7 +153,7 @@ struct Migration {
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
 constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
-                                   {3, SchemaV3, rollups::buildFromBuckets}};
+                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, TimeOrder::rebuild}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {

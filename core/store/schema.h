@@ -11,7 +11,7 @@ namespace core::schema {
 
 // 'TLNE' — how `file` and Timberline recognise a store.
 inline constexpr std::int32_t ApplicationId = 0x544C4E45;
-inline constexpr int CurrentVersion = 3;
+inline constexpr int CurrentVersion = 4;
 
 // Creates the schema in an empty database, or upgrades an older store in place, one migration per
 // version, each in its own transaction. Refuses files that are not stores and stores from the future.

@@ -117,4 +117,16 @@ Result<std::int64_t> queryInteger(sqlite3 *db, std::string_view sql, std::int64_
     return *row ? statement->integer(0) : fallback;
 }
 
+ReadTransaction::ReadTransaction(sqlite3 *db)
+{
+    if (sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK)
+        m_db = db;
+}
+
+ReadTransaction::~ReadTransaction()
+{
+    if (m_db && !sqlite3_get_autocommit(m_db))
+        sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 } // namespace core::sql

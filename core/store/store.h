@@ -121,6 +121,11 @@ public:
     // Up to `limit` matching events strictly after `after` (or from the start) in the one order.
     Result<std::vector<EventRow>> events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                          Direction direction = Direction::Ascending);
+    // Up to `limit` events (matching ones) from `position` (0-based) in the one order or its reverse:
+    // what a scroll bar dragged to a row shows. A few milliseconds on any store an import has finished.
+    Result<std::vector<EventRow>> eventsAt(std::uint64_t position, std::size_t limit, Direction direction = Direction::Ascending);
+    Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
+                                           Direction direction = Direction::Ascending);
     // Matching events in `buckets` consecutive intervals of `bucketNs` from `fromNs`: the histogram's counts.
     Result<std::vector<std::uint64_t>> histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
                                                  std::size_t buckets);

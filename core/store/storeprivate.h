@@ -4,10 +4,13 @@
 #include "sqlite.h"
 #include "store.h"
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 namespace core {
+
+class TimeOrder;
 
 // Raw block ids pack the source and the block's first line, so the block holding a line is the
 // greatest id at or below (source << 32 | line).
@@ -23,6 +26,7 @@ struct Store::Private {
     // Dictionary strings (services, level texts, statuses) by id, filled on demand.
     std::unordered_map<std::int64_t, std::string> dict;
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> sourceNames; ///< id → name, sha256
+    std::shared_ptr<const TimeOrder> order; ///< the one order in memory, when the store holds a current one
 };
 
 } // namespace core

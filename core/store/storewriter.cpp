@@ -5,6 +5,7 @@
 #include "postingblocks.h"
 #include "rollups.h"
 #include "storeprivate.h"
+#include "timeorder.h"
 
 #include <zstd.h>
 
@@ -350,6 +351,14 @@ Result<void> StoreWriter::finish()
         return committed;
     if (auto index = sql::exec(d->db, "CREATE INDEX IF NOT EXISTS events_order ON events(ts, source, line, idx)"); !index)
         return index;
+    if (auto began = sql::exec(d->db, "BEGIN IMMEDIATE"); !began)
+        return began;
+    if (auto order = TimeOrder::rebuild(d->db); !order) {
+        (void)sql::exec(d->db, "ROLLBACK");
+        return order;
+    }
+    if (auto committed = sql::exec(d->db, "COMMIT"); !committed)
+        return committed;
     // Planner statistics for what was imported, bounded so a 10M-row store does not take seconds.
     if (auto optimized = sql::exec(d->db, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;"); !optimized)
         return optimized;

@@ -6,8 +6,11 @@
 #include "core/query/queryfilter.h"
 #include "core/store/store.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -21,6 +24,15 @@ namespace {
 
 constexpr std::int64_t kStartNs = 1762770600LL * 1'000'000'000; // 2025-11-10T10:30:00Z, the bundle's first second
 constexpr std::int64_t kMinuteNs = 60LL * 1'000'000'000;
+
+bool sqliteExec(const QString &path, const char *sql)
+{
+    sqlite3 *db = nullptr;
+    const bool ok = sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK
+        && sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
 
 class Quiet : public ImportObserver
 {
@@ -309,6 +321,11 @@ private:
     QTemporaryDir m_dir;
     std::vector<Generated> m_records;
     std::unique_ptr<Store> m_store;
+    // The same store without its stored time order, as during an import that is adding events: the
+    // engine's other paths (posting lists and the time index) answer there.
+    std::unique_ptr<Store> m_storeWithoutOrder;
+
+    Store &storeOf(bool withOrder) { return withOrder ? *m_store : *m_storeWithoutOrder; }
 
 private Q_SLOTS:
     void initTestCase()
@@ -331,39 +348,52 @@ private Q_SLOTS:
         QVERIFY(store.has_value());
         m_store = std::move(store.value());
         QCOMPARE(m_store->eventCount().value(), std::uint64_t(m_records.size()));
+
+        const QString copy = m_dir.filePath(QStringLiteral("without-order.timberline"));
+        QVERIFY(QFile::copy(QString::fromStdString(request.storePath), copy));
+        QVERIFY(sqliteExec(copy, "DELETE FROM event_order; DELETE FROM meta WHERE key LIKE 'order_%'"));
+        auto withoutOrder = Store::open(copy.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(withoutOrder.has_value());
+        m_storeWithoutOrder = std::move(withoutOrder.value());
     }
 
     void matchesTheRecords_data()
     {
         QTest::addColumn<QString>("query");
         QTest::addColumn<int>("expected");
+        QTest::addColumn<bool>("withOrder");
         const auto table = rows();
         QVERIFY(table.size() >= 100);
-        for (const Row &row : table) {
-            const auto expected = std::count_if(m_records.begin(), m_records.end(), row.truth);
-            QTest::newRow(row.name) << QString::fromStdString(row.query) << int(expected);
-        }
+        for (const bool withOrder : {true, false})
+            for (const Row &row : table) {
+                const auto expected = std::count_if(m_records.begin(), m_records.end(), row.truth);
+                QTest::addRow("%s%s", row.name, withOrder ? "" : " (no stored order)")
+                    << QString::fromStdString(row.query) << int(expected) << withOrder;
+            }
     }
 
     void matchesTheRecords()
     {
         QFETCH(QString, query);
         QFETCH(int, expected);
+        QFETCH(bool, withOrder);
+        Store &store = storeOf(withOrder);
         // now is the bundle's minute after the start: 10:31:00.
         const QueryTime time(kStartNs + kMinuteNs);
         auto filter = QueryFilter::fromText(query.toStdString(), time);
         QVERIFY2(filter.has_value(), filter.has_value() ? "" : filter.error().message.c_str());
-        auto count = m_store->count(filter.value());
+        auto count = store.count(filter.value());
         QVERIFY2(count.has_value(), count.has_value() ? "" : count.error().message.c_str());
         QCOMPARE(int(*count), expected);
 
         // Every page in the one order, both ways, adds up to the count.
+        std::vector<EventKey> ascending;
         for (const Direction direction : {Direction::Ascending, Direction::Descending}) {
             std::optional<EventKey> after;
             int seen = 0;
             std::optional<EventKey> previous;
             while (true) {
-                auto page = m_store->events(filter.value(), after, 200, direction);
+                auto page = store.events(filter.value(), after, 200, direction);
                 QVERIFY(page.has_value());
                 if (page->empty())
                     break;
@@ -371,12 +401,72 @@ private Q_SLOTS:
                     if (previous)
                         QVERIFY(direction == Direction::Ascending ? *previous < row.key : row.key < *previous);
                     previous = row.key;
+                    if (direction == Direction::Ascending)
+                        ascending.push_back(row.key);
                 }
                 seen += int(page->size());
                 after = page->back().key;
             }
             QCOMPARE(seen, expected);
         }
+
+        // A page at a position (a dragged scroll bar) starts at that event of the paged order, both ways.
+        const auto size = static_cast<std::uint64_t>(ascending.size());
+        for (const std::uint64_t position : {std::uint64_t{0}, size / 3, size / 2, size > 0 ? size - 1 : 0, size}) {
+            for (const Direction direction : {Direction::Ascending, Direction::Descending}) {
+                auto page = store.eventsAt(filter.value(), position, 7, direction);
+                QVERIFY2(page.has_value(), page.has_value() ? "" : page.error().message.c_str());
+                const std::uint64_t expectedSize = std::min<std::uint64_t>(7, size - std::min(position, size));
+                QCOMPARE(std::uint64_t(page->size()), expectedSize);
+                for (std::size_t i = 0; i < page->size(); ++i) {
+                    const std::uint64_t at = direction == Direction::Ascending ? position + i : size - 1 - position - i;
+                    QCOMPARE(page->at(i).key, ascending[static_cast<std::size_t>(at)]);
+                }
+            }
+        }
+    }
+
+    // Bucket counts against the records themselves, with and without the stored order, for buckets
+    // that cut the bundle's seconds and for a range that starts inside it.
+    void histogramCountsTheRecords_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<bool>("withOrder");
+        QTest::addColumn<qint64>("bucketNs");
+        for (const bool withOrder : {true, false})
+            for (const Row &row : rows()) {
+                const std::string name = row.name;
+                if (name.find("time") == std::string::npos && name.find("combined") == std::string::npos
+                    && name.find("text") == std::string::npos && name.find("level") == std::string::npos)
+                    continue;
+                for (const qint64 bucketNs : {qint64{1'700'000'000}, qint64{10'000'000'000}})
+                    QTest::addRow("%s, %lld ns%s", row.name, static_cast<long long>(bucketNs), withOrder ? "" : " (no stored order)")
+                        << QString::fromStdString(row.query) << withOrder << bucketNs;
+            }
+    }
+
+    void histogramCountsTheRecords()
+    {
+        QFETCH(QString, query);
+        QFETCH(bool, withOrder);
+        QFETCH(qint64, bucketNs);
+        const auto table = rows();
+        const auto row = std::find_if(table.begin(), table.end(), [&](const Row &r) { return r.query == query.toStdString(); });
+        QVERIFY(row != table.end());
+        const QueryTime time(kStartNs + kMinuteNs);
+        auto filter = QueryFilter::fromText(query.toStdString(), time);
+        QVERIFY(filter.has_value());
+        const std::int64_t fromNs = kStartNs + 3'300'000'000LL;
+        constexpr std::size_t Buckets = 40;
+        std::vector<std::uint64_t> expected(Buckets, 0);
+        for (const Generated &record : m_records) {
+            const std::int64_t ns = record.timeUs * 1000;
+            if (ns >= fromNs && ns < fromNs + static_cast<std::int64_t>(Buckets) * bucketNs && row->truth(record))
+                ++expected[static_cast<std::size_t>((ns - fromNs) / bucketNs)];
+        }
+        auto buckets = storeOf(withOrder).histogram(filter.value(), fromNs, bucketNs, Buckets);
+        QVERIFY2(buckets.has_value(), buckets.has_value() ? "" : buckets.error().message.c_str());
+        QCOMPARE(buckets.value(), expected);
     }
 
     void histogramAddsUpToTheCount()
