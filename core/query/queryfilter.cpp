@@ -278,4 +278,9 @@ bool QueryFilter::onlyTimeLevelService() const
     return timeLevelService(m_root);
 }
 
+bool QueryFilter::isTimeLevelService(const Node &node)
+{
+    return timeLevelService(node);
+}
+
 } // namespace core

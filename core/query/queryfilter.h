@@ -57,6 +57,8 @@ public:
     const Node &root() const { return m_root; }
     // Whether only time, normalised level and service decide: then the bucket counts answer.
     bool onlyTimeLevelService() const;
+    // The same for one node of the tree.
+    static bool isTimeLevelService(const Node &node);
     static Column columnOf(std::string_view field);
 
 private:

@@ -1029,6 +1029,126 @@ Bounds splitBounds(const Node &root, std::vector<const Node *> &rest)
 
 } // namespace
 
+using ServiceIds = std::unordered_map<std::string, std::vector<std::int64_t>>;
+static Result<ServiceIds> serviceIdsOf(QueryEngine::Private &e, const QueryFilter &filter);
+
+namespace {
+
+// Whether `node` holds on an event of this level and service; nullopt when it asks for a time.
+// The same semantics as renderTls, which asks SQL the same question.
+std::optional<bool> levelServiceHolds(const Node &node, int level, std::int64_t service, const ServiceIds &serviceIds)
+{
+    switch (node.kind) {
+    case Node::Kind::All:
+        return true;
+    case Node::Kind::None:
+        return false;
+    case Node::Kind::Time:
+        return std::nullopt;
+    case Node::Kind::Not: {
+        const auto inner = levelServiceHolds(node.children.front(), level, service, serviceIds);
+        return inner ? std::optional<bool>(!*inner) : std::nullopt;
+    }
+    case Node::Kind::And:
+    case Node::Kind::Or: {
+        const bool isAnd = node.kind == Node::Kind::And;
+        bool result = isAnd;
+        for (const Node &child : node.children) {
+            const auto holds = levelServiceHolds(child, level, service, serviceIds);
+            if (!holds)
+                return std::nullopt;
+            result = isAnd ? result && *holds : result || *holds;
+        }
+        return result;
+    }
+    case Node::Kind::Level:
+        return (node.levels & (1u << level)) != 0;
+    default: {
+        const auto found = serviceIds.find(node.value.pattern + '\n' + node.value.text);
+        return found != serviceIds.end() && std::find(found->second.begin(), found->second.end(), service) != found->second.end();
+    }
+    }
+}
+
+} // namespace
+
+// Conditions on level and service alone, decided once per (level, service) pair: with the order's
+// arrays a rank is tested by one lookup, where posting lists would decode millions of ids.
+struct LevelServiceTable {
+    std::size_t services = 0;
+    std::vector<std::uint8_t> holds; ///< [level × services + service]
+
+    bool at(const TimeOrder &order, std::size_t rank) const
+    {
+        return holds[order.levelAt(rank) * services + order.serviceAt(rank)] != 0;
+    }
+};
+
+// The table for `conditions` (all of which must hold), or nullopt when the order has no arrays or a
+// condition is not on level and service alone.
+static Result<std::optional<LevelServiceTable>> levelServiceTable(QueryEngine::Private &e, const QueryFilter &filter,
+                                                                  const std::vector<const Node *> &conditions)
+{
+    const TimeOrder *order = e.d.order.get();
+    if (!order || conditions.empty())
+        return std::optional<LevelServiceTable>();
+    for (const Node *node : conditions)
+        if (!QueryFilter::isTimeLevelService(*node))
+            return std::optional<LevelServiceTable>();
+    auto serviceIds = serviceIdsOf(e, filter);
+    if (!serviceIds)
+        return serviceIds.error();
+    LevelServiceTable table;
+    table.services = std::size_t{order->maxService()} + 1;
+    table.holds.assign(LevelCount * table.services, 0);
+    for (int level = 0; level < LevelCount; ++level)
+        for (std::size_t service = 0; service < table.services; ++service) {
+            bool all = true;
+            for (const Node *node : conditions) {
+                const auto holds = levelServiceHolds(*node, level, static_cast<std::int64_t>(service), serviceIds.value());
+                if (!holds)
+                    return std::optional<LevelServiceTable>();
+                all = all && *holds;
+            }
+            table.holds[static_cast<std::size_t>(level) * table.services + service] = all;
+        }
+    return std::optional<LevelServiceTable>(std::move(table));
+}
+
+// The ranks in [first, end) the table accepts: `skip` of them passed over, then up to `limit`, going
+// up from `first` (or down from `end`).
+static std::vector<std::size_t> walkRanks(const TimeOrder &order, const LevelServiceTable &table, std::size_t first, std::size_t end,
+                                          std::uint64_t skip, std::size_t limit, Direction direction)
+{
+    std::vector<std::size_t> ranks;
+    const bool ascending = direction == Direction::Ascending;
+    for (std::size_t step = 0; step < end - first && ranks.size() < limit; ++step) {
+        const std::size_t rank = ascending ? first + step : end - 1 - step;
+        if (!table.at(order, rank))
+            continue;
+        if (skip > 0)
+            --skip;
+        else
+            ranks.push_back(rank);
+    }
+    return ranks;
+}
+
+// A page from the index completed with the matches past it (an import still running): those after
+// `after`, in the order, cut at `limit`.
+static std::vector<EventRow> withTail(std::vector<EventRow> page, std::vector<EventRow> tail, std::optional<EventKey> after,
+                                      std::size_t limit, Direction direction)
+{
+    const bool ascending = direction == Direction::Ascending;
+    for (EventRow &row : tail)
+        if (!after || (ascending ? row.key > *after : row.key < *after))
+            page.push_back(std::move(row));
+    std::sort(page.begin(), page.end(), [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; });
+    if (page.size() > limit)
+        page.resize(limit);
+    return page;
+}
+
 // The plan shared by count, events and histogram: the indexed events as an id set within time bounds.
 struct Plan {
     Bounds bounds;
@@ -1044,11 +1164,39 @@ static Result<Plan> makePlan(QueryEngine::Private &e, const QueryFilter &filter)
     std::stable_partition(rest.begin(), rest.end(), [](const Node *n) {
         return !(n->kind == Node::Kind::Match && (n->column == Column::Text || n->column == Column::Message));
     });
+    // With the order's arrays, conditions on level and service test the other conditions' candidates
+    // instead of decoding their own posting lists, when the others leave a list to test.
+    std::vector<const Node *> levelService;
+    if (e.d.order && rest.size() > 1) {
+        const auto split = std::stable_partition(rest.begin(), rest.end(), [](const Node *n) { return !QueryFilter::isTimeLevelService(*n); });
+        levelService.assign(split, rest.end());
+        rest.erase(split, rest.end());
+    }
     for (const Node *node : rest) {
         auto evaluated = e.evaluate(*node, set && !set->complement ? &set->ids : nullptr);
         if (!evaluated)
             return evaluated.error();
         set = set ? andSets(std::move(*set), std::move(evaluated.value())) : std::move(evaluated.value());
+    }
+    if (!levelService.empty()) {
+        auto table = set && !set->complement ? levelServiceTable(e, filter, levelService)
+                                             : Result<std::optional<LevelServiceTable>>(std::optional<LevelServiceTable>());
+        if (!table)
+            return table.error();
+        if (table->has_value()) {
+            const TimeOrder &order = *e.d.order;
+            std::erase_if(set->ids, [&](std::int64_t id) {
+                const std::uint32_t rank = order.rankOf(id);
+                return rank == TimeOrder::NoRank || !(*table)->at(order, rank);
+            });
+        } else {
+            for (const Node *node : levelService) {
+                auto evaluated = e.evaluate(*node, set && !set->complement ? &set->ids : nullptr);
+                if (!evaluated)
+                    return evaluated.error();
+                set = set ? andSets(std::move(*set), std::move(evaluated.value())) : std::move(evaluated.value());
+            }
+        }
     }
     plan.set = set ? std::move(*set) : IdSet{{}, true};
     if (!plan.set.complement)
@@ -1150,7 +1298,6 @@ std::int64_t floorSecond(std::int64_t ns)
 
 // Counts of a time/level/service filter from the bucket counts: whole seconds from `buckets`, the
 // seconds a time bound cuts from the rows of that second.
-using ServiceIds = std::unordered_map<std::string, std::vector<std::int64_t>>;
 
 // The dict ids each service value of the filter stands for (wildcards and regexes matched here).
 static Result<ServiceIds> serviceIdsOf(QueryEngine::Private &e, const QueryFilter &filter)
@@ -1331,7 +1478,23 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
     std::vector<const Node *> conditions;
-    splitBounds(filter.root(), conditions);
+    const Bounds bounds = splitBounds(filter.root(), conditions);
+    if (filter.onlyTimeLevelService() && limit > 0) {
+        // Level and service tested on the order's arrays, rank after rank: no row read but the page's.
+        auto table = levelServiceTable(*d, filter, conditions);
+        if (!table)
+            return table.error();
+        if (table->has_value()) {
+            auto range = d->rankRange(bounds, after, direction);
+            auto tail = range ? d->tailMatches(filter, bounds) : Result<std::vector<EventRow>>(range.error());
+            if (!tail)
+                return tail.error();
+            auto rows = d->rowsAtRanks(walkRanks(*d->d.order, **table, range->first, range->second, 0, limit, direction));
+            if (!rows)
+                return rows.error();
+            return withTail(std::move(rows.value()), std::move(tail.value()), after, limit, direction);
+        }
+    }
     // Time alone, with the order in memory, is a range of ranks: nothing to walk.
     const bool timeAlone = conditions.empty() && d->d.order;
     if (filter.onlyTimeLevelService() && d->hasOrderIndex && limit > 0 && !timeAlone) {
@@ -1339,8 +1502,6 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
         if (!matching)
             return matching.error();
         if (*matching * DenseWalkRatio >= d->universeSize()) {
-            std::vector<const Node *> rest;
-            const Bounds bounds = splitBounds(filter.root(), rest);
             bool walkedAll = false;
             auto walked = d->walkMatches(filter, bounds, after, limit, direction, limit * DenseWalkRatio * 4, walkedAll);
             if (!walked)
@@ -1388,12 +1549,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         auto rows = d->rowsAtRanks(bits.pick(range->first, range->second, 0, limit, !ascending));
         if (!rows)
             return rows.error();
-        for (EventRow &row : rows.value())
-            found.push_back(std::move(row));
-        std::sort(found.begin(), found.end(), earlier);
-        if (found.size() > limit)
-            found.resize(limit);
-        return found;
+        return withTail(std::move(rows.value()), std::move(found), after, limit, direction);
     }
     if (set.complement && d->universeSize() - set.ids.size() <= FetchByIdLimit) {
         // Everything but nearly everything: the few left are cheaper to fetch than to walk past.
@@ -1484,6 +1640,22 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
+    if (d->d.order && filter.onlyTimeLevelService()) {
+        std::vector<const Node *> conditions;
+        const Bounds bounds = splitBounds(filter.root(), conditions);
+        auto table = levelServiceTable(*d, filter, conditions);
+        if (!table)
+            return table.error();
+        auto tail = d->tailMatches(filter, bounds);
+        if (!tail)
+            return tail.error();
+        if (table->has_value() && tail->empty()) {
+            auto range = d->rankRange(bounds, std::nullopt, direction);
+            if (!range)
+                return range.error();
+            return d->rowsAtRanks(walkRanks(*d->d.order, **table, range->first, range->second, position, limit, direction));
+        }
+    }
     if (d->d.order) {
         auto plan = makePlan(*d, filter);
         if (!plan)

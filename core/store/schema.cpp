@@ -139,11 +139,24 @@ CREATE TABLE rollups(width INTEGER NOT NULL, start INTEGER NOT NULL, level INTEG
     service INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(width, start, level, service)) WITHOUT ROWID;
 )sql";
 
-// Version 4: the one order held as arrays (timeorder.h), written when an import finishes; an older
-// store gets it from its time index here.
+// Version 4: the one order held as arrays (timeorder.h), written when an import finishes. The time
+// index also carries level and service, so that writing the order reads the index alone; an older
+// store's index is made again here and its order written from it.
 constexpr const char *SchemaV4 = R"sql(
-CREATE TABLE event_order(block INTEGER PRIMARY KEY, ids BLOB NOT NULL, times BLOB NOT NULL);
+CREATE TABLE event_order(block INTEGER PRIMARY KEY, ids BLOB NOT NULL, times BLOB NOT NULL, levels BLOB NOT NULL,
+    services BLOB NOT NULL);
 )sql";
+
+Result<void> widenOrderIndex(sqlite3 *db)
+{
+    auto index = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+    if (!index)
+        return index.error();
+    if (*index > 0)
+        if (auto made = sql::exec(db, std::string("DROP INDEX events_order; ") + OrderIndexSql); !made)
+            return made;
+    return TimeOrder::rebuild(db);
+}
 
 struct Migration {
     int toVersion;
@@ -153,7 +166,7 @@ struct Migration {
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
 constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
-                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, TimeOrder::rebuild}};
+                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, widenOrderIndex}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {

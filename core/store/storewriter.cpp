@@ -4,6 +4,7 @@
 #include "../jsonwriter.h"
 #include "postingblocks.h"
 #include "rollups.h"
+#include "schema.h"
 #include "storeprivate.h"
 #include "timeorder.h"
 
@@ -349,7 +350,7 @@ Result<void> StoreWriter::finish()
 {
     if (auto committed = commit(); !committed)
         return committed;
-    if (auto index = sql::exec(d->db, "CREATE INDEX IF NOT EXISTS events_order ON events(ts, source, line, idx)"); !index)
+    if (auto index = sql::exec(d->db, schema::OrderIndexSql); !index)
         return index;
     if (auto began = sql::exec(d->db, "BEGIN IMMEDIATE"); !began)
         return began;

@@ -23,6 +23,22 @@ void putVarint(std::string &out, std::uint64_t value)
     out.push_back(static_cast<char>(value));
 }
 
+template<typename Visit>
+void forEachVarint(std::string_view bytes, Visit &&visit)
+{
+    std::uint64_t value = 0;
+    int shift = 0;
+    for (const char c : bytes) {
+        value |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7f) << shift;
+        shift += 7;
+        if ((static_cast<unsigned char>(c) & 0x80) == 0) {
+            visit(value);
+            value = 0;
+            shift = 0;
+        }
+    }
+}
+
 std::uint64_t zigzag(std::int64_t value)
 {
     return (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
@@ -34,17 +50,22 @@ std::int64_t unzigzag(std::uint64_t value)
 }
 
 // One block of ranks: its ids as zigzag varint deltas (time order follows arrival order closely, so
-// most take a byte), its samples as little-endian 64-bit times.
+// most take a byte), its samples as little-endian 64-bit times, a level byte and a varint service
+// id per rank.
 struct BlockWriter {
     std::string ids;
     std::string times;
+    std::string levels;
+    std::string services;
     std::int64_t previous = 0;
     std::size_t count = 0;
 
-    void add(std::int64_t id, std::int64_t ts)
+    void add(std::int64_t id, std::int64_t ts, std::int64_t level, std::int64_t service)
     {
         putVarint(ids, zigzag(id - previous));
         previous = id;
+        levels.push_back(static_cast<char>(level));
+        putVarint(services, static_cast<std::uint64_t>(service));
         if (count % TimeOrder::SampleEvery == 0) {
             char bytes[8];
             std::memcpy(bytes, &ts, sizeof ts);
@@ -71,15 +92,17 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     if (!index)
         return index.error();
     auto maxId = sql::queryInteger(db, "SELECT coalesce(max(id), 0) FROM events");
+    auto maxService = sql::queryInteger(db, "SELECT coalesce(max(id), 0) FROM dict");
     auto through = metaInteger(db, "indexed_through");
-    if (!maxId || !through)
-        return maxId ? through.error() : maxId.error();
+    if (!maxId || !through || !maxService)
+        return !maxId ? maxId.error() : !through ? through.error() : maxService.error();
     if (auto cleared = sql::exec(db, "DELETE FROM event_order; DELETE FROM meta WHERE key LIKE 'order\\_%' ESCAPE '\\'"); !cleared)
         return cleared.error();
-    if (*index == 0 || *maxId >= static_cast<std::int64_t>(NoRank))
+    if (*index == 0 || *maxId >= static_cast<std::int64_t>(NoRank) || *maxService >= UINT16_MAX)
         return {};
-    auto rows = sql::Statement::prepare(db, "SELECT id, ts FROM events INDEXED BY events_order ORDER BY ts, source, line, idx");
-    auto insert = sql::Statement::prepare(db, "INSERT INTO event_order(block, ids, times) VALUES (?1, ?2, ?3)");
+    auto rows = sql::Statement::prepare(
+        db, "SELECT id, ts, level, coalesce(service, 0) FROM events INDEXED BY events_order ORDER BY ts, source, line, idx");
+    auto insert = sql::Statement::prepare(db, "INSERT INTO event_order(block, ids, times, levels, services) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!rows)
         return rows.error();
     if (!insert)
@@ -88,7 +111,7 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     std::int64_t block = 0;
     BlockWriter writer;
     const auto flush = [&]() -> Result<void> {
-        insert->bind(1, block++).bindBlob(2, writer.ids).bindBlob(3, writer.times);
+        insert->bind(1, block++).bindBlob(2, writer.ids).bindBlob(3, writer.times).bindBlob(4, writer.levels).bindBlob(5, writer.services);
         auto inserted = insert->run();
         writer = BlockWriter{};
         return inserted;
@@ -99,7 +122,7 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
             return row.error();
         if (!*row)
             break;
-        writer.add(rows->integer(0), rows->integer(1));
+        writer.add(rows->integer(0), rows->integer(1), rows->integer(2), rows->integer(3));
         ++events;
         if (writer.count == BlockRanks)
             if (auto flushed = flush(); !flushed)
@@ -141,7 +164,9 @@ Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std:
     auto order = std::make_shared<TimeOrder>();
     order->m_generation = *generation;
     order->m_ids.reserve(static_cast<std::size_t>(*count));
-    auto blocks = sql::Statement::prepare(db, "SELECT ids, times FROM event_order ORDER BY block");
+    order->m_levels.reserve(static_cast<std::size_t>(*count));
+    order->m_services.reserve(static_cast<std::size_t>(*count));
+    auto blocks = sql::Statement::prepare(db, "SELECT ids, times, levels, services FROM event_order ORDER BY block");
     if (!blocks)
         return blocks.error();
     std::uint32_t maxId = 0;
@@ -151,21 +176,17 @@ Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std:
             return row.error();
         if (!*row)
             break;
-        const std::string_view ids = blocks->view(0);
-        std::int64_t id = 0;
-        std::uint64_t value = 0;
-        int shift = 0;
-        for (const char c : ids) {
-            value |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7f) << shift;
-            shift += 7;
-            if ((static_cast<unsigned char>(c) & 0x80) == 0) {
-                id += unzigzag(value);
-                order->m_ids.push_back(static_cast<std::uint32_t>(id));
-                maxId = std::max(maxId, static_cast<std::uint32_t>(id));
-                value = 0;
-                shift = 0;
-            }
-        }
+        forEachVarint(blocks->view(0), [&, id = std::int64_t{0}](std::uint64_t value) mutable {
+            id += unzigzag(value);
+            order->m_ids.push_back(static_cast<std::uint32_t>(id));
+            maxId = std::max(maxId, static_cast<std::uint32_t>(id));
+        });
+        for (const char level : blocks->view(2))
+            order->m_levels.push_back(static_cast<std::uint8_t>(level));
+        forEachVarint(blocks->view(3), [&](std::uint64_t service) {
+            order->m_services.push_back(static_cast<std::uint16_t>(service));
+            order->m_maxService = std::max(order->m_maxService, static_cast<std::uint16_t>(service));
+        });
         const std::string_view times = blocks->view(1);
         for (std::size_t at = 0; at + 8 <= times.size(); at += 8) {
             std::int64_t ts = 0;
@@ -173,7 +194,8 @@ Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std:
             order->m_samples.push_back(ts);
         }
     }
-    if (order->m_ids.size() != static_cast<std::size_t>(*count))
+    if (order->m_ids.size() != static_cast<std::size_t>(*count) || order->m_levels.size() != order->m_ids.size()
+        || order->m_services.size() != order->m_ids.size())
         return makeError(ErrorCode::Store, "the stored time order holds " + std::to_string(order->m_ids.size()) + " events, not "
                                                + std::to_string(*count));
     order->m_ranks.assign(order->m_ids.empty() ? 0 : std::size_t{maxId} + 1, NoRank);

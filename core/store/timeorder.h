@@ -15,11 +15,12 @@ struct sqlite3;
 namespace core {
 
 // The one order (time, source, line, index) held in memory: the row id at each rank and the rank of
-// each row id, with the time of every SampleEvery-th rank. With it a posting list becomes ranks
-// without reading a row: the first page of a sparse query is a selection over its ids, a page at any
-// position is an index into an array, and a histogram is the ranks binned by the ranks of the bucket
-// edges. An import builds it when it finishes (one pass over the covering `events_order` index) and
-// stores it in `event_order`; every connection of the process shares one copy of each stored order.
+// each row id, with the time of every SampleEvery-th rank and each rank's level and service. With it
+// a posting list becomes ranks without reading a row: the first page of a sparse query is a
+// selection over its ids, a page at any position is an index into an array, a histogram is the ranks
+// binned by the ranks of the bucket edges, and conditions on level and service are tested on arrays.
+// An import builds it when it finishes (one pass over the covering `events_order` index) and stores
+// it in `event_order`; every connection of the process shares one copy of each stored order.
 class TimeOrder
 {
 public:
@@ -28,7 +29,8 @@ public:
     static constexpr std::size_t SampleEvery = 64;
 
     // Replaces the stored order with the order of the events now in the store; a no-op without the
-    // events_order index (it is built first) or with row ids past 32 bits. Runs in the caller's transaction.
+    // events_order index (it is built first), with row ids past 32 bits or service ids past 16 bits.
+    // Runs in the caller's transaction.
     static Result<void> rebuild(sqlite3 *db);
     // The stored order, when it holds exactly the events through `indexedThrough` (`events` of them);
     // null when there is none or it is stale (an import is adding events). Loaded once per process:
@@ -42,6 +44,9 @@ public:
     {
         return id >= 0 && static_cast<std::uint64_t>(id) < m_ranks.size() ? m_ranks[static_cast<std::size_t>(id)] : NoRank;
     }
+    std::uint8_t levelAt(std::size_t rank) const { return m_levels[rank]; }
+    std::uint16_t serviceAt(std::size_t rank) const { return m_services[rank]; } ///< a `dict` id, 0 for none
+    std::uint16_t maxService() const { return m_maxService; }
     // The ranks [first, last] among which the first event at or after `ns` lies (`last` may be
     // size(): no such event); the samples decide it to within SampleEvery ranks.
     std::pair<std::size_t, std::size_t> firstAtOrAfterWithin(std::int64_t ns) const;
@@ -55,6 +60,9 @@ private:
     std::vector<std::uint32_t> m_ids; ///< by rank
     std::vector<std::uint32_t> m_ranks; ///< by row id; NoRank for ids not in the order
     std::vector<std::int64_t> m_samples; ///< the time at rank i × SampleEvery
+    std::vector<std::uint8_t> m_levels; ///< by rank
+    std::vector<std::uint16_t> m_services; ///< by rank
+    std::uint16_t m_maxService = 0;
     std::int64_t m_generation = 0; ///< changes with every rebuild
 };
 
