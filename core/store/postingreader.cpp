@@ -49,6 +49,52 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
     return {};
 }
 
+Result<void> PostingReader::forEachListIn(const std::vector<std::string> &terms,
+                                          const std::function<void(std::size_t term, std::string_view list)> &visit)
+{
+    if (terms.empty())
+        return {};
+    auto segments = segmentCount();
+    if (!segments)
+        return segments.error();
+    auto first = sql::Statement::prepare(
+        m_db, "SELECT first_term FROM postings WHERE segment = ?1 AND first_term <= ?2 ORDER BY first_term DESC LIMIT 1");
+    auto blocks = sql::Statement::prepare(
+        m_db, "SELECT data FROM postings WHERE segment = ?1 AND first_term >= ?2 AND first_term <= ?3 ORDER BY first_term");
+    if (!first || !blocks)
+        return sql::storeError(m_db, "reading posting blocks");
+    for (std::int64_t segment = 1; segment <= *segments; ++segment) {
+        first->reset();
+        first->bind(1, segment).bind(2, terms.front());
+        auto row = first->step();
+        if (!row)
+            return row.error();
+        const std::string start = *row ? first->text(0) : terms.front();
+        blocks->reset();
+        blocks->bind(1, segment).bind(2, start).bind(3, terms.back());
+        std::size_t next = 0; // the first wanted term not passed yet: block entries are sorted too
+        while (next < terms.size()) {
+            auto block = blocks->step();
+            if (!block)
+                return block.error();
+            if (!*block)
+                break;
+            const bool readable = postingblocks::forEach(blocks->view(0), [&](std::string_view term, std::string_view list) {
+                while (next < terms.size() && terms[next] < term)
+                    ++next;
+                if (next == terms.size())
+                    return false;
+                if (terms[next] == term)
+                    visit(next, list);
+                return true;
+            });
+            if (!readable)
+                return makeError(ErrorCode::Store, "a posting block is malformed");
+        }
+    }
+    return {};
+}
+
 Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lower, std::string_view upper)
 {
     auto segments = segmentCount();

@@ -21,6 +21,11 @@ public:
     // Calls visit(list) with the term's delta-encoded posting list of each segment that has it, in
     // segment order: segments cover increasing ids, so the lists concatenate.
     Result<void> forEachList(std::string_view term, const std::function<void(std::string_view)> &visit);
+    // Calls visit(term, list) for each of `terms` (sorted, distinct) with its list of each segment,
+    // segment by segment: one pass over the blocks between the first and the last term, so it suits
+    // many terms of one range (`duration=` values) rather than a few far apart.
+    Result<void> forEachListIn(const std::vector<std::string> &terms,
+                               const std::function<void(std::size_t term, std::string_view list)> &visit);
     // Every distinct term in [lower, upper) (upper empty: no bound), ascending.
     Result<std::vector<std::string>> termsInRange(std::string_view lower, std::string_view upper);
     // Every distinct term starting with `prefix`, ascending.

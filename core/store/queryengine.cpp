@@ -89,21 +89,30 @@ void decodePostings(std::string_view blob, Ids &out)
 {
     const auto *bytes = reinterpret_cast<const unsigned char *>(blob.data());
     const std::size_t size = blob.size();
+    // Every id takes at least a byte: room for them all at once (resize grows geometrically across
+    // a term's segments), then a loop that only stores.
+    const std::size_t start = out.size();
+    out.resize(start + size);
+    std::int64_t *next = out.data() + start;
     std::int64_t id = 0;
     std::size_t i = 0;
     while (i < size) {
-        std::uint64_t delta = 0;
-        int shift = 0;
-        while (i < size) {
-            const unsigned char byte = bytes[i++];
-            delta |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-            if (!(byte & 0x80))
-                break;
-            shift += 7;
+        std::uint64_t delta = bytes[i++];
+        if (delta & 0x80) {
+            delta &= 0x7F;
+            int shift = 7;
+            while (i < size) {
+                const unsigned char byte = bytes[i++];
+                delta |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+                if (!(byte & 0x80))
+                    break;
+                shift += 7;
+            }
         }
         id += static_cast<std::int64_t>(delta);
-        out.push_back(id);
+        *next++ = id;
     }
+    out.resize(static_cast<std::size_t>(next - out.data()));
 }
 
 void sortUnique(Ids &ids)
@@ -430,19 +439,25 @@ Result<std::vector<std::string>> QueryEngine::Private::termsWithPrefix(const std
 
 Result<Ids> QueryEngine::Private::uniteTerms(const std::vector<std::string> &terms)
 {
-    // A few lists merge in linear passes; many (a wildcard over IDs) are gathered and sorted once.
+    // A few lists merge in linear passes; many (a wildcard over IDs, a range over numbers) are read
+    // in one pass over their blocks, gathered and sorted once.
     Ids all;
+    if (terms.size() > 8) {
+        std::vector<std::string> sorted = terms;
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        auto read = PostingReader(d.db.get()).forEachListIn(sorted, [&](std::size_t, std::string_view list) { decodePostings(list, all); });
+        if (!read)
+            return read.error();
+        sortUnique(all);
+        return all;
+    }
     for (const std::string &term : terms) {
         auto ids = postings(term);
         if (!ids)
             return ids.error();
-        if (terms.size() <= 8)
-            all = all.empty() ? std::move(ids.value()) : unite(all, ids.value());
-        else
-            all.insert(all.end(), ids->begin(), ids->end());
+        all = all.empty() ? std::move(ids.value()) : unite(all, ids.value());
     }
-    if (terms.size() > 8)
-        sortUnique(all);
     return all;
 }
 
