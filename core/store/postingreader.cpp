@@ -49,53 +49,8 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
     return {};
 }
 
-Result<void> PostingReader::forEachListIn(const std::vector<std::string> &terms,
-                                          const std::function<void(std::size_t term, std::string_view list)> &visit)
-{
-    if (terms.empty())
-        return {};
-    auto segments = segmentCount();
-    if (!segments)
-        return segments.error();
-    auto first = sql::Statement::prepare(
-        m_db, "SELECT first_term FROM postings WHERE segment = ?1 AND first_term <= ?2 ORDER BY first_term DESC LIMIT 1");
-    auto blocks = sql::Statement::prepare(
-        m_db, "SELECT data FROM postings WHERE segment = ?1 AND first_term >= ?2 AND first_term <= ?3 ORDER BY first_term");
-    if (!first || !blocks)
-        return sql::storeError(m_db, "reading posting blocks");
-    for (std::int64_t segment = 1; segment <= *segments; ++segment) {
-        first->reset();
-        first->bind(1, segment).bind(2, terms.front());
-        auto row = first->step();
-        if (!row)
-            return row.error();
-        const std::string start = *row ? first->text(0) : terms.front();
-        blocks->reset();
-        blocks->bind(1, segment).bind(2, start).bind(3, terms.back());
-        std::size_t next = 0; // the first wanted term not passed yet: block entries are sorted too
-        while (next < terms.size()) {
-            auto block = blocks->step();
-            if (!block)
-                return block.error();
-            if (!*block)
-                break;
-            const bool readable = postingblocks::forEach(blocks->view(0), [&](std::string_view term, std::string_view list) {
-                while (next < terms.size() && terms[next] < term)
-                    ++next;
-                if (next == terms.size())
-                    return false;
-                if (terms[next] == term)
-                    visit(next, list);
-                return true;
-            });
-            if (!readable)
-                return makeError(ErrorCode::Store, "a posting block is malformed");
-        }
-    }
-    return {};
-}
-
-Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lower, std::string_view upper)
+Result<void> PostingReader::forEachListInRange(std::string_view lower, std::string_view upper,
+                                               const std::function<void(std::string_view term, std::string_view list)> &visit)
 {
     auto segments = segmentCount();
     if (!segments)
@@ -106,8 +61,8 @@ Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lo
         m_db, "SELECT first_term, data FROM postings WHERE segment = ?1 AND first_term >= ?2 ORDER BY first_term");
     if (!first || !blocks)
         return sql::storeError(m_db, "reading posting blocks");
-    std::vector<std::string> terms;
     for (std::int64_t segment = 1; segment <= *segments; ++segment) {
+        // The block that may hold `lower` is the last one starting at or before it.
         first->reset();
         first->bind(1, segment).bind(2, lower);
         auto row = first->step();
@@ -123,13 +78,13 @@ Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lo
             if (!*block || (!upper.empty() && blocks->view(0) >= upper))
                 break;
             bool pastUpper = false;
-            const bool readable = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view) {
+            const bool readable = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view list) {
                 if (!upper.empty() && term >= upper) {
                     pastUpper = true;
                     return false;
                 }
                 if (term >= lower)
-                    terms.emplace_back(term);
+                    visit(term, list);
                 return true;
             });
             if (!readable)
@@ -138,12 +93,32 @@ Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lo
                 break;
         }
     }
+    return {};
+}
+
+Result<void> PostingReader::forEachListIn(const std::vector<std::string> &terms,
+                                          const std::function<void(std::size_t term, std::string_view list)> &visit)
+{
+    if (terms.empty())
+        return {};
+    return forEachListInRange(terms.front(), terms.back() + '\0', [&](std::string_view term, std::string_view list) {
+        const auto found = std::lower_bound(terms.begin(), terms.end(), term);
+        if (found != terms.end() && *found == term)
+            visit(static_cast<std::size_t>(found - terms.begin()), list);
+    });
+}
+
+Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lower, std::string_view upper)
+{
+    std::vector<std::string> terms;
+    if (auto read = forEachListInRange(lower, upper, [&](std::string_view term, std::string_view) { terms.emplace_back(term); }); !read)
+        return read.error();
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     return terms;
 }
 
-Result<std::vector<std::string>> PostingReader::termsWithPrefix(std::string_view prefix)
+std::string PostingReader::prefixEnd(std::string_view prefix)
 {
     // The first string after every string with this prefix: the prefix with its last byte raised.
     std::string upper(prefix);
@@ -151,7 +126,12 @@ Result<std::vector<std::string>> PostingReader::termsWithPrefix(std::string_view
         upper.pop_back();
     if (!upper.empty())
         upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
-    return termsInRange(prefix, upper);
+    return upper;
+}
+
+Result<std::vector<std::string>> PostingReader::termsWithPrefix(std::string_view prefix)
+{
+    return termsInRange(prefix, prefixEnd(prefix));
 }
 
 } // namespace core

@@ -26,6 +26,11 @@ public:
     // many terms of one range (`duration=` values) rather than a few far apart.
     Result<void> forEachListIn(const std::vector<std::string> &terms,
                                const std::function<void(std::size_t term, std::string_view list)> &visit);
+    // Calls visit(term, list) for every term in [lower, upper) (upper empty: no bound), segment by segment.
+    Result<void> forEachListInRange(std::string_view lower, std::string_view upper,
+                                    const std::function<void(std::string_view term, std::string_view list)> &visit);
+    // The first string after every string that starts with `prefix`: the upper end of its range.
+    static std::string prefixEnd(std::string_view prefix);
     // Every distinct term in [lower, upper) (upper empty: no bound), ascending.
     Result<std::vector<std::string>> termsInRange(std::string_view lower, std::string_view upper);
     // Every distinct term starting with `prefix`, ascending.

@@ -10,6 +10,7 @@
 #include "tokenizer.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <tuple>
@@ -117,8 +118,22 @@ void decodePostings(std::string_view blob, Ids &out)
 
 void sortUnique(Ids &ids)
 {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (ids.size() < 65536) {
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        return;
+    }
+    // Millions of ids (a whole field's values): a bit per id between the least and the greatest
+    // sorts them in two linear passes.
+    const auto [least, greatest] = std::minmax_element(ids.begin(), ids.end());
+    const std::int64_t base = *least;
+    std::vector<std::uint64_t> bits(static_cast<std::size_t>((*greatest - base) / 64 + 1), 0);
+    for (const std::int64_t id : ids)
+        bits[static_cast<std::size_t>((id - base) / 64)] |= std::uint64_t{1} << ((id - base) % 64);
+    ids.clear();
+    for (std::size_t word = 0; word < bits.size(); ++word)
+        for (std::uint64_t w = bits[word]; w != 0; w &= w - 1)
+            ids.push_back(base + static_cast<std::int64_t>(word * 64) + std::countr_zero(w));
 }
 
 std::optional<double> numberOf(std::string_view text)
@@ -596,12 +611,18 @@ Result<Ids> QueryEngine::Private::evaluateLeaf(const Node &node, const Ids *cand
             return scanIds("ts > ?1 AND ?2 = ?2", NoTimeNs, 0);
         if (node.column == Column::Message || node.column == Column::Text)
             return scanIds("message != '' AND ?1 = ?2", 0, 0);
-        auto terms = termsWithPrefix(termPrefix(node));
-        if (!terms)
-            return terms.error();
-        if (node.column != Column::Path)
-            std::erase(terms.value(), termPrefix(node));
-        return uniteTerms(terms.value());
+        // Every value's list, read in one pass over the prefix's blocks (a request ID per event is
+        // millions of terms); a first-class column's bare prefix is not a value.
+        const std::string prefix = termPrefix(node);
+        Ids all;
+        auto read = PostingReader(d.db.get()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+            if (node.column == Column::Path || term != prefix)
+                decodePostings(list, all);
+        });
+        if (!read)
+            return read.error();
+        sortUnique(all);
+        return all;
     }
     case Node::Kind::Match:
         break;
