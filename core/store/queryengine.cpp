@@ -345,7 +345,9 @@ struct QueryEngine::Private {
     // With the one order in memory (d.order): the ranks [first, end) inside `bounds`, narrowed to
     // those after `after` (before it, descending); the members of `set` among them as a bitmap.
     Result<std::pair<std::size_t, std::size_t>> rankRange(const Bounds &bounds, std::optional<EventKey> after, Direction direction);
-    RankBitmap bitmapOf(const IdSet &set, std::size_t first, std::size_t end) const;
+    RankBitmap bitmapOf(const Ids &ids, bool complement, std::size_t first, std::size_t end) const;
+    // The ranks of the edges of `buckets` intervals of `bucketNs` from `fromNs`, each clamped to `bounds`.
+    Result<std::vector<std::size_t>> edgeRanks(std::int64_t fromNs, std::int64_t bucketNs, std::size_t buckets, const Bounds &bounds);
     // The events at `ranks`, in the order given.
     Result<std::vector<EventRow>> rowsAtRanks(const std::vector<std::size_t> &ranks);
 
@@ -757,17 +759,31 @@ Result<std::pair<std::size_t, std::size_t>> QueryEngine::Private::rankRange(cons
     return std::pair{first, std::max(first, end)};
 }
 
-RankBitmap QueryEngine::Private::bitmapOf(const IdSet &set, std::size_t first, std::size_t end) const
+Result<std::vector<std::size_t>> QueryEngine::Private::edgeRanks(std::int64_t fromNs, std::int64_t bucketNs, std::size_t buckets,
+                                                                 const Bounds &bounds)
+{
+    std::vector<std::size_t> edges;
+    for (std::size_t i = 0; i <= buckets; ++i) {
+        const std::int64_t edge = std::clamp(fromNs + static_cast<std::int64_t>(i) * bucketNs, bounds.begin, bounds.end);
+        auto rank = d.order->firstAtOrAfter(d.db.get(), edge);
+        if (!rank)
+            return rank.error();
+        edges.push_back(*rank);
+    }
+    return edges;
+}
+
+RankBitmap QueryEngine::Private::bitmapOf(const Ids &ids, bool complement, std::size_t first, std::size_t end) const
 {
     const TimeOrder &order = *d.order;
     RankBitmap bits(order.size());
-    if (set.complement)
+    if (complement)
         bits.setRange(first, end);
-    for (const std::int64_t id : set.ids) {
+    for (const std::int64_t id : ids) {
         const std::uint32_t rank = order.rankOf(id);
         if (rank == TimeOrder::NoRank || rank < first || rank >= end)
             continue;
-        if (set.complement)
+        if (complement)
             bits.reset(rank);
         else
             bits.set(rank);
@@ -1581,7 +1597,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         auto range = d->rankRange(plan->bounds, after, direction);
         if (!range)
             return range.error();
-        const RankBitmap bits = d->bitmapOf(set, range->first, range->second);
+        const RankBitmap bits = d->bitmapOf(set.ids, set.complement, range->first, range->second);
         auto rows = d->rowsAtRanks(bits.pick(range->first, range->second, 0, limit, !ascending));
         if (!rows)
             return rows.error();
@@ -1703,7 +1719,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
             auto range = d->rankRange(plan->bounds, std::nullopt, direction);
             if (!range)
                 return range.error();
-            const RankBitmap bits = d->bitmapOf(plan->set, range->first, range->second);
+            const RankBitmap bits = d->bitmapOf(plan->set.ids, plan->set.complement, range->first, range->second);
             return d->rowsAtRanks(bits.pick(range->first, range->second, position, limit, direction == Direction::Descending));
         }
     }
@@ -1759,15 +1775,11 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
         // The ranks of the bucket edges split the members' bitmap: a bucket's count is the bits between.
         if (plan->bounds.begin >= plan->bounds.end)
             return counts;
-        std::vector<std::size_t> edges;
-        for (std::size_t i = 0; i <= buckets; ++i) {
-            const std::int64_t edge = std::clamp(fromNs + static_cast<std::int64_t>(i) * bucketNs, plan->bounds.begin, plan->bounds.end);
-            auto rank = d->d.order->firstAtOrAfter(d->d.db.get(), edge);
-            if (!rank)
-                return rank.error();
-            edges.push_back(*rank);
-        }
-        const RankBitmap bits = d->bitmapOf(plan->set, edges.front(), edges.back());
+        auto ranks = d->edgeRanks(fromNs, bucketNs, buckets, plan->bounds);
+        if (!ranks)
+            return ranks.error();
+        const std::vector<std::size_t> &edges = ranks.value();
+        const RankBitmap bits = d->bitmapOf(plan->set.ids, plan->set.complement, edges.front(), edges.back());
         for (std::size_t i = 0; i < buckets; ++i)
             counts[i] += bits.count(edges[i], edges[i + 1]);
         return counts;
@@ -1796,6 +1808,31 @@ Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
     found.live = d->live;
     found.tail = std::move(tail.value());
     return found;
+}
+
+Result<bool> QueryEngine::binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs,
+                                     std::int64_t bucketNs, std::size_t buckets,
+                                     const std::function<void(std::size_t, int, std::int64_t)> &visit,
+                                     const std::function<bool()> &progress)
+{
+    const TimeOrder *order = d->d.order.get();
+    if (!order || matches.indexedThrough != d->indexedThrough)
+        return false;
+    if (begin >= end || buckets == 0)
+        return true;
+    // The ranks of the bucket edges (clamped to [begin, end)) cut one bitmap of the matches.
+    auto ranks = d->edgeRanks(fromNs, bucketNs, buckets, Bounds{begin, end});
+    if (!ranks)
+        return ranks.error();
+    const std::vector<std::size_t> &edges = ranks.value();
+    const RankBitmap bits = d->bitmapOf(matches.ids, matches.complement, edges.front(), edges.back());
+    constexpr std::size_t BucketsBetweenReports = 16;
+    for (std::size_t i = 0; i < buckets; ++i) {
+        bits.forEachSet(edges[i], edges[i + 1], [&](std::size_t rank) { visit(i, order->levelAt(rank), order->serviceAt(rank)); });
+        if ((i + 1) % BucketsBetweenReports == 0 && i + 1 < buckets && progress && !progress())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+    }
+    return true;
 }
 
 Result<QueryEngine::Where> QueryEngine::timeLevelServiceWhere(const QueryFilter &filter, bool rows)

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -46,6 +47,13 @@ public:
         std::vector<EventRow> tail; ///< matching events past indexedThrough, within the bounds
     };
     Result<Matches> matches(const QueryFilter &filter);
+    // With the one order in memory: visit(bucket, level, service) for every indexed match in
+    // [begin, end) and in one of `buckets` intervals of `bucketNs` from `fromNs` (the tail is the
+    // caller's); `progress` runs between groups of buckets and stops the walk (Cancelled) by returning
+    // false. False when the store has no current order: the caller reads rows instead.
+    Result<bool> binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs, std::int64_t bucketNs,
+                            std::size_t buckets, const std::function<void(std::size_t, int, std::int64_t)> &visit,
+                            const std::function<bool()> &progress);
     // A filter on time, level and service alone as a WHERE clause over `events` (rows, time column
     // `ts`) or `buckets` (`start`): its values bind from ?3 on.
     struct Where {

@@ -4,6 +4,7 @@
 #include "../result.h"
 #include "store.h"
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -86,6 +87,21 @@ public:
     // Up to `limit` set ranks after skipping `skip` of them, going up from `first` (below `end`) or, when
     // `descending`, down from `end` - 1 (at or above `first`): in the order visited.
     std::vector<std::size_t> pick(std::size_t first, std::size_t end, std::uint64_t skip, std::size_t limit, bool descending) const;
+    // visit(rank) for every set rank in [first, end), ascending.
+    template<typename Visit>
+    void forEachSet(std::size_t first, std::size_t end, Visit &&visit) const
+    {
+        for (std::size_t rank = first; rank < end && rank % 64 != 0; ++rank)
+            if ((m_words[rank / 64] >> (rank % 64)) & 1)
+                visit(rank);
+        for (std::size_t word = (first + 63) / 64; word * 64 < end; ++word) {
+            std::uint64_t bits = m_words[word];
+            if ((word + 1) * 64 > end)
+                bits &= (std::uint64_t{1} << (end - word * 64)) - 1;
+            for (; bits != 0; bits &= bits - 1)
+                visit(word * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+        }
+    }
 
 private:
     std::vector<std::uint64_t> m_words;
