@@ -762,15 +762,10 @@ Result<std::pair<std::size_t, std::size_t>> QueryEngine::Private::rankRange(cons
 Result<std::vector<std::size_t>> QueryEngine::Private::edgeRanks(std::int64_t fromNs, std::int64_t bucketNs, std::size_t buckets,
                                                                  const Bounds &bounds)
 {
-    std::vector<std::size_t> edges;
-    for (std::size_t i = 0; i <= buckets; ++i) {
-        const std::int64_t edge = std::clamp(fromNs + static_cast<std::int64_t>(i) * bucketNs, bounds.begin, bounds.end);
-        auto rank = d.order->firstAtOrAfter(d.db.get(), edge);
-        if (!rank)
-            return rank.error();
-        edges.push_back(*rank);
-    }
-    return edges;
+    std::vector<std::int64_t> edges;
+    for (std::size_t i = 0; i <= buckets; ++i)
+        edges.push_back(std::clamp(fromNs + static_cast<std::int64_t>(i) * bucketNs, bounds.begin, bounds.end));
+    return d.order->firstAtOrAfter(d.db.get(), edges);
 }
 
 RankBitmap QueryEngine::Private::bitmapOf(const Ids &ids, bool complement, std::size_t first, std::size_t end) const
@@ -1808,6 +1803,35 @@ Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
     found.live = d->live;
     found.tail = std::move(tail.value());
     return found;
+}
+
+Result<std::optional<QueryEngine::Extent>> QueryEngine::extentOf(const Matches &matches)
+{
+    const TimeOrder *order = d->d.order.get();
+    if (!order || matches.indexedThrough != d->indexedThrough)
+        return std::optional<Extent>();
+    std::int64_t first = INT64_MAX;
+    std::int64_t last = INT64_MIN;
+    const auto take = [&](std::int64_t ts) {
+        first = std::min(first, ts);
+        last = std::max(last, ts);
+    };
+    for (const EventRow &row : matches.tail)
+        if (row.key.timeNs != NoTimeNs)
+            take(row.key.timeNs);
+    // Events without a time sort first: start past them.
+    auto range = d->rankRange(Bounds{std::max(matches.begin, NoTimeNs + 1), matches.end}, std::nullopt, Direction::Ascending);
+    if (!range)
+        return range.error();
+    const RankBitmap bits = d->bitmapOf(matches.ids, matches.complement, range->first, range->second);
+    for (const bool descending : {false, true}) {
+        auto rows = d->rowsAtRanks(bits.pick(range->first, range->second, 0, 1, descending));
+        if (!rows)
+            return rows.error();
+        for (const EventRow &row : rows.value())
+            take(row.key.timeNs);
+    }
+    return std::optional<Extent>(first <= last ? Extent(std::pair{first, last}) : Extent());
 }
 
 Result<bool> QueryEngine::binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs,

@@ -51,6 +51,10 @@ public:
     // [begin, end) and in one of `buckets` intervals of `bucketNs` from `fromNs` (the tail is the
     // caller's); `progress` runs between groups of buckets and stops the walk (Cancelled) by returning
     // false. False when the store has no current order: the caller reads rows instead.
+    // With the one order in memory: the first and last time of the matches that have one (nullopt
+    // inside: none has), the tail included; nullopt outside when the store has no current order.
+    using Extent = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    Result<std::optional<Extent>> extentOf(const Matches &matches);
     Result<bool> binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs, std::int64_t bucketNs,
                             std::size_t buckets, const std::function<void(std::size_t, int, std::int64_t)> &visit,
                             const std::function<bool()> &progress);

@@ -244,7 +244,8 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
         return histogram;
     }
 
-    auto matches = QueryEngine(*this, *d).matches(filter);
+    QueryEngine engine(*this, *d);
+    auto matches = engine.matches(filter);
     if (!matches)
         return matches.error();
     const QueryEngine::Matches &m = matches.value();
@@ -262,6 +263,17 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
         add.add(row.key.timeNs, static_cast<std::int64_t>(row.level), service == serviceIds.end() ? 0 : service->second);
     }
     if (begin >= end)
+        return histogram;
+    // With the order in memory the matches come binned with their level and service: no row is read.
+    auto binned = engine.binMatches(
+        m, begin, end, from, spec.bucketNs, spec.buckets,
+        [&](std::size_t bucket, int level, std::int64_t service) {
+            add.add(from + static_cast<std::int64_t>(bucket) * spec.bucketNs, level, service);
+        },
+        report);
+    if (!binned)
+        return binned.error();
+    if (*binned)
         return histogram;
     const auto inBounds = [&](std::int64_t ts) { return ts >= begin && ts < end; };
 
@@ -502,6 +514,18 @@ Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeExtent(c
         if (*empty == 0)
             return Extent();
         return Extent(std::pair{*first, *last});
+    }
+    {
+        // One evaluation of the filter, its first and last match read off the order.
+        QueryEngine engine(*this, *d);
+        auto matches = engine.matches(filter);
+        if (!matches)
+            return matches.error();
+        auto extent = engine.extentOf(matches.value());
+        if (!extent)
+            return extent.error();
+        if (extent->has_value())
+            return **extent;
     }
     // Past every event without a time, which sorts first.
     const EventKey afterTimeless{NoTimeNs, INT64_MAX, UINT32_MAX, UINT32_MAX};

@@ -269,11 +269,31 @@ Result<std::size_t> searchRanks(const TimeOrder &order, KeyReader &reader, std::
 
 Result<std::size_t> TimeOrder::firstAtOrAfter(sqlite3 *db, std::int64_t ns) const
 {
+    auto ranks = firstAtOrAfter(db, std::vector<std::int64_t>{ns});
+    if (!ranks)
+        return ranks.error();
+    return ranks->front();
+}
+
+Result<std::vector<std::size_t>> TimeOrder::firstAtOrAfter(sqlite3 *db, const std::vector<std::int64_t> &times) const
+{
     auto reader = KeyReader::make(db);
     if (!reader)
         return reader.error();
-    const auto [first, last] = firstAtOrAfterWithin(ns);
-    return searchRanks(*this, *reader, first, last, [&](const EventKey &key) { return key.timeNs >= ns; });
+    std::vector<std::size_t> ranks;
+    ranks.reserve(times.size());
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        if (i > 0 && times[i] == times[i - 1]) {
+            ranks.push_back(ranks.back());
+            continue;
+        }
+        const auto [first, last] = firstAtOrAfterWithin(times[i]);
+        auto rank = searchRanks(*this, *reader, first, last, [&](const EventKey &key) { return key.timeNs >= times[i]; });
+        if (!rank)
+            return rank.error();
+        ranks.push_back(*rank);
+    }
+    return ranks;
 }
 
 Result<std::size_t> TimeOrder::firstAfter(sqlite3 *db, const EventKey &target, bool strictly) const

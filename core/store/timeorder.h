@@ -54,6 +54,8 @@ public:
     // The first rank whose time is at or after `ns` (size() when none): the samples narrow it, a few
     // rows read from `db` finish it.
     Result<std::size_t> firstAtOrAfter(sqlite3 *db, std::int64_t ns) const;
+    // The same for each of `times` (ascending: the edges of histogram buckets), reading through one statement.
+    Result<std::vector<std::size_t>> firstAtOrAfter(sqlite3 *db, const std::vector<std::int64_t> &times) const;
     // The first rank whose key comes after `key` (or is `key`, unless `strictly`).
     Result<std::size_t> firstAfter(sqlite3 *db, const EventKey &key, bool strictly) const;
 

@@ -8,6 +8,7 @@
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
 #include "core/store/store.h"
+#include "storewithoutorder.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,6 +107,7 @@ private:
     QTemporaryDir m_dir;
     std::vector<Generated> m_records;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Store> m_storeWithoutOrder; ///< the same events, answered without the stored order
 
 private Q_SLOTS:
     void initTestCase()
@@ -126,29 +128,39 @@ private Q_SLOTS:
         QVERIFY(store.has_value());
         m_store = std::move(store.value());
         QCOMPARE(m_store->eventCount().value(), std::uint64_t(m_records.size()));
+        const QString copy = m_dir.filePath(QStringLiteral("without-order.timberline"));
+        QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
+        auto withoutOrder = Store::open(copy.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(withoutOrder.has_value());
+        m_storeWithoutOrder = std::move(withoutOrder.value());
     }
 
     void matchesBruteForce_data()
     {
         QTest::addColumn<int>("index");
         QTest::addColumn<qint64>("stepNs");
+        QTest::addColumn<bool>("withOrder");
         const auto all = cases();
-        for (std::size_t i = 0; i < all.size(); ++i)
-            for (const std::int64_t step : {std::int64_t{0}, std::int64_t{250'000'000}, kSecondNs, 15 * kSecondNs, kMinuteNs})
-                QTest::newRow((std::string(all[i].name) + " / " + (step ? HistogramBuckets::stepName(step) : "auto")).c_str())
-                    << int(i) << qint64(step);
+        for (const bool withOrder : {true, false})
+            for (std::size_t i = 0; i < all.size(); ++i)
+                for (const std::int64_t step : {std::int64_t{0}, std::int64_t{250'000'000}, kSecondNs, 15 * kSecondNs, kMinuteNs})
+                    QTest::newRow((std::string(all[i].name) + " / " + (step ? HistogramBuckets::stepName(step) : "auto")
+                                   + (withOrder ? "" : " (no stored order)"))
+                                      .c_str())
+                        << int(i) << qint64(step) << withOrder;
     }
 
     void matchesBruteForce()
     {
         QFETCH(int, index);
         QFETCH(qint64, stepNs);
+        QFETCH(bool, withOrder);
         const Case test = cases()[static_cast<std::size_t>(index)];
         auto filter = QueryFilter::fromText(test.query, QueryTime(0));
         QVERIFY(filter.has_value());
         HistogramOptions options;
         options.stepNs = stepNs;
-        auto histogram = Histogram::compute(*m_store, filter.value(), options);
+        auto histogram = Histogram::compute(withOrder ? *m_store : *m_storeWithoutOrder, filter.value(), options);
         QVERIFY2(histogram.has_value(), histogram.has_value() ? "" : histogram.error().message.c_str());
         const LevelHistogram &h = histogram.value();
         QVERIFY(!h.buckets.empty());
@@ -171,12 +183,21 @@ private Q_SLOTS:
                 QFAIL(qPrintable(QStringLiteral("bucket %1 differs").arg(i)));
     }
 
+    void byService_data()
+    {
+        QTest::addColumn<bool>("withOrder");
+        QTest::newRow("stored order") << true;
+        QTest::newRow("no stored order") << false;
+    }
+
     void byService()
     {
+        QFETCH(bool, withOrder);
         HistogramOptions options;
         options.stepNs = kMinuteNs;
         options.byService = true;
-        auto histogram = Histogram::compute(*m_store, QueryFilter::fromText("not timeout", QueryTime(0)).value(), options);
+        auto histogram = Histogram::compute(withOrder ? *m_store : *m_storeWithoutOrder,
+                                            QueryFilter::fromText("not timeout", QueryTime(0)).value(), options);
         QVERIFY(histogram.has_value());
         for (const auto &[service, counts] : histogram->services) {
             std::uint64_t expected = 0;

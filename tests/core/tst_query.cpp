@@ -5,12 +5,10 @@
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
 #include "core/store/store.h"
+#include "storewithoutorder.h"
 
-#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -24,15 +22,6 @@ namespace {
 
 constexpr std::int64_t kStartNs = 1762770600LL * 1'000'000'000; // 2025-11-10T10:30:00Z, the bundle's first second
 constexpr std::int64_t kMinuteNs = 60LL * 1'000'000'000;
-
-bool sqliteExec(const QString &path, const char *sql)
-{
-    sqlite3 *db = nullptr;
-    const bool ok = sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK
-        && sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-    sqlite3_close(db);
-    return ok;
-}
 
 class Quiet : public ImportObserver
 {
@@ -350,8 +339,7 @@ private Q_SLOTS:
         QCOMPARE(m_store->eventCount().value(), std::uint64_t(m_records.size()));
 
         const QString copy = m_dir.filePath(QStringLiteral("without-order.timberline"));
-        QVERIFY(QFile::copy(QString::fromStdString(request.storePath), copy));
-        QVERIFY(sqliteExec(copy, "DELETE FROM event_order; DELETE FROM meta WHERE key LIKE 'order_%'"));
+        QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
         auto withoutOrder = Store::open(copy.toStdString(), OpenMode::ReadOnly);
         QVERIFY(withoutOrder.has_value());
         m_storeWithoutOrder = std::move(withoutOrder.value());
