@@ -798,10 +798,34 @@ Result<std::vector<EventRow>> QueryEngine::Private::rowsAtRanks(const std::vecto
 Result<Ids> QueryEngine::Private::verify(const Node &node, const Ids &candidates)
 {
     Ids kept;
+    Ids rest = candidates;
+    if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message)) {
+        // The message column decides most candidates of text: read it alone, and whole rows (and
+        // their raw lines, for string values) only for free text the message does not hold.
+        auto statement = sql::Statement::prepare(d.db.get(), "SELECT message FROM events WHERE id = ?1");
+        if (!statement)
+            return statement.error();
+        const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
+        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
+        rest.clear();
+        for (const std::int64_t id : candidates) {
+            statement->reset();
+            statement->bind(1, id);
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                continue;
+            if (textHas(statement->view(0), sequence, regex))
+                kept.push_back(id);
+            else if (node.column == Column::Text)
+                rest.push_back(id);
+        }
+    }
     constexpr std::size_t Chunk = 512;
-    for (std::size_t at = 0; at < candidates.size(); at += Chunk) {
-        const Ids chunk(candidates.begin() + static_cast<std::ptrdiff_t>(at),
-                        candidates.begin() + static_cast<std::ptrdiff_t>(std::min(candidates.size(), at + Chunk)));
+    for (std::size_t at = 0; at < rest.size(); at += Chunk) {
+        const Ids chunk(rest.begin() + static_cast<std::ptrdiff_t>(at),
+                        rest.begin() + static_cast<std::ptrdiff_t>(std::min(rest.size(), at + Chunk)));
         auto rows = rowsById(chunk);
         if (!rows)
             return rows.error();
@@ -814,6 +838,7 @@ Result<Ids> QueryEngine::Private::verify(const Node &node, const Ids &candidates
                 kept.push_back(row.event.id);
         }
     }
+    std::sort(kept.begin(), kept.end());
     return kept;
 }
 
