@@ -695,6 +695,14 @@ constexpr std::string_view kReindexStatement =
 
 constexpr std::array<std::string_view, 4> kPriorities{"normal", "normal", "high", "low"};
 
+
+// What extraErrorsPerMillion adds: errors unrelated to the pool story, as a busy system logs them.
+// Typed ones group by their type; the untyped ones by their message with the variable parts masked,
+// and the upstream family spreads over services × resources, so there are some dozens of groups.
+constexpr std::array<std::string_view, 6> kUpstreams{"billing", "search", "auth", "storage", "inference", "notifier"};
+constexpr std::array<std::string_view, 8> kResources{"invoices", "tenants", "users", "documents", "tasks", "articles", "results", "tokens"};
+constexpr std::array<std::string_view, 4> kS3Operations{"PutObject", "GetObject", "HeadObject", "DeleteObject"};
+
 class Generator
 {
 public:
@@ -703,6 +711,7 @@ public:
         : m_onRecord(onRecord)
         , m_options(options)
         , m_rng(options.seed)
+        , m_errorRng(options.seed ^ 0x6578747261ULL)
         , m_services(std::move(services))
         , m_outputs(outputs)
     {
@@ -787,6 +796,113 @@ private:
     std::size_t workerCount() const { return m_services.size() - 2; }
 
     void emit(const Event &event)
+    {
+        emitOne(event);
+        if (m_options.extraErrorsPerMillion > 0 && !m_inExtra
+            && m_errorRng.next() % 1'000'000 < m_options.extraErrorsPerMillion) {
+            m_inExtra = true;
+            emitOne(extraError(event));
+            ++m_report->extraErrors;
+            m_inExtra = false;
+        }
+    }
+
+    // One error of the catalogue, logged by the service of `after` just after it. Its name (the
+    // message) lives in m_extraName until the event is rendered.
+    Event extraError(const Event &after)
+    {
+        Rng &r = m_errorRng;
+        const std::int64_t at = after.timeUs + r.between(0, 3 * kMs);
+        const auto ip = [&r] {
+            return "10.12." + std::to_string(r.between(0, 15)) + "." + std::to_string(r.between(2, 254));
+        };
+        Event event = makeEvent(at, after.service, Level::Error, {}, after.requestId, {});
+        std::string &name = m_extraName;
+        const std::int64_t kind = r.between(0, 14);
+        switch (kind) {
+        case 0:
+            name = "db.connection.lost";
+            event.errorType = "ConnectionResetError";
+            event.errorMessage = "[Errno 104] Connection reset by peer: " + ip() + ":5432";
+            break;
+        case 1:
+            name = "db.write.failed";
+            event.errorType = "IntegrityError";
+            event.errorMessage = "duplicate key value violates unique constraint \"results_pkey\": Key (task_id)=(task-"
+                + std::to_string(r.between(1, 999999)) + ") already exists";
+            break;
+        case 2:
+            name = "config.lookup.failed";
+            event.errorType = "KeyError";
+            event.errorMessage = "'tenant-" + hex(r.next(), 6) + "'";
+            break;
+        case 3:
+            name = "payload.decode.failed";
+            event.errorType = "JSONDecodeError";
+            event.errorMessage = "Expecting value: line 1 column " + std::to_string(r.between(1, 400)) + " (char "
+                + std::to_string(r.between(0, 399)) + ")";
+            break;
+        case 4:
+            name = "auth.denied";
+            event.errorType = "PermissionDenied";
+            event.errorMessage = "user user-" + std::to_string(r.between(100, 999)) + " lacks scope tasks:write";
+            break;
+        case 5:
+            name = "rpc.failed";
+            event.errorType = "DeadlineExceeded";
+            event.errorMessage = "deadline exceeded after " + std::to_string(r.between(100, 5000)) + "ms calling "
+                + std::string(r.pick(kUpstreams));
+            break;
+        case 6:
+            // The type under another key than the renderers' own.
+            name = "spool.write.failed";
+            event.fields = {{"exc_type", str("OSError")},
+                            {"detail", str("[Errno 28] No space left on device: '/var/spool/tl/" + hex(r.next(), 16) + ".tmp'")}};
+            break;
+        case 7:
+            name = "worker.oom";
+            event.level = Level::Critical;
+            event.errorType = "MemoryError";
+            event.errorMessage = "RSS " + std::to_string(r.between(2048, 8192)) + " MB over the limit";
+            break;
+        case 8:
+            name = "artifact.upload.failed";
+            event.errorType = "ClientError";
+            event.errorMessage = "An error occurred (SlowDown) when calling the " + std::string(r.pick(kS3Operations))
+                + " operation";
+            break;
+        case 9:
+        case 10:
+        case 11:
+            // Untyped: the message is all there is. Service × resource makes 48 signatures.
+            name = "upstream " + std::string(r.pick(kUpstreams)) + " returned " + std::to_string(r.between(500, 504))
+                + " for GET /api/v1/" + std::string(r.pick(kResources)) + "/" + std::to_string(r.between(1, 99999));
+            break;
+        case 12:
+            name = "failed to send email to user-" + std::to_string(r.between(100, 999)) + ": smtp timeout after "
+                + std::to_string(r.between(5, 60)) + "s";
+            break;
+        case 13:
+            name = "lock on " + uuid(r) + " held for " + std::to_string(r.between(1000, 90000)) + "ms by pid "
+                + std::to_string(r.between(100, 65000));
+            break;
+        default:
+            event.level = r.chance(2000) ? Level::Critical : Level::Error;
+            name = "cache shard 0x" + hex(r.next(), 4) + " unreachable at " + ip() + ":6379";
+            break;
+        }
+        event.name = name;
+        return event;
+    }
+
+    static std::string uuid(Rng &r)
+    {
+        const std::string a = hex(r.next(), 16);
+        const std::string b = hex(r.next(), 16);
+        return a.substr(0, 8) + "-" + a.substr(8, 4) + "-4" + a.substr(13, 3) + "-a" + b.substr(1, 3) + "-" + b.substr(4, 12);
+    }
+
+    void emitOne(const Event &event)
     {
         Pending pending;
         pending.timeUs = event.timeUs;
@@ -1159,6 +1275,9 @@ private:
     const std::function<void(const GeneratedRecord &)> *m_onRecord = nullptr;
     const GeneratorOptions &m_options;
     Rng m_rng;
+    Rng m_errorRng; ///< extra errors only, so that they leave m_rng's sequence alone
+    bool m_inExtra = false;
+    std::string m_extraName;
     std::vector<ServiceInfo> m_services;
     std::vector<Output> &m_outputs;
     GeneratorReport *m_report = nullptr;
@@ -1229,6 +1348,40 @@ std::optional<std::uint64_t> parseSize(std::string_view text)
     else if (!suffix.empty())
         return std::nullopt;
     return number * scale;
+}
+
+std::optional<std::uint32_t> parseRate(std::string_view text)
+{
+    bool percent = false;
+    if (!text.empty() && text.back() == '%') {
+        percent = true;
+        text.remove_suffix(1);
+    }
+    // Integer and fraction digits, at most six after the point (ppm resolution).
+    const std::size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    if ((whole.empty() && fraction.empty()) || fraction.size() > 6)
+        return std::nullopt;
+    const auto digits = [](std::string_view part) {
+        return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (!digits(whole) || !digits(fraction) || whole.size() > 3)
+        return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : whole)
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    std::string padded(fraction);
+    padded.resize(6, '0');
+    std::uint64_t parts = 0;
+    for (const char c : padded)
+        parts = parts * 10 + static_cast<std::uint64_t>(c - '0');
+    std::uint64_t ppm = value * 1'000'000 + parts;
+    if (percent)
+        ppm /= 100;
+    if (ppm > 1'000'000)
+        return std::nullopt;
+    return static_cast<std::uint32_t>(ppm);
 }
 
 GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions &options)

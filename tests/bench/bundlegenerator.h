@@ -31,6 +31,10 @@ struct GeneratorOptions {
     std::uint64_t seed = 1;
     int workers = 4; ///< worker-1 … worker-N (1 to 64)
     std::optional<LogFormat> singleFile; ///< one file of one format holding every service's events
+    // Extra error events, per million events: after each event, with this chance, its service logs
+    // one of a catalogue of unrelated errors (typed or not, messages with variable parts). They draw
+    // from their own PRNG, and 0 (the default) draws nothing, so the default bytes never change.
+    std::uint32_t extraErrorsPerMillion = 0;
 };
 
 struct GeneratedFile {
@@ -54,6 +58,7 @@ struct GeneratorReport {
     std::uint64_t poolTimeouts = 0;
     std::uint64_t retries = 0;
     std::uint64_t errorEvents = 0;
+    std::uint64_t extraErrors = 0; ///< of errorEvents, those extraErrorsPerMillion added
     std::int64_t firstUs = 0; ///< UTC microseconds of the first event
     std::int64_t lastUs = 0;
     std::int64_t exhaustedUs = -1; ///< when the orchestrator reported the pool exhausted
@@ -95,5 +100,7 @@ GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions
 
 // "600000", "600k", "200M", "2G" (decimal: k = 1000); nullopt when malformed.
 std::optional<std::uint64_t> parseSize(std::string_view text);
+// A share as parts per million: "0.01" or "1%" → 10000; nullopt when malformed or above 1.
+std::optional<std::uint32_t> parseRate(std::string_view text);
 
 } // namespace bundlegen

@@ -12,13 +12,17 @@ namespace {
 
 void usage(std::FILE *out)
 {
-    std::fputs("usage: tl_generate [--size SIZE] [--seed N] [--workers N] [--single-file FORMAT] [--quiet] FOLDER\n"
+    std::fputs("usage: tl_generate [--size SIZE] [--seed N] [--workers N] [--single-file FORMAT] [--error-rate RATE]\n"
+               "                   [--quiet] FOLDER\n"
                "  --size SIZE           approximate total bytes: 600000, 600k, 200M, 2G (decimal; default 600k);\n"
                "                        the whole incident always fits, so never below about 300k\n"
                "  --seed N              PRNG seed (default 1); the same options always write the same bytes\n"
                "  --workers N           worker services, 1 to 64 (default 4)\n"
                "  --single-file FORMAT  one file holding every service, in structlog-json, structlog-console,\n"
-               "                        pino or logfmt (default: one file per service, formats mixed)\n",
+               "                        pino or logfmt (default: one file per service, formats mixed)\n"
+               "  --error-rate RATE     after each event, with this chance (0.01 or 1%), its service also logs\n"
+               "                        an unrelated error: varied types and messages, for error-group benchmarks\n"
+               "                        (default 0: none, and the bytes are those without the option)\n",
                out);
 }
 
@@ -63,6 +67,13 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "tl_generate: unknown format %s\n", argv[i]);
                 return 2;
             }
+        } else if (arg == "--error-rate" && hasValue) {
+            const auto rate = bundlegen::parseRate(argv[++i]);
+            if (!rate) {
+                std::fprintf(stderr, "tl_generate: bad error rate %s (a share from 0 to 1, or a percentage)\n", argv[i]);
+                return 2;
+            }
+            options.extraErrorsPerMillion = *rate;
         } else if (!arg.empty() && arg[0] != '-' && folder.empty()) {
             folder = arg;
         } else {
@@ -100,6 +111,8 @@ int main(int argc, char **argv)
                     static_cast<unsigned long long>(report.retries),
                     static_cast<unsigned long long>(report.errorEvents), secondsFromStart(report.exhaustedUs),
                     secondsFromStart(report.recoveredUs));
+        if (options.extraErrorsPerMillion > 0)
+            std::printf("extra errors (--error-rate): %llu\n", static_cast<unsigned long long>(report.extraErrors));
     }
     return 0;
 }
