@@ -35,47 +35,88 @@ std::string phrase(std::string_view text)
 Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
                                                      const std::atomic<bool> *cancelled)
 {
-    auto errors = store.errorEvents(filter, ErrorSignature::typePaths(), cancelled);
+    return compute(store, filter, timeline, cancelled, true);
+}
+
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+                                                     const std::atomic<bool> *cancelled, bool storedSignatures)
+{
+    ErrorEventsRequest request;
+    request.typePaths = ErrorSignature::typePaths();
+    request.storedSignatures = storedSignatures;
+    request.timeline = timeline;
+    auto errors = store.errorEvents(filter, request, cancelled);
     if (!errors)
         return errors.error();
     const ErrorEvents &found = errors.value();
     std::vector<ErrorGroup> groups;
     std::unordered_map<std::string, std::size_t> index;
     std::vector<std::vector<std::uint64_t>> perService; // group → per service index
+    // group → (least id, path): a group lists its type paths in the order their events arrived.
+    std::vector<std::vector<std::pair<std::int64_t, std::string>>> paths;
     const std::int64_t timelineEnd = timeline ? timeline->fromNs + static_cast<std::int64_t>(timeline->buckets) * timeline->bucketNs : 0;
-    std::size_t seen = 0;
-    for (const ErrorEvent &event : found.events) {
-        if (cancelled && ++seen % 4096 == 0 && cancelled->load(std::memory_order_relaxed))
-            return cancelledError();
-        std::string signature = ErrorSignature::of(event);
+    // The group of a signature, made on first sight; `timeNs` and `id` are its first event's.
+    const auto groupOf = [&](std::string signature, std::int64_t timeNs, std::int64_t id) -> std::size_t {
         auto [at, added] = index.try_emplace(std::move(signature), groups.size());
         if (added) {
             ErrorGroup group;
             group.signature = at->first;
-            group.firstNs = event.timeNs;
-            group.lastNs = event.timeNs;
-            group.sampleId = event.id;
+            group.firstNs = timeNs;
+            group.lastNs = timeNs;
+            group.sampleId = id;
             if (timeline)
                 group.timeline.assign(timeline->buckets, 0);
             groups.push_back(std::move(group));
             perService.emplace_back(found.services.size(), 0);
+            paths.emplace_back();
         }
-        ErrorGroup &group = groups[at->second];
+        return at->second;
+    };
+    const auto addPath = [&](std::size_t g, std::int64_t id, const std::string &path) {
+        auto known = std::find_if(paths[g].begin(), paths[g].end(), [&](const auto &p) { return p.second == path; });
+        if (known == paths[g].end())
+            paths[g].emplace_back(id, path);
+        else
+            known->first = std::min(known->first, id);
+    };
+    // The sample is the group's first event in time (ids are arrival order, not time order).
+    const auto addTimes = [](ErrorGroup &group, std::int64_t firstNs, std::int64_t sampleId, std::int64_t lastNs) {
+        if (firstNs < group.firstNs || (firstNs == group.firstNs && sampleId < group.sampleId)) {
+            group.firstNs = firstNs;
+            group.sampleId = sampleId;
+        }
+        group.lastNs = std::max(group.lastNs, lastNs);
+    };
+    for (const StoredErrorGroup &part : found.stored) {
+        const std::size_t g = groupOf(part.signature, part.firstNs, part.sampleId);
+        ErrorGroup &group = groups[g];
+        group.count += part.count;
+        if (!part.typePath.empty())
+            addPath(g, part.firstId, part.typePath);
+        addTimes(group, part.firstNs, part.sampleId, part.lastNs);
+        for (const StoredErrorGroup::Service &service : part.services)
+            perService[g][service.service] += service.count;
+        for (std::size_t b = 0; b < part.timeline.size() && b < group.timeline.size(); ++b)
+            group.timeline[b] += part.timeline[b];
+    }
+    std::size_t seen = 0;
+    for (const ErrorEvent &event : found.events) {
+        if (cancelled && ++seen % 4096 == 0 && cancelled->load(std::memory_order_relaxed))
+            return cancelledError();
+        const std::size_t g = groupOf(ErrorSignature::of(event), event.timeNs, event.id);
+        ErrorGroup &group = groups[g];
         ++group.count;
-        if (event.typePath >= 0) {
-            const std::string &path = ErrorSignature::typePaths()[static_cast<std::size_t>(event.typePath)];
-            if (std::find(group.typePaths.begin(), group.typePaths.end(), path) == group.typePaths.end())
-                group.typePaths.push_back(path);
-        }
-        // The sample is the group's first event in time (ids are arrival order, not time order).
-        if (event.timeNs < group.firstNs || (event.timeNs == group.firstNs && event.id < group.sampleId)) {
-            group.firstNs = event.timeNs;
-            group.sampleId = event.id;
-        }
-        group.lastNs = std::max(group.lastNs, event.timeNs);
-        ++perService[at->second][event.service];
+        if (event.typePath >= 0)
+            addPath(g, event.id, ErrorSignature::typePaths()[static_cast<std::size_t>(event.typePath)]);
+        addTimes(group, event.timeNs, event.id, event.timeNs);
+        ++perService[g][event.service];
         if (timeline && event.timeNs >= timeline->fromNs && event.timeNs < timelineEnd)
             ++group.timeline[static_cast<std::size_t>((event.timeNs - timeline->fromNs) / timeline->bucketNs)];
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        std::sort(paths[g].begin(), paths[g].end());
+        for (auto &[id, path] : paths[g])
+            groups[g].typePaths.push_back(std::move(path));
     }
     for (std::size_t g = 0; g < groups.size(); ++g) {
         for (std::size_t s = 0; s < found.services.size(); ++s)
@@ -125,16 +166,20 @@ Result<ServiceTimelines> ErrorGroups::byService(Store &store, const QueryFilter 
     });
     if (!histogram)
         return histogram.error();
-    auto errors = store.errorEvents(filter, {}, cancelled);
+    auto errors = store.errorEvents(filter, ErrorEventsRequest{}, cancelled);
     if (!errors)
         return errors.error();
     std::unordered_map<std::string, std::int64_t> firstError;
-    for (const ErrorEvent &event : errors->events) {
-        const std::string &name = errors->services[event.service];
-        auto [at, added] = firstError.try_emplace(name, event.timeNs);
+    const auto addFirst = [&](std::uint32_t service, std::int64_t timeNs) {
+        auto [at, added] = firstError.try_emplace(errors->services[service], timeNs);
         if (!added)
-            at->second = std::min(at->second, event.timeNs);
-    }
+            at->second = std::min(at->second, timeNs);
+    };
+    for (const StoredErrorGroup &group : errors->stored)
+        for (const StoredErrorGroup::Service &service : group.services)
+            addFirst(service.service, service.firstNs);
+    for (const ErrorEvent &event : errors->events)
+        addFirst(event.service, event.timeNs);
     for (const auto &[name, counts] : histogram->services) {
         ServiceErrors service;
         service.name = name;

@@ -52,6 +52,10 @@ public:
     static Result<std::vector<ErrorGroup>> compute(Store &store, const QueryFilter &filter,
                                                    const std::optional<HistogramSpec> &timeline = std::nullopt,
                                                    const std::atomic<bool> *cancelled = nullptr);
+    // The same, with `storedSignatures` false: every event's signature computed from its row, as for
+    // a store imported before signatures were stored (tests compare the two).
+    static Result<std::vector<ErrorGroup>> compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+                                                   const std::atomic<bool> *cancelled, bool storedSignatures);
     // Per service: its first error and its errors and events per bucket of the histogram that `options`
     // give (see Histogram::plan).
     static Result<ServiceTimelines> byService(Store &store, const QueryFilter &filter, std::int64_t stepNs = 0,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,38 @@ struct ErrorEvent {
     int typePath = -1; ///< which of the requested type paths held it
 };
 
+// What Store::errorEvents reads and how.
+struct ErrorEventsRequest {
+    std::vector<std::string> typePaths; ///< an event read one by one takes the value of the first of these it holds as its type
+    // Events whose signature the import stored (the `@errsig=` terms, IndexBuilder::ErrorTerms) come
+    // counted per signature in ErrorEvents::stored, without reading their rows. False: every event
+    // one by one, as for a store imported before signatures were stored.
+    bool storedSignatures = true;
+    std::optional<HistogramSpec> timeline; ///< stored groups are also counted per bucket of this
+};
+
+// The matching error and fatal events of one stored signature term, counted by the store.
+struct StoredErrorGroup {
+    std::string signature; ///< ErrorSignature::of the events
+    std::string typePath; ///< the record path that held the type; empty for a masked message
+    std::uint64_t count = 0;
+    std::int64_t firstId = 0; ///< the least row id (arrival order)
+    std::int64_t firstNs = 0; ///< the least time, and of the events at that time the least id
+    std::int64_t sampleId = 0;
+    std::int64_t lastNs = 0;
+    struct Service {
+        std::uint32_t service = 0; ///< index into ErrorEvents::services
+        std::uint64_t count = 0;
+        std::int64_t firstNs = 0;
+    };
+    std::vector<Service> services;
+    std::vector<std::uint32_t> timeline; ///< per bucket of the request's timeline, when it has one
+};
+
 struct ErrorEvents {
     std::vector<std::string> services; ///< names, "" for events without one
-    std::vector<ErrorEvent> events; ///< in id order
+    std::vector<ErrorEvent> events; ///< the events read one by one (no stored signature), in id order
+    std::vector<StoredErrorGroup> stored; ///< the others, per signature term
 };
 
 } // namespace core

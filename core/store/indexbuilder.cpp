@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "indexbuilder.h"
 
+#include "../analysis/errorsignature.h"
 #include "../ingest/normalize.h"
 #include "tokenizer.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace core {
 
@@ -41,6 +43,52 @@ void IndexBuilder::addQualified(std::string_view path, std::string_view value, s
     m_term.assign(path);
     m_term.push_back('=');
     m_term.append(value);
+    addTerm(m_term, id);
+}
+
+// The signature as grouping event by event finds it (Store::errorEvents from the `path=value` terms):
+// the first type path that has a term for the event, and of several values under it the least; else
+// the masked message. So a path's value counts only where its `path=value` term exists.
+void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record, std::int64_t id)
+{
+    const std::vector<std::string> &typePaths = ErrorSignature::typePaths();
+    std::size_t bestPath = typePaths.size();
+    std::string_view bestValue;
+    for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
+        const Field &field = batch.fields[record.fieldBegin + i];
+        if (field.value.size() > MaxQualifiedValueBytes)
+            continue;
+        // Only paths up to the best one so far can change it.
+        const std::size_t limit = std::min(bestPath + 1, typePaths.size());
+        const auto path = std::find(typePaths.begin(), typePaths.begin() + static_cast<std::ptrdiff_t>(limit), field.path);
+        const auto index = static_cast<std::size_t>(path - typePaths.begin());
+        if (index == limit || (index == bestPath && field.value >= bestValue))
+            continue;
+        if (!statsOf(field.path).indexQualified)
+            continue;
+        bestPath = index;
+        bestValue = field.value;
+    }
+    // An empty type counts as the path's, but the message signs the event (ErrorSignature::of).
+    const bool typed = bestPath < typePaths.size() && !bestValue.empty();
+    m_term.assign(ErrorTerms::Signature);
+    m_term.append(typed ? ErrorTerms::TypeKind : ErrorTerms::MessageKind);
+    if (bestPath < typePaths.size())
+        m_term.append(typePaths[bestPath]);
+    m_term.push_back('=');
+    if (typed)
+        m_term.append(bestValue);
+    else
+        m_term.append(ErrorSignature::mask(record.message));
+    if (m_term.size() <= ErrorTerms::MaxSignatureTermBytes)
+        addTerm(m_term, id);
+    m_term.assign(ErrorTerms::Service);
+    m_term.append(record.service);
+    addTerm(m_term, id);
+    m_term.assign(ErrorTerms::Minute);
+    char digits[24];
+    const std::int64_t minute = floorDiv(record.hasTime ? record.timeNs : NoTimeNs, ErrorTerms::MinuteNs);
+    m_term.append(digits, std::to_chars(digits, digits + sizeof digits, minute).ptr);
     addTerm(m_term, id);
 }
 
@@ -83,6 +131,8 @@ void IndexBuilder::addTerms(const RecordBatch &batch, std::int64_t firstId)
             if (policy.indexTokens && field.type == FieldType::String)
                 addTokens(field.value, id);
         }
+        if (record.level == Level::Error || record.level == Level::Fatal)
+            addErrorTerms(batch, record, id);
         m_lastId = id;
         ++id;
     }

@@ -30,12 +30,28 @@ struct FieldSummary {
 // Everything the store indexes besides the rows, built in memory beside the writer (no SQL here):
 // posting lists for full-text tokens (message, continuation text and string values) and for
 // field-qualified terms (`path=value`, `@level=N`, `@service=NAME`, `@rid=ID` for the correlation ID),
+// the error terms of error and fatal events (`@errsig=`, `@errsvc=`, `@errmin=`: see ErrorTerms),
 // bucket counts and the field catalogue.
 class IndexBuilder
 {
 public:
     static constexpr std::int64_t BucketNs = 1'000'000'000;
     static constexpr std::size_t MaxQualifiedValueBytes = 256;
+
+    // What error grouping reads instead of rows and raw lines, one of each per error or fatal event:
+    // its signature (ErrorSignature), its service and the minute of its time.
+    struct ErrorTerms {
+        // `@errsig=type:PATH=TYPE` (PATH the first of ErrorSignature::typePaths() the record holds) or
+        // `@errsig=message:=MASKED` (the masked message; `message:PATH=MASKED` when PATH held an empty
+        // type); left out when longer than MaxSignatureTermBytes, and the event is then grouped from its row.
+        static constexpr std::string_view Signature = "@errsig=";
+        static constexpr std::string_view TypeKind = "type:";
+        static constexpr std::string_view MessageKind = "message:";
+        static constexpr std::string_view Service = "@errsvc="; ///< + the service, as `@service=` but of any length
+        static constexpr std::string_view Minute = "@errmin="; ///< + floor(ts / 60 s) in decimal (events without a time: of −2⁶³)
+        static constexpr std::int64_t MinuteNs = 60'000'000'000;
+        static constexpr std::size_t MaxSignatureTermBytes = 1024;
+    };
 
     // Search terms of a batch whose records got the consecutive ids firstId, firstId + 1, ...
     void addTerms(const RecordBatch &batch, std::int64_t firstId);
@@ -67,6 +83,7 @@ private:
     void addTerm(std::string_view term, std::int64_t id);
     void addTokens(std::string_view text, std::int64_t id);
     void addQualified(std::string_view path, std::string_view value, std::int64_t id);
+    void addErrorTerms(const RecordBatch &batch, const Record &record, std::int64_t id);
 
     PostingAccumulator m_postings;
     std::unordered_map<std::string, FieldStats, StringHash, std::equal_to<>> m_fields;

@@ -148,8 +148,9 @@ public:
                                           const HistogramProgress &progress = {});
     // The first and last time of the matching events that have one; nullopt when none does.
     Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeExtent(const QueryFilter &filter);
-    // The matching error and fatal events with the value of the first of `typePaths` each holds; stops (Cancelled) when `*cancelled`.
-    Result<ErrorEvents> errorEvents(const QueryFilter &filter, const std::vector<std::string> &typePaths,
+    // The matching error and fatal events, counted per stored signature or one by one (see
+    // ErrorEventsRequest); stops (Cancelled) when `*cancelled`.
+    Result<ErrorEvents> errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request,
                                     const std::atomic<bool> *cancelled = nullptr);
     // The events with these row ids, in the one order.
     Result<std::vector<EventRow>> eventsById(const std::vector<std::int64_t> &ids);

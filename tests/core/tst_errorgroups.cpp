@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 // Error grouping: masking keeps distinct errors apart and variable parts together, on a committed
 // fixture whose groups are written out here, and on a generated incident against its own records.
+// The signatures the import stores give the groups that reading every event gives.
 #include "bundlegenerator.h"
 #include "core/analysis/errorgroups.h"
 #include "core/analysis/errorsignature.h"
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
+#include "core/store/postingreader.h"
 #include "core/store/store.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sqlite3.h>
 
 #include <map>
 
@@ -44,6 +49,70 @@ QueryFilter filterOf(const char *text)
     return filter.value();
 }
 
+// The terms of a store's posting lists that start with `prefix`, and how many events each holds.
+std::map<std::string, std::size_t> termsOf(const std::string &storePath, const std::string &prefix)
+{
+    std::map<std::string, std::size_t> terms;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(storePath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        return terms;
+    PostingReader reader(db);
+    auto found = reader.termsWithPrefix(prefix);
+    for (const std::string &term : found ? found.value() : std::vector<std::string>()) {
+        std::size_t events = 0;
+        (void)reader.forEachList(term, [&](std::string_view list) {
+            for (const char c : list)
+                events += (static_cast<unsigned char>(c) & 0x80) == 0;
+        });
+        terms[term] = events;
+    }
+    sqlite3_close(db);
+    return terms;
+}
+
+// The groups from stored signatures against those from every event's row, field by field.
+void compareGroups(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline)
+{
+    auto stored = ErrorGroups::compute(store, filter, timeline, nullptr, true);
+    auto read = ErrorGroups::compute(store, filter, timeline, nullptr, false);
+    QVERIFY(stored.has_value());
+    QVERIFY(read.has_value());
+    QCOMPARE(stored->size(), read->size());
+    for (std::size_t i = 0; i < read->size(); ++i) {
+        const ErrorGroup &a = (*stored)[i];
+        const ErrorGroup &b = (*read)[i];
+        QCOMPARE(a.signature, b.signature);
+        QCOMPARE(a.typePaths, b.typePaths);
+        QCOMPARE(a.count, b.count);
+        QCOMPARE(a.firstNs, b.firstNs);
+        QCOMPARE(a.lastNs, b.lastNs);
+        QCOMPARE(a.services, b.services);
+        QCOMPARE(a.sampleId, b.sampleId);
+        QCOMPARE(a.sample.id, b.sample.id);
+        QCOMPARE(a.timeline, b.timeline);
+    }
+    // Each service's first error, against every event read.
+    ErrorEventsRequest oneByOne;
+    oneByOne.storedSignatures = false;
+    auto events = store.errorEvents(filter, oneByOne);
+    QVERIFY(events.has_value());
+    QVERIFY(events->stored.empty());
+    std::map<std::string, std::int64_t> firstErrors;
+    for (const ErrorEvent &event : events->events) {
+        auto [at, added] = firstErrors.try_emplace(events->services[event.service], event.timeNs);
+        if (!added)
+            at->second = std::min(at->second, event.timeNs);
+    }
+    auto services = ErrorGroups::byService(store, filter);
+    QVERIFY(services.has_value());
+    for (const ServiceErrors &service : services->services) {
+        auto expected = firstErrors.find(service.name);
+        QCOMPARE(service.firstErrorNs.has_value(), expected != firstErrors.end());
+        if (service.firstErrorNs)
+            QCOMPARE(*service.firstErrorNs, expected->second);
+    }
+}
+
 } // namespace
 
 class TestErrorGroups : public QObject
@@ -52,6 +121,7 @@ class TestErrorGroups : public QObject
 
 private:
     QTemporaryDir m_dir;
+    std::unique_ptr<Store> m_mixed;
 
 private Q_SLOTS:
     void mask_data()
@@ -193,6 +263,93 @@ private Q_SLOTS:
             QCOMPARE(services, expectedServices[group.signature]);
         }
         QCOMPARE(found, expected);
+    }
+
+    // Stored signatures (the `@errsig=` terms) against reading every event: the same groups, for
+    // every kind of record the rules tell apart, over several minutes, with and without time bounds
+    // and timelines whose buckets cut minutes.
+    void storedSignaturesGiveTheSameGroups_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<qint64>("bucketNs");
+        QTest::newRow("all") << QString() << qint64(0);
+        QTest::newRow("all, 7 s buckets") << QString() << qint64(7'000'000'000);
+        QTest::newRow("all, 10 min buckets") << QString() << qint64(600'000'000'000);
+        QTest::newRow("service") << QStringLiteral("service:worker-2") << qint64(0);
+        QTest::newRow("term") << QStringLiteral("timeout") << qint64(0);
+        QTest::newRow("not") << QStringLiteral("not service:orchestrator") << qint64(30'000'000'000);
+        QTest::newRow("bounds inside minutes")
+            << QStringLiteral("@timestamp >= \"2025-11-10T10:31:17.5Z\" and @timestamp < \"2025-11-10T10:36:42.25Z\"")
+            << qint64(11'000'000'000);
+    }
+
+    void storedSignaturesGiveTheSameGroups()
+    {
+        QFETCH(QString, query);
+        QFETCH(qint64, bucketNs);
+        if (!m_mixed) {
+            // A generated incident with extra errors, and records of every shape the rules tell apart.
+            const std::string bundle = m_dir.filePath(QStringLiteral("mixed")).toStdString();
+            bundlegen::GeneratorOptions options;
+            options.seed = 5;
+            options.targetBytes = 900'000;
+            options.extraErrorsPerMillion = 20'000;
+            QVERIFY(bundlegen::generateBundle(bundle, options).ok);
+            QFile shapes(QString::fromStdString(bundle + "/shapes.log"));
+            QVERIFY(shapes.open(QIODevice::WriteOnly));
+            const std::string longMessage = "stack overflow in " + std::string(1500, 'x') + " frame 7";
+            const std::string lines[] = {
+                "{\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"before any time 12\"}",
+                "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"\",\"msg\":\"empty type 7\"}",
+                "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"err\":{\"type\":\"B\"},\"error_type\":\"A\",\"msg\":\"two types\"}",
+                "{\"time\":\"2025-11-10T10:31:59.999Z\",\"level\":\"fatal\",\"service\":\"shapes\",\"exc_type\":\"Z\",\"exc_type\":\"Y\",\"msg\":\"one path twice\"}",
+                "{\"time\":\"2025-11-10T10:32:00.000Z\",\"level\":\"error\",\"msg\":\"no service 3\"}",
+                "{\"time\":\"2025-11-10T10:33:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"" + longMessage + "\"}",
+                "{\"time\":\"2025-11-10T10:33:01.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"" + std::string(300, 'T') + "\",\"msg\":\"type too long 4\"}",
+                "{\"time\":\"2025-11-10T10:31:17.500Z\",\"level\":\"error\",\"service\":\"worker-2\",\"error_type\":\"TimeoutError\",\"msg\":\"on a bound\"}",
+            };
+            for (const std::string &line : lines)
+                shapes.write((line + "\n").c_str());
+            shapes.close();
+            m_mixed = importInto(m_dir, bundle, "mixed.timberline");
+            QVERIFY(m_mixed);
+        }
+        auto filter = QueryFilter::fromText(query.toStdString(), QueryTime(0));
+        QVERIFY(filter.has_value());
+        std::optional<HistogramSpec> timeline;
+        if (bucketNs > 0)
+            timeline = HistogramSpec{1762770600'000'000'000 + 13'000'000'000, bucketNs, 60, false};
+        compareGroups(*m_mixed, filter.value(), timeline);
+        auto groups = ErrorGroups::compute(*m_mixed, filter.value());
+        QVERIFY(groups.has_value());
+        if (query.isEmpty())
+            QVERIFY(groups->size() >= 30);
+    }
+
+    // The import stores one signature, service and minute term per error or fatal event.
+    void signatureTermsAfterImport()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("terms.timberline")).toStdString();
+        auto store = importInto(m_dir, TL_FIXTURES_DIR "/analysis/errors.ndjson", "terms.timberline");
+        QVERIFY(store);
+        const auto signatures = termsOf(path, "@errsig=");
+        const std::map<std::string, std::size_t> expected{
+            {"@errsig=message:=connection to <ip> failed after <num> retries", 3},
+            {"@errsig=message:=disk full on /tmp", 1},
+            {"@errsig=message:=disk full on /var", 1},
+            {"@errsig=message:=invalid value \"<str>\" for field '<str>'", 2},
+            {"@errsig=message:=pool worker-<num> crashed with code <hex>", 2},
+            {"@errsig=message:=request <uuid> timed out", 2},
+            {"@errsig=message:=user <num> not found", 2},
+            {"@errsig=type:err.type=TimeoutError", 1},
+            {"@errsig=type:error_type=TimeoutError", 1},
+            {"@errsig=type:error_type=ValueError", 1},
+            {"@errsig=type:exc_type=OutOfMemoryError", 1},
+        };
+        QCOMPARE(signatures, expected);
+        QCOMPARE(termsOf(path, "@errsvc="), (std::map<std::string, std::size_t>{{"@errsvc=api", 10}, {"@errsvc=billing", 7}}));
+        // 2025-11-10T10:30:00Z is minute 29,379,510 since the epoch.
+        QCOMPARE(termsOf(path, "@errmin="), (std::map<std::string, std::size_t>{{"@errmin=29379510", 17}}));
     }
 
     void cancels()
