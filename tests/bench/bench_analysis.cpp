@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Histogram and error-group latencies on a big store:
-//   bench_analysis STORE [QUERY...]
+//   bench_analysis [--row-signatures] STORE [QUERY...]
 // For each query (the defaults below when none are given): the 200-bucket histogram over the
-// query's range, and the error groups; the median of three runs each, in milliseconds.
+// query's range, and the error groups; the median of three runs each, in milliseconds. With
+// --row-signatures, also the error groups computed event by event from their rows, as for a store
+// imported before signatures were stored (the same groups, checked).
 #include "core/analysis/errorgroups.h"
 #include "core/analysis/histogram.h"
 #include "core/query/queryfilter.h"
@@ -32,26 +34,39 @@ double medianMs(F &&run)
     return times[1];
 }
 
+bool sameGroups(const std::vector<core::ErrorGroup> &a, const std::vector<core::ErrorGroup> &b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const core::ErrorGroup &x, const core::ErrorGroup &y) {
+        return x.signature == y.signature && x.typePaths == y.typePaths && x.count == y.count && x.firstNs == y.firstNs
+            && x.lastNs == y.lastNs && x.services == y.services && x.sampleId == y.sampleId;
+    });
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_analysis STORE [QUERY...]\n");
+    int first = 1;
+    const bool rowSignatures = argc > 1 && std::string(argv[1]) == "--row-signatures";
+    if (rowSignatures)
+        ++first;
+    if (argc < first + 1) {
+        std::fprintf(stderr, "usage: bench_analysis [--row-signatures] STORE [QUERY...]\n");
         return 2;
     }
-    auto store = core::Store::open(argv[1], core::OpenMode::ReadOnly);
+    auto store = core::Store::open(argv[first], core::OpenMode::ReadOnly);
     if (!store) {
         std::fprintf(stderr, "bench_analysis: %s\n", store.error().message.c_str());
         return 1;
     }
     std::vector<std::string> queries;
-    for (int i = 2; i < argc; ++i)
+    for (int i = first + 1; i < argc; ++i)
         queries.emplace_back(argv[i]);
     if (queries.empty())
         queries = {"", "level:error", "level >= warn and service:worker-1", "service:orchestrator", "timeout", "task.failed",
                    "not timeout", "level:error and not timeout"};
-    std::printf("%-40s %12s %14s %10s %12s %8s\n", "query", "matches", "histogram ms", "buckets", "errors ms", "groups");
+    std::printf("%-40s %12s %14s %10s %12s %8s%s\n", "query", "matches", "histogram ms", "buckets", "errors ms", "groups",
+                rowSignatures ? "  by rows ms  same" : "");
     for (const std::string &query : queries) {
         auto filter = core::QueryFilter::fromText(query, core::QueryTime(core::QueryTime::wallClockNs()));
         if (!filter) {
@@ -66,15 +81,26 @@ int main(int argc, char **argv)
                 buckets = histogram->buckets.size();
             return histogram.has_value();
         });
-        std::size_t groups = 0;
+        std::vector<core::ErrorGroup> groups;
         const double errorsMs = medianMs([&] {
             auto found = core::ErrorGroups::compute(**store, filter.value());
             if (found)
-                groups = found->size();
+                groups = std::move(found.value());
             return found.has_value();
         });
-        std::printf("%-40s %12llu %14.1f %10zu %12.1f %8zu\n", ('"' + query + '"').c_str(), static_cast<unsigned long long>(matches),
-                    histogramMs, buckets, errorsMs, groups);
+        std::printf("%-40s %12llu %14.1f %10zu %12.1f %8zu", ('"' + query + '"').c_str(), static_cast<unsigned long long>(matches),
+                    histogramMs, buckets, errorsMs, groups.size());
+        if (rowSignatures) {
+            bool same = false;
+            const double rowsMs = medianMs([&] {
+                auto found = core::ErrorGroups::compute(**store, filter.value(), std::nullopt, nullptr, false);
+                if (found)
+                    same = sameGroups(found.value(), groups);
+                return found.has_value();
+            });
+            std::printf(" %12.1f  %s", rowsMs, same ? "yes" : "NO");
+        }
+        std::printf("\n");
     }
     return 0;
 }
