@@ -2,7 +2,9 @@
 // Histogram and error-group latencies on a big store:
 //   bench_analysis [--row-signatures] STORE [QUERY...]
 // For each query (the defaults below when none are given): the 200-bucket histogram over the
-// query's range, and the error groups; the median of three runs each, in milliseconds. With
+// query's range, the error groups, and the error groups as the Errors panel asks for them (the
+// histogram's plan, then the groups with a timeline of its buckets); the median of three runs each,
+// in milliseconds. With
 // --row-signatures, also the error groups computed event by event from their rows, as for a store
 // imported before signatures were stored (the same groups, checked).
 #include "core/analysis/errorgroups.h"
@@ -65,7 +67,7 @@ int main(int argc, char **argv)
     if (queries.empty())
         queries = {"", "level:error", "level >= warn and service:worker-1", "service:orchestrator", "timeout", "task.failed",
                    "not timeout", "level:error and not timeout"};
-    std::printf("%-40s %12s %14s %10s %12s %8s%s\n", "query", "matches", "histogram ms", "buckets", "errors ms", "groups",
+    std::printf("%-40s %12s %14s %10s %12s %8s %10s%s\n", "query", "matches", "histogram ms", "buckets", "errors ms", "groups", "panel ms",
                 rowSignatures ? "  by rows ms  same" : "");
     for (const std::string &query : queries) {
         auto filter = core::QueryFilter::fromText(query, core::QueryTime(core::QueryTime::wallClockNs()));
@@ -88,8 +90,12 @@ int main(int argc, char **argv)
                 groups = std::move(found.value());
             return found.has_value();
         });
-        std::printf("%-40s %12llu %14.1f %10zu %12.1f %8zu", ('"' + query + '"').c_str(), static_cast<unsigned long long>(matches),
-                    histogramMs, buckets, errorsMs, groups.size());
+        const double panelMs = medianMs([&] {
+            auto spec = core::Histogram::plan(**store, filter.value(), core::HistogramOptions{});
+            return spec && core::ErrorGroups::compute(**store, filter.value(), spec.value()).has_value();
+        });
+        std::printf("%-40s %12llu %14.1f %10zu %12.1f %8zu %10.1f", ('"' + query + '"').c_str(), static_cast<unsigned long long>(matches),
+                    histogramMs, buckets, errorsMs, groups.size(), panelMs);
         if (rowSignatures) {
             bool same = false;
             const double rowsMs = medianMs([&] {
