@@ -322,8 +322,17 @@ private Q_SLOTS:
         compareGroups(*m_mixed, filter.value(), timeline);
         auto groups = ErrorGroups::compute(*m_mixed, filter.value());
         QVERIFY(groups.has_value());
-        if (query.isEmpty())
+        if (query.isEmpty()) {
             QVERIFY(groups->size() >= 30);
+            // Both ways at once: the signature past 1 KiB has no term, so its event is read.
+            ErrorEventsRequest request;
+            request.typePaths = ErrorSignature::typePaths();
+            auto events = m_mixed->errorEvents(filter.value(), request);
+            QVERIFY(events.has_value());
+            QVERIFY(events->stored.size() >= 30);
+            QCOMPARE(events->events.size(), std::size_t(1));
+            QVERIFY(events->events.front().message.starts_with("stack overflow in xxx"));
+        }
     }
 
     // The import stores one signature, service and minute term per error or fatal event.
