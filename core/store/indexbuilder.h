@@ -39,7 +39,9 @@ public:
     static constexpr std::size_t MaxQualifiedValueBytes = 256;
 
     // What error grouping reads instead of rows and raw lines, one of each per error or fatal event:
-    // its signature (ErrorSignature), its service and the minute of its time.
+    // its signature (ErrorSignature), its service and the minute of its time. The signature is the
+    // rules' of the importing build: when they change, change its prefix too, and events imported
+    // before are grouped from their rows again instead of under stale signatures.
     struct ErrorTerms {
         // `@errsig=type:PATH=TYPE` (PATH the first of ErrorSignature::typePaths() the record holds) or
         // `@errsig=message:=MASKED` (the masked message; `message:PATH=MASKED` when PATH held an empty
