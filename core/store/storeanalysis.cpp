@@ -3,7 +3,7 @@
 // level and service alone answer from the bucket counts; other filters from the query engine's
 // matching ids, reading only the few columns they need.
 #include "indexbuilder.h"
-#include "postingblocks.h"
+#include "postingreader.h"
 #include "queryengine.h"
 #include "rollups.h"
 #include "storeprivate.h"
@@ -549,55 +549,6 @@ namespace {
 
 using ErrorTerms = IndexBuilder::ErrorTerms;
 
-// Calls visit(term, list) for every posting list (of one segment) of the terms in [lower, upper):
-// segment by segment, the terms of each ascending. One range read per segment, where a lookup per
-// term would cost one per term and segment.
-Result<void> forEachListInRange(sqlite3 *db, std::string_view lower, std::string_view upper,
-                                const std::function<void(std::string_view, std::string_view)> &visit)
-{
-    auto segments = sql::queryInteger(db, "SELECT coalesce(max(segment), 0) FROM postings");
-    if (!segments)
-        return segments.error();
-    auto first = sql::Statement::prepare(
-        db, "SELECT first_term FROM postings WHERE segment = ?1 AND first_term <= ?2 ORDER BY first_term DESC LIMIT 1");
-    auto blocks = sql::Statement::prepare(
-        db, "SELECT first_term, data FROM postings WHERE segment = ?1 AND first_term >= ?2 AND first_term < ?3 ORDER BY first_term");
-    if (!first || !blocks)
-        return sql::storeError(db, "reading posting blocks");
-    for (std::int64_t segment = 1; segment <= *segments; ++segment) {
-        first->reset();
-        first->bind(1, segment).bind(2, lower);
-        auto row = first->step();
-        if (!row)
-            return row.error();
-        const std::string start = *row ? first->text(0) : std::string(lower);
-        blocks->reset();
-        blocks->bind(1, segment).bind(2, start).bind(3, upper);
-        while (true) {
-            auto block = blocks->step();
-            if (!block)
-                return block.error();
-            if (!*block)
-                break;
-            bool past = false;
-            const bool readable = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view list) {
-                if (term >= upper) {
-                    past = true;
-                    return false;
-                }
-                if (term >= lower)
-                    visit(term, list);
-                return true;
-            });
-            if (!readable)
-                return makeError(ErrorCode::Store, "a posting block is malformed");
-            if (past)
-                break;
-        }
-    }
-    return {};
-}
-
 // Calls f(id) for each id of a posting list (LEB128 deltas from 0); false when malformed.
 template<typename F>
 bool forEachId(std::string_view list, F &&f)
@@ -776,8 +727,9 @@ private:
         std::unordered_map<std::string, std::int32_t> sigIndex;
         std::unordered_map<std::string, std::int32_t> serviceIndex;
         bool malformed = false;
-        // "@err" up to "@ers": the minute, signature and service terms in one pass.
-        auto read = forEachListInRange(m_db, "@err", "@ers", [&](std::string_view term, std::string_view list) {
+        // "@err" up to "@ers": the minute, signature and service terms in one pass over their blocks,
+        // where a lookup per term would cost one per term and segment.
+        auto read = PostingReader(m_db).forEachListInRange("@err", "@ers", [&](std::string_view term, std::string_view list) {
             enum class Kind { Minute, Signature, Service } kind;
             std::int32_t value = 0;
             std::int64_t minute = 0;
