@@ -10,6 +10,7 @@
 #include "core/query/queryfilter.h"
 #include "core/store/postingreader.h"
 #include "core/store/store.h"
+#include "storewithoutorder.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -122,6 +123,7 @@ class TestErrorGroups : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<Store> m_mixed;
+    std::unique_ptr<Store> m_mixedWithoutOrder;
 
 private Q_SLOTS:
     void mask_data()
@@ -313,6 +315,12 @@ private Q_SLOTS:
             shapes.close();
             m_mixed = importInto(m_dir, bundle, "mixed.timberline");
             QVERIFY(m_mixed);
+            // The same store without its stored order, as while an import adds events.
+            const QString copy = m_dir.filePath(QStringLiteral("mixed-without-order.timberline"));
+            QVERIFY(copyStoreWithoutOrder(m_dir.filePath(QStringLiteral("mixed.timberline")), copy));
+            auto opened = Store::open(copy.toStdString(), OpenMode::ReadOnly);
+            QVERIFY(opened.has_value());
+            m_mixedWithoutOrder = std::move(opened.value());
         }
         auto filter = QueryFilter::fromText(query.toStdString(), QueryTime(0));
         QVERIFY(filter.has_value());
@@ -320,6 +328,7 @@ private Q_SLOTS:
         if (bucketNs > 0)
             timeline = HistogramSpec{1762770600'000'000'000 + 13'000'000'000, bucketNs, 60, false};
         compareGroups(*m_mixed, filter.value(), timeline);
+        compareGroups(*m_mixedWithoutOrder, filter.value(), timeline);
         auto groups = ErrorGroups::compute(*m_mixed, filter.value());
         QVERIFY(groups.has_value());
         if (query.isEmpty()) {
