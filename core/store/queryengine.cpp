@@ -316,9 +316,28 @@ struct QueryEngine::Private {
         auto it = std::upper_bound(live.begin(), live.end(), std::pair{id, INT64_MAX});
         return it != live.begin() && id <= std::prev(it)->second;
     }
+    // `ids` ascending, like the ranges: one merge pass, or none when one range holds them all (the
+    // usual store, where every source is live).
     Ids restrictLive(Ids ids) const
     {
-        std::erase_if(ids, [&](std::int64_t id) { return id > indexedThrough || !isLive(id); });
+        if (ids.empty())
+            return ids;
+        auto range = std::upper_bound(live.begin(), live.end(), std::pair{ids.front(), INT64_MAX});
+        if (range != live.begin() && ids.back() <= std::min(std::prev(range)->second, indexedThrough) && ids.front() >= std::prev(range)->first)
+            return ids;
+        std::size_t kept = 0;
+        auto current = live.begin();
+        for (const std::int64_t id : ids) {
+            if (id > indexedThrough)
+                break;
+            while (current != live.end() && current->second < id)
+                ++current;
+            if (current == live.end())
+                break;
+            if (id >= current->first)
+                ids[kept++] = id;
+        }
+        ids.resize(kept);
         return ids;
     }
     std::uint64_t universeSize() const
