@@ -289,6 +289,20 @@ struct QueryEngine::Private {
     std::int64_t indexedThrough = 0;
     std::vector<std::pair<std::int64_t, std::int64_t>> live; ///< [first, last] id ranges of the sources kept
     bool hasOrderIndex = false;
+    bool orderChecked = false; ///< whether order() looked at the stored order since prepare()
+
+    // The one order in memory (d.order), loaded on first use: counts on time, level and service
+    // never need it. Null when the store has none or it is stale; a damaged one is passed over too,
+    // since every query has a path without it.
+    const TimeOrder *order()
+    {
+        if (!orderChecked) {
+            orderChecked = true;
+            auto loaded = TimeOrder::load(d.db.get(), d.path, indexedThrough, universeSize(), d.order);
+            d.order = loaded ? std::move(loaded.value()) : nullptr;
+        }
+        return d.order.get();
+    }
     std::unordered_map<const Node *, std::regex> regexes;
     std::vector<std::string> levelPaths; ///< catalogue paths that hold a level (level, levelname, severity, ...)
     // The decompressed raw block last read, for checks on candidates in id order.
@@ -439,10 +453,7 @@ Result<void> QueryEngine::Private::prepare(const QueryFilter &filter)
     if (!index)
         return index.error();
     hasOrderIndex = *index > 0;
-    auto order = TimeOrder::load(d.db.get(), d.path, indexedThrough, universeSize(), d.order);
-    if (!order)
-        return order.error();
-    d.order = std::move(order.value());
+    orderChecked = false;
     auto paths = sql::Statement::prepare(d.db.get(), "SELECT path FROM fields");
     if (!paths)
         return paths.error();
@@ -1180,7 +1191,7 @@ struct LevelServiceTable {
 static Result<std::optional<LevelServiceTable>> levelServiceTable(QueryEngine::Private &e, const QueryFilter &filter,
                                                                   const std::vector<const Node *> &conditions)
 {
-    const TimeOrder *order = e.d.order.get();
+    const TimeOrder *order = e.order();
     if (!order || conditions.empty())
         return std::optional<LevelServiceTable>();
     for (const Node *node : conditions)
@@ -1258,7 +1269,7 @@ static Result<Plan> makePlan(QueryEngine::Private &e, const QueryFilter &filter)
     // With the order's arrays, conditions on level and service test the other conditions' candidates
     // instead of decoding their own posting lists, when the others leave a list to test.
     std::vector<const Node *> levelService;
-    if (e.d.order && rest.size() > 1) {
+    if (rest.size() > 1 && e.order()) {
         const auto split = std::stable_partition(rest.begin(), rest.end(), [](const Node *n) { return !QueryFilter::isTimeLevelService(*n); });
         levelService.assign(split, rest.end());
         rest.erase(split, rest.end());
@@ -1531,7 +1542,7 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
     const IdSet &set = plan->set;
     if (!plan->bounds.any())
         return total + (set.complement ? d->universeSize() - set.ids.size() : set.ids.size());
-    if (d->d.order) {
+    if (d->order()) {
         auto range = d->rankRange(plan->bounds, std::nullopt, Direction::Ascending);
         if (!range)
             return range.error();
@@ -1587,7 +1598,7 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
         }
     }
     // Time alone, with the order in memory, is a range of ranks: nothing to walk.
-    const bool timeAlone = conditions.empty() && d->d.order;
+    const bool timeAlone = conditions.empty() && d->order();
     if (filter.onlyTimeLevelService() && d->hasOrderIndex && limit > 0 && !timeAlone) {
         auto matching = bucketCount(*d, filter, INT64_MIN, INT64_MAX);
         if (!matching)
@@ -1631,7 +1642,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         if (beyond(row.key))
             found.push_back(std::move(row));
     IdSet &set = plan->set;
-    if (d->d.order) {
+    if (d->order()) {
         // Ranks instead of rows: the page is the first `limit` members past the key, whatever their number.
         auto range = d->rankRange(plan->bounds, after, direction);
         if (!range)
@@ -1731,7 +1742,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
-    if (d->d.order && filter.onlyTimeLevelService()) {
+    if (filter.onlyTimeLevelService() && d->order()) {
         std::vector<const Node *> conditions;
         const Bounds bounds = splitBounds(filter.root(), conditions);
         auto table = levelServiceTable(*d, filter, conditions);
@@ -1747,7 +1758,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
             return d->rowsAtRanks(walkRanks(*d->d.order, **table, range->first, range->second, position, limit, direction));
         }
     }
-    if (d->d.order) {
+    if (d->order()) {
         auto plan = makePlan(*d, filter);
         if (!plan)
             return plan.error();
@@ -1810,7 +1821,7 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
         return tail.error();
     for (const EventRow &row : tail.value())
         add(row.key.timeNs);
-    if (d->d.order) {
+    if (d->order()) {
         // The ranks of the bucket edges split the members' bitmap: a bucket's count is the bits between.
         if (plan->bounds.begin >= plan->bounds.end)
             return counts;
@@ -1851,7 +1862,7 @@ Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
 
 Result<std::optional<QueryEngine::Extent>> QueryEngine::extentOf(const Matches &matches)
 {
-    const TimeOrder *order = d->d.order.get();
+    const TimeOrder *order = d->order();
     if (!order || matches.indexedThrough != d->indexedThrough)
         return std::optional<Extent>();
     std::int64_t first = INT64_MAX;
@@ -1883,7 +1894,7 @@ Result<bool> QueryEngine::binMatches(const Matches &matches, std::int64_t begin,
                                      const std::function<void(std::size_t, int, std::int64_t)> &visit,
                                      const std::function<bool()> &progress)
 {
-    const TimeOrder *order = d->d.order.get();
+    const TimeOrder *order = d->order();
     if (!order || matches.indexedThrough != d->indexedThrough)
         return false;
     if (begin >= end || buckets == 0)
