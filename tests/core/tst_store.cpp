@@ -24,6 +24,19 @@ void runSql(const QString &path, const QByteArray &sql)
     sqlite3_close(db);
 }
 
+int queryInteger(const QString &path, const char *sql)
+{
+    sqlite3 *db = nullptr;
+    int value = -1;
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK
+        && sqlite3_step(statement) == SQLITE_ROW)
+        value = sqlite3_column_int(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+}
+
 } // namespace
 
 class TestStore : public QObject
@@ -104,7 +117,9 @@ private Q_SLOTS:
         QTest::newRow("v3") << QStringLiteral(TL_FIXTURES_DIR "/stores/v3.sql")
                             << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
                                           "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');"
-                                          "INSERT INTO rollups VALUES (60000000000, 1762770600000000000, 5, 0, 1), (3600000000000, 1762768800000000000, 5, 0, 1);");
+                                          "INSERT INTO rollups VALUES (60000000000, 1762770600000000000, 5, 0, 1), (3600000000000, 1762768800000000000, 5, 0, 1);"
+                                          // An import that finished left the time index; version 4 widens it and writes the order.
+                                          "CREATE INDEX events_order ON events(ts, source, line, idx);");
     }
 
     void pastSchemasUpgradeInPlace()
@@ -146,6 +161,16 @@ private Q_SLOTS:
         auto errors = QueryFilter::fromText("level:error", QueryTime(QueryTime::wallClockNs()));
         QVERIFY(errors.has_value());
         QCOMPARE((*store)->count(errors.value()).value(), 1u);
+        // A store whose import had finished gets the wider time index and the order in memory.
+        if (std::string_view(QTest::currentDataTag()) == "v3") {
+            QCOMPARE(queryInteger(path, "SELECT count(*) FROM pragma_index_info('events_order')"), 6);
+            QCOMPARE(queryInteger(path, "SELECT count(*) FROM event_order"), 1);
+            QCOMPARE(queryInteger(path, "SELECT value FROM meta WHERE key = 'order_events'"), 1);
+            auto at = (*store)->eventsAt(errors.value(), 0, 5);
+            QVERIFY(at.has_value());
+            QCOMPARE(at->size(), 1u);
+            QCOMPARE(at->front().message, std::string("kept"));
+        }
     }
 };
 
