@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "postingaccumulator.h"
 
+#include "varint.h"
+
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -26,15 +28,6 @@ std::uint64_t hashOf(std::string_view text)
     hash = (hash ^ tail) * Multiplier;
     hash ^= hash >> 32;
     return hash;
-}
-
-void appendVarint(std::string &out, std::uint64_t value)
-{
-    while (value >= 0x80) {
-        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
-        value >>= 7;
-    }
-    out.push_back(static_cast<char>(value));
 }
 
 } // namespace
@@ -119,7 +112,7 @@ PostingSegment PostingAccumulator::take()
         std::int64_t previous = 0;
         for (std::uint32_t i = start[term]; i < start[term + 1]; ++i) {
             const std::int64_t id = m_baseId + grouped[i];
-            appendVarint(ids, static_cast<std::uint64_t>(id - previous));
+            varint::append(ids, static_cast<std::uint64_t>(id - previous));
             previous = id;
         }
         segment.terms.emplace_back(std::string(keyOf(m_terms[term])), std::move(ids));

@@ -136,6 +136,22 @@ void sortUnique(Ids &ids)
             ids.push_back(base + static_cast<std::int64_t>(word * 64) + std::countr_zero(w));
 }
 
+// Steps `statement` (its ?1 the row id) once for each of `ids`; visit(id) sees each row found.
+template<typename Visit>
+Result<void> forEachRowOf(sql::Statement &statement, const Ids &ids, Visit &&visit)
+{
+    for (const std::int64_t id : ids) {
+        statement.reset();
+        statement.bind(1, id);
+        auto row = statement.step();
+        if (!row)
+            return row.error();
+        if (*row)
+            visit(id);
+    }
+    return {};
+}
+
 std::optional<double> numberOf(std::string_view text)
 {
     double value = 0;
@@ -838,19 +854,14 @@ Result<Ids> QueryEngine::Private::verify(const Node &node, const Ids &candidates
         const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
         const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
         rest.clear();
-        for (const std::int64_t id : candidates) {
-            statement->reset();
-            statement->bind(1, id);
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                continue;
+        auto read = forEachRowOf(*statement, candidates, [&](std::int64_t id) {
             if (textHas(statement->view(0), sequence, regex))
                 kept.push_back(id);
             else if (node.column == Column::Text)
                 rest.push_back(id);
-        }
+        });
+        if (!read)
+            return read.error();
     }
     constexpr std::size_t Chunk = 512;
     for (std::size_t at = 0; at < rest.size(); at += Chunk) {
@@ -1255,6 +1266,7 @@ static std::vector<EventRow> withTail(std::vector<EventRow> page, std::vector<Ev
 struct Plan {
     Bounds bounds;
     IdSet set;
+    std::vector<EventRow> tail; ///< the matches past the index (an import still running) within the bounds
 };
 
 static Result<Plan> makePlan(QueryEngine::Private &e, const QueryFilter &filter)
@@ -1303,6 +1315,10 @@ static Result<Plan> makePlan(QueryEngine::Private &e, const QueryFilter &filter)
     plan.set = set ? std::move(*set) : IdSet{{}, true};
     if (!plan.set.complement)
         plan.set.ids = e.restrictLive(std::move(plan.set.ids));
+    auto tail = e.tailMatches(filter, plan.bounds);
+    if (!tail)
+        return tail.error();
+    plan.tail = std::move(tail.value());
     return plan;
 }
 
@@ -1535,10 +1551,7 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
     auto plan = makePlan(*d, filter);
     if (!plan)
         return plan.error();
-    auto tail = d->tailMatches(filter, plan->bounds);
-    if (!tail)
-        return tail.error();
-    std::uint64_t total = tail->size();
+    std::uint64_t total = plan->tail.size();
     const IdSet &set = plan->set;
     if (!plan->bounds.any())
         return total + (set.complement ? d->universeSize() - set.ids.size() : set.ids.size());
@@ -1558,15 +1571,9 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
         auto statement = sql::Statement::prepare(d->d.db.get(), "SELECT ts FROM events WHERE id = ?1");
         if (!statement)
             return statement.error();
-        for (const std::int64_t id : set.ids) {
-            statement->reset();
-            statement->bind(1, id);
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            if (*row && plan->bounds.contains(statement->integer(0)))
-                ++total;
-        }
+        auto read = forEachRowOf(*statement, set.ids, [&](std::int64_t) { total += plan->bounds.contains(statement->integer(0)); });
+        if (!read)
+            return read.error();
         return total;
     }
     if (auto walked = forEachIndexedMatch(*d, plan->bounds, set, [&](std::int64_t) { ++total; }); !walked)
@@ -1631,14 +1638,11 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
     auto plan = makePlan(*d, filter);
     if (!plan)
         return plan.error();
-    auto tail = d->tailMatches(filter, plan->bounds);
-    if (!tail)
-        return tail.error();
     const bool ascending = direction == Direction::Ascending;
     const auto beyond = [&](const EventKey &key) { return !after || (ascending ? key > *after : key < *after); };
     const auto earlier = [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; };
     std::vector<EventRow> found;
-    for (EventRow &row : tail.value())
+    for (EventRow &row : plan->tail)
         if (beyond(row.key))
             found.push_back(std::move(row));
     IdSet &set = plan->set;
@@ -1676,19 +1680,14 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         if (!statement)
             return statement.error();
         std::vector<std::pair<EventKey, std::int64_t>> keys;
-        for (const std::int64_t id : set.ids) {
-            statement->reset();
-            statement->bind(1, id);
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                continue;
+        auto read = forEachRowOf(*statement, set.ids, [&](std::int64_t id) {
             const EventKey key{statement->integer(0), statement->integer(1), static_cast<std::uint32_t>(statement->integer(2)),
                                static_cast<std::uint32_t>(statement->integer(3))};
             if (plan->bounds.contains(key.timeNs) && beyond(key))
                 keys.emplace_back(key, id);
-        }
+        });
+        if (!read)
+            return read.error();
         const auto keyEarlier = [&](const auto &a, const auto &b) { return ascending ? a.first < b.first : b.first < a.first; };
         const std::size_t keep = std::min(limit, keys.size());
         std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(), keyEarlier);
@@ -1762,10 +1761,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
         auto plan = makePlan(*d, filter);
         if (!plan)
             return plan.error();
-        auto tail = d->tailMatches(filter, plan->bounds);
-        if (!tail)
-            return tail.error();
-        if (tail->empty()) {
+        if (plan->tail.empty()) {
             auto range = d->rankRange(plan->bounds, std::nullopt, direction);
             if (!range)
                 return range.error();
@@ -1816,10 +1812,7 @@ Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &fil
         if (plan->bounds.contains(ts))
             ++counts[static_cast<std::size_t>((ts - fromNs) / bucketNs)];
     };
-    auto tail = d->tailMatches(filter, plan->bounds);
-    if (!tail)
-        return tail.error();
-    for (const EventRow &row : tail.value())
+    for (const EventRow &row : plan->tail)
         add(row.key.timeNs);
     if (d->order()) {
         // The ranks of the bucket edges split the members' bitmap: a bucket's count is the bits between.
@@ -1846,9 +1839,6 @@ Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
     auto plan = makePlan(*d, filter);
     if (!plan)
         return plan.error();
-    auto tail = d->tailMatches(filter, plan->bounds);
-    if (!tail)
-        return tail.error();
     Matches found;
     found.begin = plan->bounds.begin;
     found.end = plan->bounds.end;
@@ -1856,7 +1846,7 @@ Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
     found.complement = plan->set.complement;
     found.indexedThrough = d->indexedThrough;
     found.live = d->live;
-    found.tail = std::move(tail.value());
+    found.tail = std::move(plan->tail);
     return found;
 }
 

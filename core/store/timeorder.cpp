@@ -2,6 +2,7 @@
 #include "timeorder.h"
 
 #include "sqlite.h"
+#include "varint.h"
 
 #include <algorithm>
 #include <bit>
@@ -13,15 +14,6 @@
 namespace core {
 
 namespace {
-
-void putVarint(std::string &out, std::uint64_t value)
-{
-    while (value >= 0x80) {
-        out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-        value >>= 7;
-    }
-    out.push_back(static_cast<char>(value));
-}
 
 template<typename Visit>
 void forEachVarint(std::string_view bytes, Visit &&visit)
@@ -62,10 +54,10 @@ struct BlockWriter {
 
     void add(std::int64_t id, std::int64_t ts, std::int64_t level, std::int64_t service)
     {
-        putVarint(ids, zigzag(id - previous));
+        varint::append(ids, zigzag(id - previous));
         previous = id;
         levels.push_back(static_cast<char>(level));
-        putVarint(services, static_cast<std::uint64_t>(service));
+        varint::append(services, static_cast<std::uint64_t>(service));
         if (count % TimeOrder::SampleEvery == 0) {
             char bytes[8];
             std::memcpy(bytes, &ts, sizeof ts);
