@@ -59,6 +59,13 @@ public:
         });
     }
 
+    // Whether a job submitted now has gone stale since (cancel(), setStorePath()): long jobs poll it
+    // between steps. Take it just before run().
+    std::function<bool()> staleness() const
+    {
+        return [shared = m_shared, generation = m_generation.load()] { return shared->generation.load() != generation; };
+    }
+
     // Makes pending results stale and interrupts the running statement.
     void cancel();
     // Blocks until queued jobs have run (tests, teardown).
