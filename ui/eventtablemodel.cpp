@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "eventtablemodel.h"
 
-#include <QElapsedTimer>
 #include <QGuiApplication>
+#include <QElapsedTimer>
 #include <QPalette>
 #include <QTimer>
 
 #include "discoverstate.h"
+#include "storeworker.h"
 
 #include <core/eventformat.h>
 #include <core/query/queryfilter.h>
@@ -16,96 +17,78 @@
 
 namespace {
 
-// A page this close to a known anchor is read on the spot; anything farther is walked to in the
-// background, so no data() call reads more than SyncPages pages (well under a 16 ms frame).
-constexpr int SyncPages = 4;
 // Pages kept formatted; eviction drops those farthest from the page asked for last.
 constexpr std::size_t MaxCachedPages = 64;
-// Rows the background walker reads per query while it skips towards a far page.
-constexpr std::size_t WalkChunk = 16 * EventTableModel::PageSize;
-// Time the walker may take per event-loop turn, leaving the rest of the frame to painting.
-constexpr qint64 WalkBudgetMs = 8;
-// Messages longer than this are cut for the table (the detail pane will show all of it).
-constexpr qsizetype MaxMessageChars = 2000;
-
-QString firstLine(const std::string &text)
-{
-    std::string_view view(text);
-    const auto end = view.find_first_of("\r\n");
-    if (end != std::string_view::npos)
-        view = view.substr(0, end);
-    QString line = QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
-    if (line.size() > MaxMessageChars) {
-        line.truncate(MaxMessageChars);
-        line.append(QChar(0x2026));
-    }
-    return line;
-}
-
-core::Direction reverseOf(core::Direction direction)
-{
-    return direction == core::Direction::Ascending ? core::Direction::Descending : core::Direction::Ascending;
-}
+// Pages on their way that are farther than this from every page the view asks for now are for rows
+// no longer on screen (a dragged scroll bar): they are cancelled.
+constexpr int SupersedeDistance = 2;
 
 int clampedCount(std::uint64_t count)
 {
     return static_cast<int>(std::min<std::uint64_t>(count, std::numeric_limits<int>::max()));
 }
 
-QString levelTextOf(const core::EventRow &event)
-{
-    if (event.level != core::Level::Unknown) {
-        const std::string_view name = core::levelName(event.level);
-        return QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
-    }
-    return QString::fromStdString(event.levelText);
-}
-
 } // namespace
 
 EventTableModel::EventTableModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_walker(new QTimer(this))
+    , m_pageWorker(new StoreWorker(this))
+    , m_countWorker(new StoreWorker(this))
+    , m_reader(std::make_shared<EventPageReader>())
+    , m_dispatcher(new QTimer(this))
 {
-    m_walker->setSingleShot(true);
-    m_walker->setInterval(0);
-    connect(m_walker, &QTimer::timeout, this, &EventTableModel::walkStep);
+    static_assert(PageSize == EventPageReader::PageSize);
+    // data() only notes what it lacks; the requests go out once the view has asked for every row it paints.
+    m_dispatcher->setSingleShot(true);
+    m_dispatcher->setInterval(0);
+    connect(m_dispatcher, &QTimer::timeout, this, &EventTableModel::dispatch);
 }
 
 EventTableModel::~EventTableModel() = default;
 
 bool EventTableModel::openStore(const QString &path, QString *error)
 {
-    auto store = core::Store::open(path.toStdString(), core::OpenMode::ReadOnly);
-    if (!store) {
+    // Only the file's header is read here; the workers open their own connections.
+    if (!core::Store::isStore(path.toStdString())) {
         if (error)
-            *error = QString::fromStdString(store.error().message);
-        return false;
-    }
-    auto count = (*store)->eventCount();
-    if (!count) {
-        if (error)
-            *error = QString::fromStdString(count.error().message);
+            *error = tr("%1 is not a Timberline store").arg(path);
         return false;
     }
     beginResetModel();
-    m_store = std::move(store.value());
     m_storePath = path;
-    m_rowCount = clampedCount(*count);
     m_filter.reset();
+    m_rowCount = 0;
+    m_countKnown = false;
     m_lastError.clear();
-    resetCache();
+    m_pages.clear();
     endResetModel();
+    m_pageWorker->setStorePath(path);
+    m_countWorker->setStorePath(path);
+    m_countInFlight = false;
+    m_recount = false;
+    m_pendingCount.reset();
+    restart(true);
+    requestCount();
     return true;
 }
 
 void EventTableModel::closeStore()
 {
     beginResetModel();
-    m_store.reset();
     m_storePath.clear();
+    m_pageWorker->setStorePath(QString());
+    m_countWorker->setStorePath(QString());
     m_rowCount = 0;
-    resetCache();
+    m_countKnown = false;
+    m_countInFlight = false;
+    m_recount = false;
+    m_pendingCount.reset();
+    m_firstPagePending = false;
+    m_inFlight.clear();
+    m_wanted.clear();
+    m_pages.clear();
+    ++m_epoch;
+    m_reader->reset(m_epoch);
     endResetModel();
 }
 
@@ -113,62 +96,56 @@ void EventTableModel::setOrder(Order order)
 {
     if (order == m_order)
         return;
-    beginResetModel();
     m_order = order;
-    resetCache();
-    if (m_store && !m_filter) {
-        if (auto count = m_store->eventCount())
-            m_rowCount = static_cast<int>(std::min<std::uint64_t>(*count, std::numeric_limits<int>::max()));
-    }
-    endResetModel();
+    // Arrival and time order hold the same rows, so the count stays.
+    restart(m_firstPagePending);
     Q_EMIT orderChanged(order);
 }
 
-void EventTableModel::setFilter(std::shared_ptr<const core::QueryFilter> filter, std::uint64_t count)
+void EventTableModel::setFilter(std::shared_ptr<const core::QueryFilter> filter)
 {
     m_filter = std::move(filter);
-    if (m_filter) {
+    const Order before = m_order;
+    if (m_filter)
         m_order = Order::Time;
-    } else if (m_store) {
-        // Every event: the count is the store's own, read from the bucket totals.
-        if (auto total = m_store->eventCount())
-            count = *total;
+    m_countWorker->cancel();
+    m_countInFlight = false;
+    m_recount = false;
+    m_pendingCount.reset();
+    if (hasStore()) {
+        restart(true);
+        requestCount();
     }
-    resetWithCount(count);
-}
-
-void EventTableModel::setMatchCount(std::uint64_t count)
-{
-    if (clampedCount(count) != m_rowCount)
-        resetWithCount(count);
-}
-
-void EventTableModel::resetWithCount(std::uint64_t count)
-{
-    beginResetModel();
-    m_rowCount = m_store ? clampedCount(count) : 0;
-    resetCache();
-    endResetModel();
+    if (m_order != before)
+        Q_EMIT orderChanged(m_order);
 }
 
 void EventTableModel::setDirection(core::Direction direction)
 {
     if (direction == m_direction)
         return;
-    beginResetModel();
     m_direction = direction;
-    resetCache();
-    endResetModel();
+    restart(m_firstPagePending);
 }
 
 void EventTableModel::setExtraColumns(const QStringList &paths)
 {
     if (paths == m_extraColumns)
         return;
+    if (m_firstPagePending) {
+        // The rows shown have no values for the new columns: show none until the new page comes.
+        beginResetModel();
+        m_extraColumns = paths;
+        m_pages.clear();
+        endResetModel();
+        restart(true);
+        return;
+    }
     beginResetModel();
     m_extraColumns = paths;
-    resetCache();
+    m_pages.clear();
     endResetModel();
+    restart(false);
 }
 
 void EventTableModel::setUtc(bool utc)
@@ -176,12 +153,23 @@ void EventTableModel::setUtc(bool utc)
     if (utc == m_utc)
         return;
     m_utc = utc;
-    for (auto &[page, rows] : m_pages)
-        for (Row &r : rows)
+    for (auto &[page, cached] : m_pages)
+        for (EventTableRow &r : cached.rows)
             r.time = DiscoverState::formatTime(r.timeNs, m_utc);
     Q_EMIT headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
     if (m_rowCount > 0)
         Q_EMIT dataChanged(index(0, TimeColumn), index(m_rowCount - 1, TimeColumn), {Qt::DisplayRole});
+}
+
+void EventTableModel::setWorkerGatesForTesting(std::function<void()> pageGate, std::function<void()> countGate)
+{
+    m_pageGate = std::move(pageGate);
+    m_countGate = std::move(countGate);
+}
+
+bool EventTableModel::isSettled() const
+{
+    return !m_firstPagePending && !m_countInFlight && m_inFlight.empty() && m_wanted.empty();
 }
 
 std::optional<core::EventRow> EventTableModel::eventAt(int rowIndex) const
@@ -192,9 +180,9 @@ std::optional<core::EventRow> EventTableModel::eventAt(int rowIndex) const
     if (found == m_pages.end())
         return std::nullopt;
     const std::size_t offset = static_cast<std::size_t>(rowIndex % PageSize);
-    if (offset >= found->second.size())
+    if (offset >= found->second.rows.size())
         return std::nullopt;
-    return found->second[offset].event;
+    return found->second.rows[offset].event;
 }
 
 QString EventTableModel::columnField(int column) const
@@ -217,41 +205,14 @@ QString EventTableModel::columnField(int column) const
 
 void EventTableModel::refresh()
 {
-    // A filtered table's count comes from a worker (setMatchCount), never from this thread.
-    if (!m_store || m_filter)
-        return;
-    auto count = m_store->eventCount();
-    if (!count) {
-        reportError(count.error());
-        return;
-    }
-    const int newCount = static_cast<int>(std::min<std::uint64_t>(*count, std::numeric_limits<int>::max()));
-    if (newCount == m_rowCount)
-        return;
-    if (m_order == Order::Arrival && newCount > m_rowCount) {
-        // Arrival order only grows at the end, so every anchor and full page stays right; only the last,
-        // partial page must be read again.
-        const int lastPage = m_rowCount > 0 ? (m_rowCount - 1) / PageSize : 0;
-        if (m_rowCount % PageSize != 0)
-            m_pages.erase(lastPage);
-        beginInsertRows({}, m_rowCount, newCount - 1);
-        m_rowCount = newCount;
-        endInsertRows();
-        if (m_rowCount > 0)
-            Q_EMIT dataChanged(index(lastPage * PageSize, 0),
-                index(std::min(m_rowCount, (lastPage + 1) * PageSize) - 1, columnCount() - 1));
-        return;
-    }
-    // New rows land anywhere in time order (and a replaced source removes rows): start over.
-    beginResetModel();
-    m_rowCount = newCount;
-    resetCache();
-    endResetModel();
+    if (hasStore())
+        requestCount();
 }
 
 bool EventTableModel::isRowLoaded(int rowIndex) const
 {
-    return m_pages.count(rowIndex / PageSize) != 0;
+    auto found = m_pages.find(rowIndex / PageSize);
+    return found != m_pages.end() && !found->second.stale && !m_firstPagePending;
 }
 
 int EventTableModel::rowCount(const QModelIndex &parent) const
@@ -268,9 +229,9 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rowCount || index.column() >= columnCount())
         return {};
-    const Row *event = row(index.row());
+    const EventTableRow *event = row(index.row());
     if (!event) {
-        // Still on its way from the background walker.
+        // Its page is on its way from the page worker.
         if (role == Qt::DisplayRole && index.column() == TimeColumn)
             return QStringLiteral("…");
         return {};
@@ -358,22 +319,20 @@ QString EventTableModel::formatTime(std::int64_t timeNs)
     return QString::fromStdString(core::format::displayTime(timeNs));
 }
 
-const EventTableModel::Row *EventTableModel::row(int rowIndex) const
+const EventTableRow *EventTableModel::row(int rowIndex) const
 {
     const int page = rowIndex / PageSize;
     m_lastPage = page;
     auto found = m_pages.find(page);
-    if (found == m_pages.end()) {
-        // Filling the cache is not a change anyone can observe, so data() stays const to its callers.
-        auto *self = const_cast<EventTableModel *>(this);
-        if (!self->fetchPage(page))
-            return nullptr;
-        found = m_pages.find(page);
+    if (found == m_pages.end() || found->second.stale) {
+        // Asking is not a change anyone can observe, so data() stays const to its callers.
+        if (!m_firstPagePending && m_wanted.insert(page).second && !m_dispatcher->isActive())
+            m_dispatcher->start();
         if (found == m_pages.end())
             return nullptr;
     }
     const std::size_t offset = static_cast<std::size_t>(rowIndex - page * PageSize);
-    return offset < found->second.size() ? &found->second[offset] : nullptr;
+    return offset < found->second.rows.size() ? &found->second.rows[offset] : nullptr;
 }
 
 int EventTableModel::pageCount() const
@@ -381,120 +340,264 @@ int EventTableModel::pageCount() const
     return (m_rowCount + PageSize - 1) / PageSize;
 }
 
-core::Result<std::vector<core::EventRow>> EventTableModel::readAfter(int page, std::size_t limit)
+void EventTableModel::restart(bool keepRows)
 {
-    std::optional<Anchor> anchor;
-    if (page > 0) {
-        auto found = m_anchors.find(page);
-        Q_ASSERT(found != m_anchors.end());
-        anchor = found->second;
-    }
-    if (m_order == Order::Arrival && !m_filter)
-        return m_store->eventsByArrival(anchor ? anchor->id : std::numeric_limits<std::int64_t>::min(), limit);
-    return read(anchor ? std::optional(anchor->key) : std::nullopt, limit, m_direction);
-}
-
-core::Result<std::vector<core::EventRow>> EventTableModel::read(
-    std::optional<core::EventKey> after, std::size_t limit, core::Direction direction)
-{
-    if (m_filter)
-        return m_store->events(*m_filter, after, limit, direction);
-    return m_store->events(after, limit, direction);
-}
-
-bool EventTableModel::fetchPage(int page)
-{
-    if (!m_store || page < 0 || page >= pageCount())
-        return false;
-    // Time order is stable and can also be read backwards: pages near the end (Ctrl+End, a dragged
-    // scroll bar) are read from there instead of walking from the start.
-    if ((m_order == Order::Time || m_filter) && !m_anchors.count(page) && pageCount() - page <= SyncPages)
-        return fetchNearEnd(page);
-
-    auto nearest = m_anchors.upper_bound(page);
-    const int from = nearest == m_anchors.begin() ? 0 : std::prev(nearest)->first;
-    if (page - from > SyncPages) {
-        requestInBackground(page);
-        return false;
-    }
-    auto rows = readAfter(from, static_cast<std::size_t>((page - from + 1) * PageSize));
-    if (!rows) {
-        reportError(rows.error());
-        return false;
-    }
-    noteAnchors(from, *rows, 0);
-    for (int p = from; p <= page; ++p)
-        keepPage(p, *rows, static_cast<std::size_t>((p - from) * PageSize));
-    return m_pages.count(page) != 0;
-}
-
-bool EventTableModel::fetchNearEnd(int page)
-{
-    // One row more than the pages hold: the row before the first page is that page's anchor.
-    const std::size_t tail = static_cast<std::size_t>(m_rowCount - page * PageSize);
-    auto rows = read(std::nullopt, tail + (page > 0 ? 1 : 0), reverseOf(m_direction));
-    if (!rows) {
-        reportError(rows.error());
-        return false;
-    }
-    std::reverse(rows->begin(), rows->end());
-    const std::size_t first = page > 0 ? 1 : 0;
-    if (rows->size() != tail + first) {
-        // The store holds another number of rows than we think: read the count again.
-        QTimer::singleShot(0, this, &EventTableModel::refresh);
-        return false;
-    }
-    if (page > 0)
-        m_anchors[page] = Anchor{rows->front().key, rows->front().id};
-    noteAnchors(page, *rows, first);
-    for (int p = page; p < pageCount(); ++p)
-        keepPage(p, *rows, first + static_cast<std::size_t>((p - page) * PageSize));
-    return m_pages.count(page) != 0;
-}
-
-void EventTableModel::noteAnchors(int firstPage, const std::vector<core::EventRow> &rows, std::size_t first)
-{
-    // The last row of each full page starts the next one.
-    for (std::size_t i = first + PageSize - 1; i < rows.size(); i += PageSize) {
-        const int page = firstPage + static_cast<int>((i - first) / PageSize) + 1;
-        m_anchors[page] = Anchor{rows[i].key, rows[i].id};
-    }
-}
-
-void EventTableModel::keepPage(int page, const std::vector<core::EventRow> &rows, std::size_t first)
-{
-    if (first >= rows.size())
+    ++m_epoch;
+    m_reader->reset(m_epoch);
+    m_pageWorker->cancel();
+    m_inFlight.clear();
+    m_wanted.clear();
+    if (!hasStore())
         return;
-    const std::size_t last = std::min(rows.size(), first + PageSize);
-    std::vector<Row> formatted;
-    formatted.reserve(last - first);
-    for (std::size_t i = first; i < last; ++i) {
-        const core::EventRow &event = rows[i];
-        Row out;
-        out.time = DiscoverState::formatTime(event.key.timeNs, m_utc);
-        out.level = levelTextOf(event);
-        out.service = QString::fromStdString(event.service);
-        out.message = firstLine(event.message);
-        out.requestId = QString::fromStdString(event.requestId.empty() ? event.traceId : event.requestId);
-        out.levelValue = event.level;
-        out.timeNs = event.key.timeNs;
-        out.id = event.id;
-        if (!m_extraColumns.isEmpty()) {
-            // Record paths live in the raw line only: parsed again here, once per fetched page.
-            out.extra.resize(m_extraColumns.size());
-            if (auto fields = m_store->fields(event)) {
-                for (const auto &[path, value] : *fields) {
-                    const qsizetype column = m_extraColumns.indexOf(QString::fromStdString(path));
-                    if (column >= 0)
-                        out.extra[column] = QString::fromStdString(value);
-                }
-            }
-        }
-        out.event = event;
-        formatted.push_back(std::move(out));
+    if (keepRows) {
+        // The rows shown stay (no flash of placeholders or of an empty table) until page 0 replaces them.
+        m_firstPagePending = true;
+        requestPage(0);
+        return;
     }
-    m_pages[page] = std::move(formatted);
+    if (m_pages.empty())
+        return; // the view shows placeholders already
+    beginResetModel();
+    m_pages.clear();
+    endResetModel();
+}
 
+void EventTableModel::requestPage(int page)
+{
+    EventPageReader::Spec spec;
+    spec.epoch = m_epoch;
+    spec.filter = m_filter;
+    spec.arrival = m_order == Order::Arrival && !m_filter;
+    spec.direction = m_direction;
+    spec.extraColumns = m_extraColumns;
+    spec.utc = m_utc;
+    spec.countKnown = m_countKnown && !m_firstPagePending;
+    spec.rowCount = spec.countKnown ? static_cast<std::uint64_t>(m_rowCount) : 0;
+    m_inFlight.insert(page);
+    auto reader = m_reader;
+    auto stale = m_pageWorker->staleness();
+    m_pageWorker->run<EventTablePage>(
+        this,
+        [reader, spec, page, stale, gate = m_pageGate](core::Store *store) {
+            if (gate)
+                gate();
+            if (!store) {
+                EventTablePage failed;
+                failed.page = page;
+                failed.error = tr("the store cannot be opened");
+                return failed;
+            }
+            return reader->read(*store, spec, page, stale);
+        },
+        [this, epoch = spec.epoch](EventTablePage result) { onPage(epoch, std::move(result)); });
+}
+
+void EventTableModel::dispatch()
+{
+    std::set<int> wanted;
+    wanted.swap(m_wanted);
+    if (!hasStore() || m_firstPagePending)
+        return;
+    for (auto it = wanted.begin(); it != wanted.end();) {
+        auto cached = m_pages.find(*it);
+        if (*it >= pageCount() || (cached != m_pages.end() && !cached->second.stale))
+            it = wanted.erase(it);
+        else
+            ++it;
+    }
+    if (wanted.empty())
+        return;
+    const int low = *wanted.begin();
+    const int high = *wanted.rbegin();
+    // A scroll bar dragged far away: what is on its way is for rows no longer shown.
+    const bool superseded = std::any_of(m_inFlight.begin(), m_inFlight.end(),
+        [&](int page) { return page < low - SupersedeDistance || page > high + SupersedeDistance; });
+    if (superseded) {
+        m_pageWorker->cancel();
+        m_inFlight.clear();
+    }
+    // What is on screen first, then a page either side so that scrolling on finds it read.
+    std::vector<int> order(wanted.begin(), wanted.end());
+    for (const int neighbour : {high + 1, low - 1}) {
+        if (neighbour >= 0 && neighbour < pageCount() && !m_pages.count(neighbour))
+            order.push_back(neighbour);
+    }
+    for (const int page : order) {
+        if (!m_inFlight.count(page))
+            requestPage(page);
+    }
+}
+
+void EventTableModel::onPage(quint64 epoch, EventTablePage page)
+{
+    if (epoch != m_epoch || page.cancelled)
+        return;
+    m_inFlight.erase(page.page);
+    if (!page.error.isEmpty()) {
+        reportError(page.error);
+        if (m_firstPagePending && page.page == 0) {
+            // Nothing to show for the new view: leave the old rows, but stop waiting.
+            m_firstPagePending = false;
+            beginResetModel();
+            m_pages.clear();
+            m_rowCount = 0;
+            endResetModel();
+        }
+        return;
+    }
+    if (page.utc != m_utc) {
+        for (EventTableRow &r : page.rows)
+            r.time = DiscoverState::formatTime(r.timeNs, m_utc);
+    }
+    if (m_firstPagePending) {
+        if (page.page == 0)
+            showFirstPage(std::move(page));
+        return;
+    }
+    if (page.countStale)
+        refresh();
+    if (page.page >= pageCount())
+        return;
+    const int firstRow = page.page * PageSize;
+    keepPage(page.page, std::move(page.rows));
+    const int lastRow = std::min(m_rowCount, firstRow + PageSize) - 1;
+    if (lastRow >= firstRow)
+        Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, columnCount() - 1));
+}
+
+void EventTableModel::showFirstPage(EventTablePage page)
+{
+    beginResetModel();
+    m_firstPagePending = false;
+    m_pages.clear();
+    const int rows = static_cast<int>(page.rows.size());
+    m_pages[0] = CachedPage{std::move(page.rows), false};
+    if (m_pendingCount) {
+        m_rowCount = clampedCount(*m_pendingCount);
+        m_countKnown = true;
+        m_pendingCount.reset();
+    } else {
+        // Provisional: what was read; the count inserts the rest (or confirms a short page).
+        m_rowCount = rows;
+        m_countKnown = false;
+    }
+    endResetModel();
+    Q_EMIT firstPageShown();
+}
+
+void EventTableModel::requestCount()
+{
+    if (m_countInFlight) {
+        m_recount = true;
+        return;
+    }
+    m_countInFlight = true;
+    m_recount = false;
+    auto filter = m_filter;
+    m_countWorker->run<CountResult>(
+        this,
+        [filter, gate = m_countGate](core::Store *store) {
+            if (gate)
+                gate();
+            CountResult result;
+            if (!store) {
+                result.error = tr("the store cannot be opened");
+                return result;
+            }
+            QElapsedTimer timer;
+            timer.start();
+            // Every event: the store's own count, summed from the bucket totals.
+            auto count = filter ? store->count(*filter) : store->eventCount();
+            result.ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+            if (count)
+                result.count = *count;
+            else
+                result.error = QString::fromStdString(count.error().message);
+            return result;
+        },
+        [this](CountResult result) { onCount(result); });
+}
+
+void EventTableModel::onCount(const CountResult &result)
+{
+    m_countInFlight = false;
+    if (!result.error.isEmpty()) {
+        reportError(tr("Counting failed: %1").arg(result.error));
+    } else if (m_firstPagePending) {
+        m_pendingCount = result.count;
+    } else {
+        applyCount(result.count);
+        Q_EMIT countArrived(result.count, result.ms);
+    }
+    if (m_recount)
+        requestCount();
+}
+
+void EventTableModel::applyCount(std::uint64_t count)
+{
+    const int rows = clampedCount(count);
+    const bool wasKnown = m_countKnown;
+    m_countKnown = true;
+    if (rows == m_rowCount)
+        return;
+    // Arrival order only grows at the end, and a provisional count only lacks the rows after the first
+    // page; anything else (time order while importing, a replaced source) moves rows around.
+    const bool appended = rows > m_rowCount && (!wasKnown || (m_order == Order::Arrival && !m_filter));
+    int changedFrom = 0; // rows from here on show something else now
+    if (!appended) {
+        ++m_epoch;
+        m_reader->reset(m_epoch);
+        m_pageWorker->cancel();
+        m_inFlight.clear();
+        m_wanted.clear();
+        // The rows on screen stay until they are read again: no flash of placeholders on every recount.
+        for (auto &[page, cached] : m_pages)
+            cached.stale = true;
+    } else if (m_rowCount % PageSize != 0) {
+        // The last, partial page gains rows.
+        if (auto last = m_pages.find(m_rowCount / PageSize); last != m_pages.end())
+            last->second.stale = true;
+        changedFrom = m_rowCount / PageSize * PageSize;
+    } else {
+        changedFrom = m_rowCount;
+    }
+    if (!wasKnown) {
+        // The provisional count becomes the real one. A reset, though only rows were added: a view takes
+        // hundreds of milliseconds to insert millions of rows (QHeaderView), and an instant to reset.
+        // The first page stays cached, so nothing flashes.
+        beginResetModel();
+        m_rowCount = rows;
+        for (auto it = m_pages.begin(); it != m_pages.end();) {
+            if (it->first >= pageCount())
+                it = m_pages.erase(it);
+            else
+                ++it;
+        }
+        endResetModel();
+        return;
+    }
+    if (rows > m_rowCount) {
+        beginInsertRows({}, m_rowCount, rows - 1);
+        m_rowCount = rows;
+        endInsertRows();
+    } else {
+        beginRemoveRows({}, rows, m_rowCount - 1);
+        m_rowCount = rows;
+        for (auto it = m_pages.begin(); it != m_pages.end();) {
+            if (it->first >= pageCount())
+                it = m_pages.erase(it);
+            else
+                ++it;
+        }
+        endRemoveRows();
+    }
+    if (changedFrom < m_rowCount)
+        Q_EMIT dataChanged(index(changedFrom, 0), index(m_rowCount - 1, columnCount() - 1));
+}
+
+void EventTableModel::keepPage(int page, std::vector<EventTableRow> rows)
+{
+    m_pages[page] = CachedPage{std::move(rows), false};
     while (m_pages.size() > MaxCachedPages) {
         auto farthest = std::max_element(m_pages.begin(), m_pages.end(), [this](const auto &a, const auto &b) {
             return std::abs(a.first - m_lastPage) < std::abs(b.first - m_lastPage);
@@ -503,73 +606,9 @@ void EventTableModel::keepPage(int page, const std::vector<core::EventRow> &rows
     }
 }
 
-void EventTableModel::requestInBackground(int page)
+void EventTableModel::reportError(const QString &message)
 {
-    // A scroll bar dragged across the table asks for pages it has already left; follow only the latest.
-    if (!m_pending.empty() && std::abs(*m_pending.begin() - page) > SyncPages)
-        m_pending.clear();
-    m_pending.insert(page);
-    if (!m_walker->isActive())
-        m_walker->start();
-}
-
-void EventTableModel::walkStep()
-{
-    if (!m_store || m_pending.empty())
-        return;
-    QElapsedTimer budget;
-    budget.start();
-    while (!m_pending.empty() && !budget.hasExpired(WalkBudgetMs)) {
-        const int target = *m_pending.begin();
-        if (target >= pageCount()) {
-            m_pending.erase(m_pending.begin());
-            continue;
-        }
-        auto nearest = m_anchors.upper_bound(target);
-        const int from = nearest == m_anchors.begin() ? 0 : std::prev(nearest)->first;
-        if (target - from <= SyncPages) {
-            m_pending.erase(m_pending.begin());
-            if (fetchPage(target)) {
-                const int firstRow = target * PageSize;
-                const int lastRow = std::min(m_rowCount, firstRow + PageSize) - 1;
-                Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, columnCount() - 1));
-            }
-            continue;
-        }
-        // Skip ahead: only the keys matter here, the rows are not kept.
-        const std::size_t wanted = std::min(WalkChunk, static_cast<std::size_t>(target - from) * PageSize);
-        auto rows = readAfter(from, wanted);
-        if (!rows) {
-            reportError(rows.error());
-            m_pending.clear();
-            return;
-        }
-        if (rows->size() < wanted) {
-            // Fewer rows than the count promised: the count is stale.
-            m_pending.clear();
-            QTimer::singleShot(0, this, &EventTableModel::refresh);
-            return;
-        }
-        noteAnchors(from, *rows, 0);
-    }
-    if (!m_pending.empty())
-        m_walker->start();
-}
-
-void EventTableModel::resetCache()
-{
-    m_pages.clear();
-    m_anchors.clear();
-    m_pending.clear();
-    m_lastPage = 0;
-    if (m_walker)
-        m_walker->stop();
-}
-
-void EventTableModel::reportError(const core::Error &error)
-{
-    const QString message = QString::fromStdString(error.message);
-    // A failing page is asked for again on every repaint; say it once.
+    // A failing page may be asked for again on every repaint; say it once.
     if (message == m_lastError)
         return;
     m_lastError = message;

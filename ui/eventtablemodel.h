@@ -5,10 +5,12 @@
 #include <QColor>
 #include <QString>
 
+#include "eventpagereader.h"
+
 #include <core/store/store.h>
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <memory>
 #include <set>
@@ -16,16 +18,18 @@
 #include <vector>
 
 class QTimer;
+class StoreWorker;
 
 namespace core {
 class QueryFilter;
 }
 
-// The events of one store as a virtual table. Reads through its own read-only connection, a page of
-// PageSize rows at a time, by keyset (never OFFSET): it remembers the key that starts each page it has
-// seen and pages from the nearest one. Rows are formatted once, when their page is fetched. With a
-// query's compiled filter it shows the matching events only (their count comes from a worker), in
-// either direction of the one order, with record paths as extra columns after the first-class ones.
+// The events of one store as a virtual table. Nothing is read on the GUI thread: pages of PageSize rows
+// are read by a page worker (EventPageReader, on a read-only connection of its own) and the count by a
+// count worker (another connection), so a page never waits for a count. A row whose page has not
+// arrived shows a placeholder and is filled in (dataChanged) when it does; a request for rows far from
+// those on their way (a dragged scroll bar) supersedes them. With a query's compiled filter it shows
+// the matching events only, in either direction of the one order, with record paths as extra columns.
 class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -46,24 +50,27 @@ public:
     explicit EventTableModel(QObject *parent = nullptr);
     ~EventTableModel() override;
 
-    // Opens `path` read-only and shows its events; on failure keeps the previous store and says why.
+    // Shows the events of the store at `path`: its first page and its count are read on the workers.
+    // False (and why) when `path` is not a Timberline store; the previous store stays then.
     bool openStore(const QString &path, QString *error = nullptr);
     void closeStore();
-    bool hasStore() const { return m_store != nullptr; }
+    bool hasStore() const { return !m_storePath.isEmpty(); }
     QString storePath() const { return m_storePath; }
 
     Order order() const { return m_order; }
     void setOrder(Order order);
-    // Re-reads the event count: rows are appended in arrival order; in time order the table is reset.
-    // With a filter the count comes from setFilter/setMatchCount instead.
+    // Counts again on the worker (an import wrote rows): arrival order appends rows; when rows moved
+    // (time order) the rows on screen stay until they are read again.
     void refresh();
 
-    // Shows only events matching `filter` (null: all of them); `count` is how many match, counted on a
-    // worker. Time order; a filter replaces the arrival order of a running import.
-    void setFilter(std::shared_ptr<const core::QueryFilter> filter, std::uint64_t count);
+    // Shows only events matching `filter` (null: all of them); a filter means time order. The rows shown
+    // stay until the first page of the new result is read; the count follows (countKnown()).
+    void setFilter(std::shared_ptr<const core::QueryFilter> filter);
     std::shared_ptr<const core::QueryFilter> filter() const { return m_filter; }
-    // A new count for the same filter (an import added matches): rows are read again.
-    void setMatchCount(std::uint64_t count);
+    // Whether rowCount() is counted; until then it is the rows of the first page.
+    bool isCountKnown() const { return m_countKnown; }
+    // No page and no count is on its way.
+    bool isSettled() const;
     core::Direction direction() const { return m_direction; }
     void setDirection(core::Direction direction);
     // Record paths shown after the first-class columns (values parsed again from the raw lines).
@@ -75,8 +82,12 @@ public:
     std::optional<core::EventRow> eventAt(int row) const;
     // The record path (or first-class name: time, level, service, message, request_id) of a column.
     QString columnField(int column) const;
-    // Whether the page holding `row` is in the cache (a jump far away fills it in the background).
+    // Whether the page holding `row` is in the cache and up to date.
     bool isRowLoaded(int row) const;
+
+    // Tests: the page worker calls `pageGate` and the count worker `countGate` (on their threads) before
+    // each read, so a test can hold either back.
+    void setWorkerGatesForTesting(std::function<void()> pageGate, std::function<void()> countGate);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -91,44 +102,41 @@ public:
 Q_SIGNALS:
     void orderChanged(EventTableModel::Order order);
     void errorOccurred(const QString &message);
+    // The first page of what openStore() or setFilter() asked for is shown (its count may still come).
+    void firstPageShown();
+    // The count arrived and rowCount() follows it; `ms` is how long counting took.
+    void countArrived(std::uint64_t count, double ms);
 
 private:
-    struct Row {
-        QString time;
-        QString level;
-        QString service;
-        QString message;
-        QString requestId;
-        QStringList extra; ///< values of m_extraColumns
-        core::EventRow event;
-        core::Level levelValue = core::Level::Unknown;
-        std::int64_t timeNs = 0;
-        std::int64_t id = 0;
+    struct CachedPage {
+        std::vector<EventTableRow> rows;
+        bool stale = false; ///< shown until it is read again (the rows moved)
     };
-    // The last row of the page before: what a keyset query pages "after".
-    struct Anchor {
-        core::EventKey key;
-        std::int64_t id = 0;
+    struct CountResult {
+        std::uint64_t count = 0;
+        double ms = 0;
+        QString error;
     };
 
-    const Row *row(int rowIndex) const;
-    bool fetchPage(int page);
-    bool fetchNearEnd(int page);
-    // Reads up to `limit` rows after the anchor of `page` (page 0 needs none).
-    core::Result<std::vector<core::EventRow>> readAfter(int page, std::size_t limit);
-    // Reads in the one order from `after` in `direction`, through the filter when there is one.
-    core::Result<std::vector<core::EventRow>> read(
-        std::optional<core::EventKey> after, std::size_t limit, core::Direction direction);
-    void resetWithCount(std::uint64_t count);
-    void keepPage(int page, const std::vector<core::EventRow> &rows, std::size_t first);
-    void noteAnchors(int firstPage, const std::vector<core::EventRow> &rows, std::size_t first);
-    void requestInBackground(int page);
-    void walkStep();
-    void resetCache();
-    void reportError(const core::Error &error);
+    const EventTableRow *row(int rowIndex) const;
     int pageCount() const;
+    // Rows move: page results asked for before are dropped, known positions forgotten. With
+    // `keepRows`, what is shown stays until page 0 of the new view arrives; otherwise the model resets
+    // now (same row count, placeholders until pages arrive).
+    void restart(bool keepRows);
+    void requestPage(int page);
+    void requestCount();
+    void dispatch();
+    void onPage(quint64 epoch, EventTablePage page);
+    void showFirstPage(EventTablePage page);
+    void onCount(const CountResult &result);
+    void applyCount(std::uint64_t count);
+    void keepPage(int page, std::vector<EventTableRow> rows);
+    void reportError(const QString &message);
 
-    std::unique_ptr<core::Store> m_store;
+    StoreWorker *m_pageWorker = nullptr; ///< pages, one at a time, newest request first to go
+    StoreWorker *m_countWorker = nullptr; ///< counts, beside the pages
+    std::shared_ptr<EventPageReader> m_reader;
     QString m_storePath;
     Order m_order = Order::Time;
     std::shared_ptr<const core::QueryFilter> m_filter;
@@ -136,13 +144,21 @@ private:
     QStringList m_extraColumns;
     bool m_utc = true;
     int m_rowCount = 0;
+    bool m_countKnown = false;
     QString m_lastError;
 
-    // The cache: formatted pages by page number, and the anchors that start pages (sparse, grows as
-    // pages are read). Mutable because data() fills them.
-    mutable std::unordered_map<int, std::vector<Row>> m_pages;
-    mutable std::map<int, Anchor> m_anchors;
+    quint64 m_epoch = 0; ///< page results carry it; bumped when rows move
+    bool m_firstPagePending = false; ///< the rows shown belong to the view before m_epoch's
+    std::optional<std::uint64_t> m_pendingCount; ///< a count that came before the first page
+    bool m_countInFlight = false;
+    bool m_recount = false; ///< count again when the one in flight arrives
+    std::set<int> m_inFlight; ///< pages asked of the page worker for m_epoch
+
+    // The cache: formatted pages by page number. Mutable because data() notes what it lacks.
+    mutable std::unordered_map<int, CachedPage> m_pages;
+    mutable std::set<int> m_wanted; ///< pages data() asked for since the last dispatch
     mutable int m_lastPage = 0; ///< the page asked for last; eviction keeps what is near it
-    mutable std::set<int> m_pending; ///< pages shown as placeholders until the walker reaches them
-    QTimer *m_walker = nullptr;
+    QTimer *m_dispatcher = nullptr;
+    std::function<void()> m_pageGate;
+    std::function<void()> m_countGate;
 };

@@ -66,13 +66,6 @@ struct StoreInfo {
     QMap<QString, QStringList> values;
 };
 
-// A count of the current filter, or why it failed.
-struct CountResult {
-    std::uint64_t count = 0;
-    double ms = 0;
-    QString error;
-};
-
 QStringList localPaths(const QMimeData *mime)
 {
     QStringList paths;
@@ -118,7 +111,6 @@ QString defaultStorePath(const QString &firstPath)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_state(new DiscoverState(this))
-    , m_worker(new StoreWorker(this))
     , m_infoWorker(new StoreWorker(this))
     , m_model(new EventTableModel(this))
     , m_import(new ImportController(this))
@@ -200,11 +192,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_refreshTimer->setInterval(RefreshIntervalMs);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] {
-        if (m_model->filter())
-            recountWhileImporting();
-        else
-            m_model->refresh();
-        updateStatus();
+        // Counted on the model's worker; the rows follow when the count arrives.
+        m_model->refresh();
     });
     connect(m_import, &ImportController::progressChanged, m_progress, &ImportProgressWidget::setStatus);
     connect(m_import, &ImportController::rowsCommitted, this, &MainWindow::onRowsCommitted);
@@ -213,6 +202,21 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_model, &EventTableModel::errorOccurred, this, &MainWindow::showError);
     connect(m_model, &EventTableModel::modelReset, this, &MainWindow::updateStatus);
     connect(m_model, &EventTableModel::rowsInserted, this, &MainWindow::updateStatus);
+    connect(m_model, &EventTableModel::rowsRemoved, this, &MainWindow::updateStatus);
+    connect(m_model, &EventTableModel::firstPageShown, this, [this] {
+        // A new result starts at its top, where its first page is; not wherever the last one was scrolled.
+        m_view->scrollToTop();
+        Q_EMIT resultShown();
+    });
+    connect(m_model, &EventTableModel::countArrived, this, [this](std::uint64_t count, double ms) {
+        if (m_announceCount && m_model->filter()) {
+            statusBar()->showMessage(tr("%1 events match (counted in %2 ms)")
+                    .arg(QLocale().toString(static_cast<qulonglong>(count)))
+                    .arg(ms, 0, 'f', 1));
+        }
+        m_announceCount = false;
+        updateStatus();
+    });
 
     connect(m_queryBar, &QueryBar::submitted, this, &MainWindow::runQuery);
     connect(go, &QPushButton::clicked, this, [this] { runQuery(m_queryBar->text()); });
@@ -416,7 +420,6 @@ void MainWindow::openStore(const QString &storePath)
     m_storePath = path;
     setWindowTitle(tr("%1 \u2014 Timberline").arg(QDir::toNativeSeparators(path)));
     m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
-    m_worker->setStorePath(path);
     m_infoWorker->setStorePath(path);
     m_state->setStore(path);
     m_queryBar->setHistory(QSettings().value(historyKey()).toStringList());
@@ -472,7 +475,6 @@ void MainWindow::onRowsCommitted()
 {
     ensureModelOpen();
     m_model->refresh();
-    updateStatus();
 }
 
 bool MainWindow::ensureModelOpen()
@@ -531,14 +533,19 @@ void MainWindow::updateStatus()
 {
     const bool importing = m_import->isRunning();
     const int rows = m_model->rowCount();
-    m_stack->setCurrentWidget(rows > 0 || importing ? static_cast<QWidget *>(m_view) : m_emptyHint);
+    // An empty table waiting for its first page is not an empty store: no drop hint yet.
+    const bool loading = m_model->hasStore() && !m_model->isCountKnown();
+    m_stack->setCurrentWidget(rows > 0 || importing || loading ? static_cast<QWidget *>(m_view) : m_emptyHint);
     if (!m_model->hasStore()) {
         m_countLabel->clear();
         m_orderLabel->clear();
         return;
     }
-    m_countLabel->setText(m_model->filter() ? tr("%1 matching events").arg(QLocale().toString(rows))
-                                            : tr("%1 events").arg(QLocale().toString(rows)));
+    if (!m_model->isCountKnown())
+        m_countLabel->setText(m_model->filter() ? tr("counting matching events\u2026") : tr("counting events\u2026"));
+    else
+        m_countLabel->setText(m_model->filter() ? tr("%1 matching events").arg(QLocale().toString(rows))
+                                                : tr("%1 events").arg(QLocale().toString(rows)));
     m_orderLabel->setText(m_model->order() == EventTableModel::Order::Arrival
             ? tr("arrival order \u2014 time order when the import completes")
             : tr("time order"));
@@ -602,7 +609,7 @@ void MainWindow::selectRow(int row)
 
 bool MainWindow::isSettled() const
 {
-    return !m_countPending && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
+    return m_model->isSettled() && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
         && m_errors->isSettled();
 }
 
@@ -612,77 +619,25 @@ void MainWindow::onFilterChanged()
     if (!m_model->hasStore() || !filter)
         return;
     m_queryBar->clearError();
+    const auto order = m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time;
     if (filter->root().kind == core::QueryFilter::Node::Kind::All) {
         // No query and the whole bundle: the table pages the store itself, in arrival order while importing.
-        m_worker->cancel();
-        m_countPending = false;
-        // Already showing every event (a store just opened): counting them again costs a bucket scan.
-        if (m_model->filter())
-            m_model->setFilter(nullptr, 0);
-        m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
+        m_announceCount = false;
+        if (!m_model->filter() && m_model->order() == order) {
+            // Already showing every event (a store just opened): nothing to read again.
+            Q_EMIT resultShown();
+            return;
+        }
+        m_model->setFilter(nullptr);
+        m_model->setOrder(order);
         updateStatus();
-        Q_EMIT resultShown();
         return;
     }
-    m_countPending = true;
     statusBar()->showMessage(tr("Searching\u2026"));
-    m_worker->cancel();
-    const quint64 generation = m_state->generation();
-    m_worker->run<CountResult>(
-        this,
-        [filter](core::Store *store) {
-            CountResult result;
-            if (!store) {
-                result.error = tr("the store cannot be opened");
-                return result;
-            }
-            QElapsedTimer timer;
-            timer.start();
-            auto count = store->count(*filter);
-            result.ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-            if (count)
-                result.count = *count;
-            else
-                result.error = QString::fromStdString(count.error().message);
-            return result;
-        },
-        [this, filter, generation](CountResult result) {
-            if (generation != m_state->generation())
-                return;
-            m_countPending = false;
-            if (!result.error.isEmpty()) {
-                showError(tr("The query failed: %1").arg(result.error));
-                return;
-            }
-            m_model->setFilter(filter, result.count);
-            statusBar()->showMessage(tr("%1 events match (counted in %2 ms)")
-                    .arg(QLocale().toString(static_cast<qulonglong>(result.count)))
-                    .arg(result.ms, 0, 'f', 1));
-            updateStatus();
-            Q_EMIT resultShown();
-        });
-}
-
-void MainWindow::recountWhileImporting()
-{
-    auto filter = m_model->filter();
-    if (m_countPending || !filter)
-        return;
-    const quint64 generation = m_state->generation();
-    m_countPending = true;
-    m_worker->run<std::optional<std::uint64_t>>(
-        this,
-        [filter](core::Store *store) -> std::optional<std::uint64_t> {
-            if (!store)
-                return std::nullopt;
-            auto count = store->count(*filter);
-            return count ? std::optional(*count) : std::nullopt;
-        },
-        [this, generation](std::optional<std::uint64_t> count) {
-            m_countPending = false;
-            if (count && generation == m_state->generation())
-                m_model->setMatchCount(*count);
-        });
+    // The first page shows as soon as it is read (resultShown); the count follows on another worker.
+    m_announceCount = true;
+    m_model->setFilter(std::move(filter));
+    updateStatus();
 }
 
 void MainWindow::onQueryFailed(const QString &message, int offset, int length)

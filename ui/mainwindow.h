@@ -25,7 +25,7 @@ class QTimer;
 
 // The Discover window: query bar and time range over a field sidebar, the virtual event table and the
 // selected event's detail. Imports what is given or dropped. Every view reads and writes one
-// DiscoverState; the table's counts run on a worker.
+// DiscoverState; the table's pages and counts are read on workers, never on the GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -64,7 +64,7 @@ public:
 
     // Emitted when the import started by importPaths finished (any outcome).
     Q_SIGNAL void importFinished();
-    // The table shows the result of the current query (its count is known).
+    // The table shows the first page of the current query (its count may still be on its way).
     Q_SIGNAL void resultShown();
 
 protected:
@@ -87,7 +87,6 @@ private:
     void onFilterChanged();
     void onQueryFailed(const QString &message, int offset, int length);
     void loadStoreInfo();
-    void recountWhileImporting();
     void showTableMenu(const QPoint &pos);
     void showHeaderMenu(const QPoint &pos);
     void rememberQuery(const QString &text);
@@ -97,7 +96,6 @@ private:
     QString historyKey() const;
 
     DiscoverState *m_state = nullptr;
-    StoreWorker *m_worker = nullptr; ///< the table's counts
     StoreWorker *m_infoWorker = nullptr; ///< the store's time span and catalogue, copies of raw lines
     QueryBar *m_queryBar = nullptr;
     TimeRangePicker *m_timeRange = nullptr;
@@ -112,7 +110,7 @@ private:
     QMenu *m_recentQueries = nullptr;
     QAction *m_localTime = nullptr;
     QAction *m_newestFirst = nullptr;
-    bool m_countPending = false;
+    bool m_announceCount = false; ///< the next count is a new query's: say it in the status bar
     bool m_persistent = false; ///< window state is saved only when it was restored
 
     bool m_infoPending = false;

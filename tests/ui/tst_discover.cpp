@@ -228,7 +228,7 @@ private Q_SLOTS:
         item->setCheckState(FieldSidebar::NameColumn, Qt::Checked);
         QCOMPARE(window.state()->extraColumns(), QStringList{QStringLiteral("msg")});
         QCOMPARE(window.model()->columnCount(), EventTableModel::NUM_COLUMNS + 1);
-        QCOMPARE(window.model()->index(0, EventTableModel::NUM_COLUMNS).data().toString(),
+        QCOMPARE(uitest::cell(*window.model(), 0, EventTableModel::NUM_COLUMNS).toString(),
             QStringLiteral("connection pool ready"));
     }
 
@@ -240,17 +240,19 @@ private Q_SLOTS:
         auto filter = core::QueryFilter::fromText("level:error or level:warn or service:db", core::QueryTime(0));
         QVERIFY(filter);
         auto shared = std::make_shared<const core::QueryFilter>(std::move(filter.value()));
-        model.setFilter(shared, 4);
+        model.setFilter(shared);
+        QVERIFY(uitest::waitForCount(model));
         QCOMPARE(model.rowCount(), 4);
-        QCOMPARE(model.index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
+        QCOMPARE(uitest::cell(model, 0, EventTableModel::MessageColumn).toString(), QStringLiteral("connection pool ready"));
         model.setDirection(core::Direction::Descending);
-        QCOMPARE(model.index(0, EventTableModel::MessageColumn).data().toString(), QStringLiteral("query ok"));
-        QCOMPARE(model.index(3, EventTableModel::MessageColumn).data().toString(), QStringLiteral("connection pool ready"));
+        QCOMPARE(uitest::cell(model, 0, EventTableModel::MessageColumn).toString(), QStringLiteral("query ok"));
+        QCOMPARE(uitest::cell(model, 3, EventTableModel::MessageColumn).toString(), QStringLiteral("connection pool ready"));
         model.setExtraColumns({QStringLiteral("request_id")});
         QCOMPARE(model.columnCount(), EventTableModel::NUM_COLUMNS + 1);
-        QCOMPARE(model.index(0, EventTableModel::NUM_COLUMNS).data().toString(), QStringLiteral("req-2"));
+        QCOMPARE(uitest::cell(model, 0, EventTableModel::NUM_COLUMNS).toString(), QStringLiteral("req-2"));
         model.setUtc(false);
-        model.setFilter(nullptr, 0);
+        model.setFilter(nullptr);
+        QVERIFY(uitest::waitForCount(model));
         QCOMPARE(model.rowCount(), 6);
     }
 

@@ -90,11 +90,11 @@ private Q_SLOTS:
         QCOMPARE(window.storePath(), expectedStore);
         QVERIFY(window.windowTitle().contains(QDir::toNativeSeparators(expectedStore)));
         QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
-        QCOMPARE(window.model()->index(0, EventTableModel::MessageColumn).data().toString(),
+        QCOMPARE(uitest::cell(*window.model(), 0, EventTableModel::MessageColumn).toString(),
             QStringLiteral("connection pool ready"));
         QVERIFY(window.progressWidget()->isHidden());
         QVERIFY(statusText(window).contains(QStringLiteral("time order")));
-        QVERIFY(statusText(window).contains(QStringLiteral("6 events")));
+        QTRY_VERIFY(statusText(window).contains(QStringLiteral("6 events")));
         removeStore(expectedStore);
     }
 
@@ -106,7 +106,7 @@ private Q_SLOTS:
         QSignalSpy finished(&window, &MainWindow::importFinished);
         window.importPaths({store});
         QCOMPARE(window.storePath(), store);
-        QCOMPARE(window.model()->rowCount(), 6);
+        QTRY_COMPARE(window.model()->rowCount(), 6);
         QVERIFY(!window.importController()->isRunning());
         QTRY_COMPARE(finished.count(), 1);
     }
@@ -148,13 +148,12 @@ private Q_SLOTS:
         QVERIFY(window.progressWidget()->isHidden());
 
         // What was read is kept, in time order, and readable.
+        QTRY_VERIFY(window.isSettled());
         const int kept = window.model()->rowCount();
         QVERIFY(kept > 0);
         QVERIFY(kept < 600000);
         QCOMPARE(window.model()->order(), EventTableModel::Order::Time);
-        QVERIFY(window.model()
-                    ->index(0, EventTableModel::MessageColumn)
-                    .data()
+        QVERIFY(uitest::cell(*window.model(), 0, EventTableModel::MessageColumn)
                     .toString()
                     .startsWith(QStringLiteral("event 0 ")));
         QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("cancelled")));
@@ -162,7 +161,7 @@ private Q_SLOTS:
         // And the next import runs.
         window.importPaths({m_api});
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
-        QCOMPARE(window.model()->rowCount(), kept + 3);
+        QTRY_COMPARE(window.model()->rowCount(), kept + 3);
     }
 
     void controllerTeardownCancels()
@@ -205,6 +204,7 @@ private Q_SLOTS:
         window.openStore(store);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(window.isSettled());
 
         const QString png = m_dir.filePath(QStringLiteral("window.png"));
         QVERIFY(window.saveScreenshot(png));

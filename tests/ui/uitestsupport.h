@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QString>
 #include <QStringList>
+#include <QTest>
+#include <QVariant>
 
 #include <core/ingest/importer.h>
 
@@ -94,6 +96,30 @@ inline core::Outcome importInto(const QString &storePath, const QStringList &pat
         return core::Outcome::Failed;
     }
     return summary->outcome;
+}
+
+// Waits until an event table model has its first page and its count (both come from workers).
+template<typename Model>
+bool waitForCount(Model &model, int timeoutMs = 20000)
+{
+    return QTest::qWaitFor([&] { return model.isCountKnown() && model.isSettled(); }, timeoutMs);
+}
+
+// A cell of an event table model once its page has arrived from the page worker; asking for it is
+// what sends for the page (the model reads nothing on this thread).
+template<typename Model>
+QVariant cell(Model &model, int row, int column, int role = Qt::DisplayRole, int timeoutMs = 20000)
+{
+    // On a timeout the placeholder comes back, and the comparison that follows says what was missing.
+    (void)QTest::qWaitFor(
+        [&] {
+            if (row >= model.rowCount())
+                return false;
+            model.index(row, column).data(role);
+            return model.isRowLoaded(row);
+        },
+        timeoutMs);
+    return model.index(row, column).data(role);
 }
 
 inline bool isReddish(const QColor &color)
