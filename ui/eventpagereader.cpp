@@ -97,9 +97,25 @@ EventTablePage EventPageReader::read(
 
     std::vector<core::EventRow> rows;
     std::size_t offset = 0; // where the page starts in `rows`
-    if (forward <= backward) {
+    if (!spec.arrival && std::min(forward, backward) > NearRows) {
+        // Far from every known row: the store answers a position directly (from its time order in
+        // memory; by walking, in core, while an import is adding events).
+        if (cancelled()) {
+            out.cancelled = true;
+            return out;
+        }
+        auto read = spec.filter ? store.eventsAt(*spec.filter, first, static_cast<std::size_t>(want), spec.direction)
+                                : store.eventsAt(first, static_cast<std::size_t>(want), spec.direction);
+        if (!read)
+            return fail(read.error());
+        note(spec, first, *read, false);
+        rows = std::move(*read);
+        if (spec.countKnown && rows.size() < want)
+            out.countStale = true;
+    } else if (forward <= backward) {
         std::optional<Anchor> cursor = below ? std::optional(below->second) : std::nullopt;
         std::uint64_t position = below ? below->first + 1 : 0; // of the next row read
+        // Only arrival order walks far: it has no positions in the store.
         while (first - position > WalkChunk) {
             if (cancelled()) {
                 out.cancelled = true;
@@ -130,25 +146,9 @@ EventTablePage EventPageReader::read(
         if (spec.countKnown && rows.size() < skip + want)
             out.countStale = true;
     } else {
+        // Near a known row after the page (or the end): read back from it.
         std::optional<Anchor> cursor = above ? std::optional(above->second) : std::nullopt;
-        std::uint64_t position = above ? above->first : spec.rowCount; // rows read come before this one
-        const std::uint64_t end = first + want;
-        while (position - end > WalkChunk) {
-            if (cancelled()) {
-                out.cancelled = true;
-                return out;
-            }
-            auto chunk = readFrom(store, spec, cursor ? &*cursor : nullptr, WalkChunk, true);
-            if (!chunk)
-                return fail(chunk.error());
-            if (chunk->size() < WalkChunk) {
-                out.countStale = true;
-                return out;
-            }
-            note(spec, position, *chunk, true);
-            cursor = Anchor{chunk->back().key, chunk->back().id};
-            position -= chunk->size();
-        }
+        const std::uint64_t position = above ? above->first : spec.rowCount; // rows read come before this one
         if (cancelled()) {
             out.cancelled = true;
             return out;
@@ -165,7 +165,6 @@ EventTablePage EventPageReader::read(
         }
         rows = std::move(*read);
         std::reverse(rows.begin(), rows.end());
-        offset = 0;
     }
     if (offset < rows.size())
         out.rows = format(store, spec, rows, offset, std::min<std::size_t>(rows.size() - offset, want));

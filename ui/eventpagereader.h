@@ -42,10 +42,11 @@ struct EventTablePage {
 };
 
 // Reads pages of the event table for a worker thread. Keeps the keys of rows at known positions (the
-// last row of each page it has passed), so a page near one is one keyset query; a page far from all
-// of them is walked to in chunks, from the nearest known position or back from the end, and the walk
-// leaves keys behind that the next request starts from. Thread-safe: the GUI thread resets it, one
-// worker reads through it.
+// last row of each page it has read or passed), so a page near one is one keyset query, forward from
+// it or back from it (or from the end). In time order a page far from all of them is read by position
+// (core::Store::eventsAt); arrival order has no positions in the store, so there a far page is walked
+// to in chunks that leave keys behind for the next request. Thread-safe: the GUI thread resets it,
+// one worker reads through it.
 class EventPageReader
 {
 public:
@@ -61,8 +62,12 @@ public:
         bool countKnown = false;
     };
     static constexpr int PageSize = 256;
-    // Rows read per query while walking towards a far page; the walk checks for cancellation between them.
+    // Rows read per query while walking towards a far page in arrival order; the walk checks for
+    // cancellation between them.
     static constexpr std::size_t WalkChunk = 16 * PageSize;
+    // A page within this many rows of a known row is read by keyset from it; farther ones (time order)
+    // by position (core::Store::eventsAt).
+    static constexpr std::uint64_t NearRows = 4 * PageSize;
 
     EventPageReader() = default;
     EventPageReader(const EventPageReader &) = delete;
