@@ -35,6 +35,8 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     , m_worker(new StoreWorker(this))
     , m_model(new ErrorGroupsModel(this))
 {
+    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
+    m_worker->setBackground(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);

@@ -80,6 +80,8 @@ FieldSidebar::FieldSidebar(DiscoverState *state, QWidget *parent)
     , m_summary(new QLabel(this))
     , m_tree(new QTreeWidget(this))
 {
+    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
+    m_worker->setBackground(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);

@@ -39,6 +39,8 @@ HistogramWidget::HistogramWidget(DiscoverState *state, QWidget *parent)
     , m_worker(new StoreWorker(this))
     , m_generation(std::make_shared<std::atomic<quint64>>(0))
 {
+    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
+    m_worker->setBackground(true);
     setMouseTracking(true);
     setFocusPolicy(Qt::ClickFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "importcontroller.h"
 
+#include "threadpriority.h"
+
 #include <QElapsedTimer>
 #include <QMetaObject>
 #include <QPointer>
@@ -125,6 +127,8 @@ bool ImportController::start(const QString &storePath, const QStringList &paths)
     // body, and then nothing would report the outcome. This one always runs and always posts finished().
     m_future = QtConcurrent::run(
         &m_pool, [target = QPointer<ImportController>(this), request, cancelled = m_cancelled]() {
+            // The import's threads (this one, the parser, the indexer) yield the CPU to the window.
+            lowerCurrentThreadPriority();
             ForwardingObserver observer(target, cancelled);
             ImportResult result;
             auto summary = core::runImport(request, observer);

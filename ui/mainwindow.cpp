@@ -116,6 +116,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_import(new ImportController(this))
     , m_refreshTimer(new QTimer(this))
 {
+    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
+    m_infoWorker->setBackground(true);
     setWindowTitle(tr("Timberline"));
     setAcceptDrops(true);
 

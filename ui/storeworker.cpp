@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "storeworker.h"
 
+#include "threadpriority.h"
+
 StoreWorker::StoreWorker(QObject *parent)
     : QObject(parent)
     , m_shared(std::make_shared<Shared>())
@@ -44,6 +46,8 @@ void StoreWorker::waitForDone()
 
 core::Store *StoreWorker::Shared::storeFor(quint64)
 {
+    if (background)
+        lowerCurrentThreadPriority();
     std::lock_guard lock(mutex);
     if (wantedPath.empty()) {
         store.reset();

@@ -26,6 +26,10 @@ public:
     // Cancels, then waits: the worker's connection is closed before the object goes.
     ~StoreWorker() override;
 
+    // Background work (a histogram, tallies) runs at a lower CPU priority than the GUI thread and the
+    // table's reads; set it before the first job.
+    void setBackground(bool background) { m_shared->background = background; }
+
     // Later jobs use a connection to `path` (opened on the worker thread); pending results go stale.
     void setStorePath(const QString &path);
     QString storePath() const { return m_path; }
@@ -74,6 +78,7 @@ public:
 private:
     struct Shared {
         std::atomic<quint64> generation{0};
+        std::atomic<bool> background{false};
         std::mutex mutex; ///< guards store and wantedPath against cancel() from the GUI thread
         std::unique_ptr<core::Store> store;
         std::string openPath;
