@@ -134,12 +134,42 @@ double runQuery(MainWindow &window, const QString &query, double *countedMs = nu
     return painted;
 }
 
+// With TL_BENCH_SLOW=MS, every event the GUI thread takes longer than MS to handle is named on stderr:
+// what to look at when the probe reports a long stall.
+class TimingApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (s_slowMs <= 0 || m_depth > 0)
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer timer;
+        timer.start();
+        const int type = event->type();
+        const bool handled = QApplication::notify(receiver, event);
+        const double ms = msSince(timer);
+        --m_depth;
+        if (ms >= s_slowMs) {
+            std::fprintf(stderr, "  slow event: %.1f ms, type %d, to %s \"%s\"\n", ms, type,
+                receiver->metaObject()->className(), qPrintable(receiver->objectName()));
+        }
+        return handled;
+    }
+    static inline double s_slowMs = 0;
+
+private:
+    int m_depth = 0;
+};
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
+    TimingApplication::s_slowMs = qEnvironmentVariableIntValue("TL_BENCH_SLOW");
     QString store;
     QString query = QStringLiteral("level:error");
     QString importPath;
