@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace {
 
@@ -472,10 +473,10 @@ void EventTableModel::showFirstPage(EventTablePage page)
     m_pages.clear();
     const int rows = static_cast<int>(page.rows.size());
     m_pages[0] = CachedPage{std::move(page.rows), false};
-    if (m_pendingCount) {
-        m_rowCount = clampedCount(*m_pendingCount);
+    const std::optional<CountResult> counted = std::exchange(m_pendingCount, std::nullopt);
+    if (counted) {
+        m_rowCount = clampedCount(counted->count);
         m_countKnown = true;
-        m_pendingCount.reset();
     } else {
         // Provisional: what was read; the count inserts the rest (or confirms a short page).
         m_rowCount = rows;
@@ -483,6 +484,8 @@ void EventTableModel::showFirstPage(EventTablePage page)
     }
     endResetModel();
     Q_EMIT firstPageShown();
+    if (counted)
+        Q_EMIT countArrived(counted->count, counted->ms);
 }
 
 void EventTableModel::requestCount()
@@ -524,7 +527,7 @@ void EventTableModel::onCount(const CountResult &result)
     if (!result.error.isEmpty()) {
         reportError(tr("Counting failed: %1").arg(result.error));
     } else if (m_firstPagePending) {
-        m_pendingCount = result.count;
+        m_pendingCount = result;
     } else {
         applyCount(result.count);
         Q_EMIT countArrived(result.count, result.ms);

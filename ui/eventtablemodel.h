@@ -149,7 +149,7 @@ private:
 
     quint64 m_epoch = 0; ///< page results carry it; bumped when rows move
     bool m_firstPagePending = false; ///< the rows shown belong to the view before m_epoch's
-    std::optional<std::uint64_t> m_pendingCount; ///< a count that came before the first page
+    std::optional<CountResult> m_pendingCount; ///< a count that came before the first page
     bool m_countInFlight = false;
     bool m_recount = false; ///< count again when the one in flight arrives
     std::set<int> m_inFlight; ///< pages asked of the page worker for m_epoch

@@ -270,6 +270,27 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), (SequenceRows + 6) / 7);
     }
 
+    void aCountBeforeTheFirstPageWaitsForIt()
+    {
+        // Pages held back this time: the count arrives first and is applied with the first page.
+        auto gate = std::make_shared<QSemaphore>();
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setWorkerGatesForTesting([gate] { gate->acquire(); }, {});
+        QSignalSpy firstPage(&model, &EventTableModel::firstPageShown);
+        QSignalSpy counted(&model, &EventTableModel::countArrived);
+        QVERIFY(model.openStore(m_bigStore));
+        QTest::qWait(50);
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(counted.count(), 0);
+        gate->release(1000);
+        QTRY_COMPARE(firstPage.count(), 1);
+        QCOMPARE(counted.count(), 1);
+        QVERIFY(model.isCountKnown());
+        QCOMPARE(model.rowCount(), SequenceRows);
+        QCOMPARE(model.index(0, EventTableModel::MessageColumn).data().toString(), expected(0));
+    }
+
     void aSupersededPageIsDropped()
     {
         auto gate = std::make_shared<QSemaphore>();
