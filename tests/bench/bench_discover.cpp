@@ -90,6 +90,11 @@ Stats drags(MainWindow &window, int count, const char *label)
         QElapsedTimer timer;
         timer.start();
         bar->setValue(value);
+        if (i == 0 && qEnvironmentVariableIsSet("TL_BENCH_SHOT")) {
+            // The window the moment after a drag, before the rows there have arrived: placeholders.
+            window.saveScreenshot(qEnvironmentVariable("TL_BENCH_SHOT") + QLatin1String("/drag-") + QLatin1String(label)
+                + QLatin1String(".png"));
+        }
         if (!paintVisibleRows(window))
             std::printf("  %s: drag to %d timed out\n", label, value);
         times.push_back(msSince(timer));
