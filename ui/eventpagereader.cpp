@@ -58,10 +58,11 @@ std::size_t EventPageReader::knownPositions() const
 }
 
 EventTablePage EventPageReader::read(
-    core::Store &store, const Spec &spec, int page, const std::function<bool()> &cancelled)
+    core::Store &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled)
 {
     EventTablePage out;
     out.page = page;
+    out.pages = pages;
     out.utc = spec.utc;
     const auto fail = [&out](const core::Error &error) {
         out.error = QString::fromStdString(error.message);
@@ -70,7 +71,8 @@ EventTablePage EventPageReader::read(
     const std::uint64_t first = static_cast<std::uint64_t>(page) * PageSize;
     if (spec.countKnown && first >= spec.rowCount)
         return out;
-    const std::uint64_t want = spec.countKnown ? std::min<std::uint64_t>(PageSize, spec.rowCount - first) : PageSize;
+    const std::uint64_t span = static_cast<std::uint64_t>(pages) * PageSize;
+    const std::uint64_t want = spec.countKnown ? std::min<std::uint64_t>(span, spec.rowCount - first) : span;
 
     // The nearest known positions before the page and, when the end is known, after it.
     std::optional<std::pair<std::uint64_t, Anchor>> below;
@@ -81,10 +83,11 @@ EventTablePage EventPageReader::read(
             out.cancelled = true;
             return out;
         }
+        // A query's result is only cheap to page by key from either of its ends (see the class comment).
         auto next = m_anchors.lower_bound(first);
-        if (next != m_anchors.begin())
+        if (next != m_anchors.begin() && !spec.filter)
             below = *std::prev(next);
-        if (!spec.arrival && spec.countKnown) {
+        if (!spec.arrival && spec.countKnown && !spec.filter) {
             if (auto after = m_anchors.lower_bound(first + want); after != m_anchors.end())
                 above = *after;
         }
@@ -153,12 +156,12 @@ EventTablePage EventPageReader::read(
             out.cancelled = true;
             return out;
         }
-        const std::size_t span = static_cast<std::size_t>(position - first);
-        auto read = readFrom(store, spec, cursor ? &*cursor : nullptr, span, true);
+        const std::size_t back = static_cast<std::size_t>(position - first);
+        auto read = readFrom(store, spec, cursor ? &*cursor : nullptr, back, true);
         if (!read)
             return fail(read.error());
         note(spec, position, *read, true);
-        if (read->size() < span) {
+        if (read->size() < back) {
             // Rows are missing before the end: positions counted from the end are off.
             out.countStale = true;
             return out;

@@ -23,6 +23,8 @@ constexpr std::size_t MaxCachedPages = 64;
 // Pages on their way that are farther than this from every page the view asks for now are for rows
 // no longer on screen (a dragged scroll bar): they are cancelled.
 constexpr int SupersedeDistance = 2;
+// Pages read at once for a viewport (what it shows and one either side); wider asks go page by page.
+constexpr int MaxPagesPerRead = 6;
 
 int clampedCount(std::uint64_t count)
 {
@@ -353,7 +355,7 @@ void EventTableModel::restart(bool keepRows)
     if (keepRows) {
         // The rows shown stay (no flash of placeholders or of an empty table) until page 0 replaces them.
         m_firstPagePending = true;
-        requestPage(0);
+        requestPages(0, 1);
         return;
     }
     if (m_pages.empty())
@@ -363,7 +365,7 @@ void EventTableModel::restart(bool keepRows)
     endResetModel();
 }
 
-void EventTableModel::requestPage(int page)
+void EventTableModel::requestPages(int page, int pages)
 {
     EventPageReader::Spec spec;
     spec.epoch = m_epoch;
@@ -374,21 +376,23 @@ void EventTableModel::requestPage(int page)
     spec.utc = m_utc;
     spec.countKnown = m_countKnown && !m_firstPagePending;
     spec.rowCount = spec.countKnown ? static_cast<std::uint64_t>(m_rowCount) : 0;
-    m_inFlight.insert(page);
+    for (int p = page; p < page + pages; ++p)
+        m_inFlight.insert(p);
     auto reader = m_reader;
     auto stale = m_pageWorker->staleness();
     m_pageWorker->run<EventTablePage>(
         this,
-        [reader, spec, page, stale, gate = m_pageGate](core::Store *store) {
+        [reader, spec, page, pages, stale, gate = m_pageGate](core::Store *store) {
             if (gate)
                 gate();
             if (!store) {
                 EventTablePage failed;
                 failed.page = page;
+                failed.pages = pages;
                 failed.error = tr("the store cannot be opened");
                 return failed;
             }
-            return reader->read(*store, spec, page, stale);
+            return reader->read(*store, spec, page, pages, stale);
         },
         [this, epoch = spec.epoch](EventTablePage result) { onPage(epoch, std::move(result)); });
 }
@@ -417,27 +421,39 @@ void EventTableModel::dispatch()
         m_pageWorker->cancel();
         m_inFlight.clear();
     }
-    // What is on screen first, then a page either side so that scrolling on finds it read.
-    std::vector<int> order(wanted.begin(), wanted.end());
-    for (const int neighbour : {high + 1, low - 1}) {
-        if (neighbour >= 0 && neighbour < pageCount() && !m_pages.count(neighbour))
-            order.push_back(neighbour);
+    const auto settled = [this](int page) {
+        auto cached = m_pages.find(page);
+        return m_inFlight.count(page) || (cached != m_pages.end() && !cached->second.stale);
+    };
+    if (high - low >= MaxPagesPerRead) {
+        // Rows asked for all over the table (not a view's viewport): page by page.
+        for (const int page : wanted) {
+            if (!m_inFlight.count(page))
+                requestPages(page, 1);
+        }
+        return;
     }
-    for (const int page : order) {
-        if (!m_inFlight.count(page))
-            requestPage(page);
-    }
+    // What is on screen and a page either side, so that scrolling on finds it read, in one read: the
+    // cost of a read by position (or of a keyset query) hardly depends on how many rows it returns.
+    int first = std::max(0, low - 1);
+    int last = std::min(pageCount() - 1, high + 1);
+    while (first < low && settled(first))
+        ++first;
+    while (last > high && settled(last))
+        --last;
+    requestPages(first, last - first + 1);
 }
 
 void EventTableModel::onPage(quint64 epoch, EventTablePage page)
 {
     if (epoch != m_epoch || page.cancelled)
         return;
-    m_inFlight.erase(page.page);
+    for (int p = page.page; p < page.page + page.pages; ++p)
+        m_inFlight.erase(p);
     if (!page.error.isEmpty()) {
         reportError(page.error);
         if (m_firstPagePending && page.page == 0) {
-            // Nothing to show for the new view: leave the old rows, but stop waiting.
+            // Nothing to show for the new view, and the rows shown are another view's: empty it.
             m_firstPagePending = false;
             beginResetModel();
             m_pages.clear();
@@ -457,11 +473,21 @@ void EventTableModel::onPage(quint64 epoch, EventTablePage page)
     }
     if (page.countStale)
         refresh();
-    if (page.page >= pageCount())
+    const int end = std::min(page.page + page.pages, pageCount());
+    if (page.page >= end)
         return;
+    for (int p = page.page; p < end; ++p) {
+        const std::size_t from = static_cast<std::size_t>(p - page.page) * PageSize;
+        const std::size_t to = std::min(page.rows.size(), from + PageSize);
+        std::vector<EventTableRow> rows;
+        if (from < to)
+            rows.assign(std::make_move_iterator(page.rows.begin() + static_cast<std::ptrdiff_t>(from)),
+                std::make_move_iterator(page.rows.begin() + static_cast<std::ptrdiff_t>(to)));
+        // A page past the rows read is kept empty: the count was stale and is read again.
+        keepPage(p, std::move(rows));
+    }
     const int firstRow = page.page * PageSize;
-    keepPage(page.page, std::move(page.rows));
-    const int lastRow = std::min(m_rowCount, firstRow + PageSize) - 1;
+    const int lastRow = std::min(m_rowCount, end * PageSize) - 1;
     if (lastRow >= firstRow)
         Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, columnCount() - 1));
 }

@@ -124,7 +124,8 @@ private:
     // `keepRows`, what is shown stays until page 0 of the new view arrives; otherwise the model resets
     // now (same row count, placeholders until pages arrive).
     void restart(bool keepRows);
-    void requestPage(int page);
+    // Asks the page worker for `pages` pages from `page` on.
+    void requestPages(int page, int pages);
     void requestCount();
     void dispatch();
     void onPage(quint64 epoch, EventTablePage page);

@@ -210,6 +210,36 @@ private Q_SLOTS:
         QCOMPARE(message(SequenceRows - 1 - 5000), expected(5000));
     }
 
+    void filteredPagesAcrossTheTable_data()
+    {
+        QTest::addColumn<core::Direction>("direction");
+        QTest::newRow("oldest first") << core::Direction::Ascending;
+        QTest::newRow("newest first") << core::Direction::Descending;
+    }
+
+    void filteredPagesAcrossTheTable()
+    {
+        // Every seventh event is an error: from the start, by position in the middle, back from the end.
+        QFETCH(core::Direction, direction);
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.openStore(m_bigStore));
+        auto errors = core::QueryFilter::fromText("level:error", core::QueryTime(0));
+        QVERIFY(errors);
+        model.setFilter(std::make_shared<const core::QueryFilter>(std::move(errors.value())));
+        model.setDirection(direction);
+        QVERIFY(uitest::waitForCount(model));
+        const int matches = (SequenceRows + 6) / 7;
+        QCOMPARE(model.rowCount(), matches);
+        const auto event = [&](int row) {
+            return expected(7 * (direction == core::Direction::Ascending ? row : matches - 1 - row));
+        };
+        for (const int row : {0, 1, matches / 2, matches / 2 + EventTableModel::PageSize, matches / 3, matches - 1,
+                 matches - 300, 600}) {
+            QCOMPARE(uitest::cell(model, row, EventTableModel::MessageColumn).toString(), event(row));
+        }
+    }
+
     void dataNeverReads()
     {
         EventTableModel model;
