@@ -192,6 +192,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createMenus();
 
+    m_refreshTimer->setObjectName(QStringLiteral("refreshTimer"));
     m_refreshTimer->setInterval(RefreshIntervalMs);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] {
         // Counted on the model's worker; the rows follow when the count arrives.

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 namespace {
@@ -145,6 +146,13 @@ double runQuery(MainWindow &window, const QString &query, double *countedMs = nu
 
 // With TL_BENCH_SLOW=MS, every event the GUI thread takes longer than MS to handle is named on stderr:
 // what to look at when the probe reports a long stall.
+double threadCpuMs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
 class TimingApplication : public QApplication
 {
 public:
@@ -156,13 +164,15 @@ public:
         ++m_depth;
         QElapsedTimer timer;
         timer.start();
+        const double cpuBefore = threadCpuMs();
         const int type = event->type();
         const bool handled = QApplication::notify(receiver, event);
         const double ms = msSince(timer);
         --m_depth;
         if (ms >= s_slowMs) {
-            std::fprintf(stderr, "  slow event: %.1f ms, type %d, to %s \"%s\"\n", ms, type,
-                receiver->metaObject()->className(), qPrintable(receiver->objectName()));
+            // CPU time well below the wall time: the thread waited (for a core, or a lock), it did not work.
+            std::fprintf(stderr, "  slow event: %.1f ms (%.1f ms on the CPU), type %d, to %s \"%s\"\n", ms,
+                threadCpuMs() - cpuBefore, type, receiver->metaObject()->className(), qPrintable(receiver->objectName()));
         }
         return handled;
     }
@@ -278,6 +288,7 @@ int main(int argc, char **argv)
         clock.start();
         qint64 last = clock.nsecsElapsed();
         QTimer probe;
+        probe.setObjectName(QStringLiteral("probe"));
         probe.setTimerType(Qt::PreciseTimer);
         probe.setInterval(4);
         QObject::connect(&probe, &QTimer::timeout, &importing, [&] {
@@ -287,12 +298,14 @@ int main(int argc, char **argv)
         });
         // A user at work: scrolling every 50 ms, a new query every 700 ms.
         QTimer scroller;
+        scroller.setObjectName(QStringLiteral("scroller"));
         scroller.setInterval(50);
         QObject::connect(&scroller, &QTimer::timeout, &importing, [&] {
             QScrollBar *bar = importing.view()->verticalScrollBar();
             bar->setValue(static_cast<int>(QRandomGenerator::global()->bounded(bar->maximum() + 1)));
         });
         QTimer querier;
+        querier.setObjectName(QStringLiteral("querier"));
         querier.setInterval(700);
         int round = 0;
         QObject::connect(&querier, &QTimer::timeout, &importing, [&] {
@@ -302,6 +315,8 @@ int main(int argc, char **argv)
         });
         bool finished = false;
         QObject::connect(&importing, &MainWindow::importFinished, &importing, [&] { finished = true; });
+        if (TimingApplication::s_slowMs > 0)
+            std::fprintf(stderr, "  (importing, scrolling and querying from here)\n");
         importing.openStore(importStore);
         importing.importPaths({importPath});
         probe.start();
