@@ -582,13 +582,15 @@ void EventTableModel::applyCount(std::uint64_t count)
         // The rows on screen stay until they are read again: no flash of placeholders on every recount.
         for (auto &[page, cached] : m_pages)
             cached.stale = true;
-    } else if (m_rowCount % PageSize != 0) {
-        // The last, partial page gains rows.
-        if (auto last = m_pages.find(m_rowCount / PageSize); last != m_pages.end())
-            last->second.stale = true;
-        changedFrom = m_rowCount / PageSize * PageSize;
     } else {
-        changedFrom = m_rowCount;
+        // The last, partial page gains rows, and a page read past the old end (empty: the first page of
+        // an empty store, a read ahead of the count) has some now.
+        const int lastPage = m_rowCount / PageSize;
+        for (auto &[page, cached] : m_pages) {
+            if (page >= lastPage)
+                cached.stale = true;
+        }
+        changedFrom = lastPage * PageSize;
     }
     if (!wasKnown) {
         // The provisional count becomes the real one. A reset, though only rows were added: a view takes

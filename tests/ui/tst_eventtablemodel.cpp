@@ -158,6 +158,25 @@ private Q_SLOTS:
             QStringLiteral("connection pool ready"));
     }
 
+    void anEmptyStoreFillsIn()
+    {
+        // The first page of an empty store is empty; the rows an import writes must not stay hidden behind it.
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("empty.timberline"));
+        QVERIFY(core::Store::open(store.toStdString(), core::OpenMode::ReadWrite).has_value());
+        QVERIFY(uitest::writeFile(dir.filePath(QStringLiteral("api.log")), uitest::ApiLog));
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.openStore(store));
+        model.setOrder(EventTableModel::Order::Arrival);
+        QVERIFY(uitest::waitForCount(model));
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(uitest::importInto(store, {dir.filePath(QStringLiteral("api.log"))}), core::Outcome::Finished);
+        model.refresh();
+        QTRY_COMPARE(model.rowCount(), 3);
+        QCOMPARE(uitest::cell(model, 0, EventTableModel::MessageColumn).toString(), QStringLiteral("request started"));
+    }
+
     void pagesAcrossTheTable_data()
     {
         QTest::addColumn<EventTableModel::Order>("order");

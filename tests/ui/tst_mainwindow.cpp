@@ -136,6 +136,10 @@ private Q_SLOTS:
         QVERIFY2(result.isEmpty(), "the import ended before it could be cancelled; make the file bigger");
         QPushButton *cancel = window.progressWidget()->cancelButton();
         QVERIFY(cancel->isVisible() && cancel->isEnabled());
+        // Rows show while the import runs, in arrival order, read on the model's worker.
+        QTRY_VERIFY_WITH_TIMEOUT(window.model()->rowCount() > 0 && window.model()->isRowLoaded(0), 30000);
+        QCOMPARE(window.model()->order(), EventTableModel::Order::Arrival);
+        QCOMPARE(window.model()->index(0, EventTableModel::MessageColumn).data().toString().left(8), QStringLiteral("event 0 "));
         keepScreenshot(window, QStringLiteral("importing"));
         cancel->click();
         QVERIFY(!cancel->isEnabled());
