@@ -51,12 +51,6 @@ void EventPageReader::reset(quint64 epoch)
     m_anchors.clear();
 }
 
-std::size_t EventPageReader::knownPositions() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_anchors.size();
-}
-
 EventTablePage EventPageReader::read(
     core::Store &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled)
 {

@@ -46,9 +46,9 @@ struct EventTablePage {
 // Reads pages of the event table for a worker thread. Keeps the keys of rows at known positions (the
 // last row of each page it has read or passed), so a page near one is one keyset query, forward from
 // it or back from it (or from the end). In time order a page far from all of them is read by position
-// (core::Store::eventsAt), and so is every page of a query but the first: there a keyset query from a
-// row deep in the store costs more than a positional one (0.3-1.1 s against 60 ms for a third of 9.5M
-// events). Arrival order has no positions in the store, so there a far page is walked to in chunks
+// (core::Store::eventsAt), and so is every page of a query's result away from its two ends: there a
+// keyset query from a row deep in the result costs more than a positional one (0.3-1.1 s against
+// 60 ms for a third of 9.5M events), and from either end less (1-2 ms). Arrival order has no positions in the store, so there a far page is walked to in chunks
 // that leave keys behind for the next request. Thread-safe: the GUI thread resets it, one worker
 // reads through it.
 class EventPageReader
@@ -84,8 +84,6 @@ public:
     // when near a known row or by position), polling `cancelled` between queries of a walk.
     EventTablePage read(
         core::Store &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled);
-    // How many row positions are known (tests).
-    std::size_t knownPositions() const;
 
 private:
     struct Anchor {
@@ -99,7 +97,7 @@ private:
     std::vector<EventTableRow> format(core::Store &store, const Spec &spec, const std::vector<core::EventRow> &rows,
         std::size_t first, std::size_t count) const;
 
-    mutable std::mutex m_mutex;
+    std::mutex m_mutex;
     quint64 m_epoch = 0; ///< guarded by m_mutex
     std::map<std::uint64_t, Anchor> m_anchors; ///< row position → its key; guarded by m_mutex
 };
