@@ -153,6 +153,16 @@ double threadCpuMs()
     return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
+// How long this thread has waited for a core so far (Linux schedstat; 0 elsewhere).
+double runQueueWaitMs()
+{
+    QFile stat(QStringLiteral("/proc/thread-self/schedstat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = stat.readAll().split(' ');
+    return fields.size() >= 2 ? fields[1].trimmed().toDouble() / 1e6 : 0;
+}
+
 class TimingApplication : public QApplication
 {
 public:
@@ -165,14 +175,16 @@ public:
         QElapsedTimer timer;
         timer.start();
         const double cpuBefore = threadCpuMs();
+        const double waitBefore = runQueueWaitMs();
         const int type = event->type();
         const bool handled = QApplication::notify(receiver, event);
         const double ms = msSince(timer);
         --m_depth;
         if (ms >= s_slowMs) {
-            // CPU time well below the wall time: the thread waited (for a core, or a lock), it did not work.
-            std::fprintf(stderr, "  slow event: %.1f ms (%.1f ms on the CPU), type %d, to %s \"%s\"\n", ms,
-                threadCpuMs() - cpuBefore, type, receiver->metaObject()->className(), qPrintable(receiver->objectName()));
+            // CPU time well below the wall time: the thread waited, for a core (the run queue) or for a lock or I/O.
+            std::fprintf(stderr, "  slow event: %.1f ms (%.1f ms on the CPU, %.1f ms waiting for a core), type %d, to %s \"%s\"\n",
+                ms, threadCpuMs() - cpuBefore, runQueueWaitMs() - waitBefore, type, receiver->metaObject()->className(),
+                qPrintable(receiver->objectName()));
         }
         return handled;
     }
