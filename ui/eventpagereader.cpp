@@ -77,11 +77,10 @@ EventTablePage EventPageReader::read(
             out.cancelled = true;
             return out;
         }
-        // A query's result is only cheap to page by key from either of its ends (see the class comment).
         auto next = m_anchors.lower_bound(first);
-        if (next != m_anchors.begin() && !spec.filter)
+        if (next != m_anchors.begin())
             below = *std::prev(next);
-        if (!spec.arrival && spec.countKnown && !spec.filter) {
+        if (!spec.arrival && spec.countKnown) {
             if (auto after = m_anchors.lower_bound(first + want); after != m_anchors.end())
                 above = *after;
         }
