@@ -341,6 +341,11 @@ struct QueryEngine::Private {
         return found == regexes.end() ? nullptr : &found->second;
     }
 
+    bool isImporting(std::int64_t id) const
+    {
+        auto it = std::upper_bound(live.begin(), live.end(), std::pair{id, INT64_MAX});
+        return it != live.begin() && std::prev(it)->second == INT64_MAX;
+    }
     bool isLive(std::int64_t id) const
     {
         auto it = std::upper_bound(live.begin(), live.end(), std::pair{id, INT64_MAX});
@@ -938,8 +943,13 @@ Result<void> QueryEngine::Private::parse(Row &row)
     if (row.event.sourceName.empty())
         return {};
     auto raw = rawLines(row.event);
-    if (!raw)
+    if (!raw) {
+        // A source being imported commits its rows before the block of raw lines that holds them
+        // fills: such an event is matched on its columns alone until the block is written.
+        if (isImporting(row.event.id))
+            return {};
         return raw.error();
+    }
     row.record = reparseEvent(raw.value(), row.event, row.batch);
     return {};
 }
