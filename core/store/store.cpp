@@ -246,14 +246,15 @@ Result<StoreStats> Store::stats()
 
 Result<std::uint64_t> Store::eventCount()
 {
-    auto reader = rollups::Reader::prepare(d->db.get(), "coalesce(sum(count), 0)", "1", {});
-    if (!reader)
-        return reader.error();
-    std::uint64_t count = 0;
-    if (auto summed = reader->run(INT64_MIN, INT64_MAX, [&](const sql::Statement &row) { count += static_cast<std::uint64_t>(row.integer(0)); });
-        !summed)
-        return summed.error();
-    return count;
+    // Finished sources know their events; a source being imported owns every row from its first id
+    // on (ids are consecutive), committed rows included before the indexer has counted them.
+    auto count = sql::queryInteger(d->db.get(),
+                                   "SELECT coalesce(sum(CASE WHEN status = 'importing' THEN "
+                                   "max(0, (SELECT coalesce(max(id), 0) FROM events) - first_event + 1) ELSE events END), 0) "
+                                   "FROM sources WHERE first_event IS NOT NULL OR status != 'importing'");
+    if (!count)
+        return count.error();
+    return static_cast<std::uint64_t>(*count);
 }
 
 namespace {

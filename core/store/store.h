@@ -98,6 +98,7 @@ public:
 
     const std::string &path() const;
     Result<StoreStats> stats();
+    // The events committed, those of a source still being imported included.
     Result<std::uint64_t> eventCount();
     // Up to `limit` events strictly after `after` (or from the start) in the one order.
     Result<std::vector<EventRow>> events(std::optional<EventKey> after, std::size_t limit,

@@ -288,6 +288,8 @@ private Q_SLOTS:
             auto rows = (*reader)->eventsByArrival(0, 1000);
             QVERIFY(rows.has_value());
             seenDuringImport = rows->size();
+            // The count includes the rows committed so far, before the indexer has counted them.
+            QVERIFY((*reader)->eventCount().value() >= rows->size());
             // Free text the messages do not hold is looked for in the raw lines, some of which are
             // not written yet: those rows are matched on their columns, not reported as damage.
             auto absent = QueryFilter::fromText("nowhere", QueryTime(0));
