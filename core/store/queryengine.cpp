@@ -562,9 +562,31 @@ Result<Ids> QueryEngine::Private::tokenCandidates(const Node &node)
                 matching.push_back(term);
         return uniteTerms(matching);
     }
+    const std::vector<TokenPattern> patterns = tokenPatterns(node.value);
+    // A sequence is checked on the rows anyway: a token whose list dwarfs the rarest one's (`task`
+    // beside `failed`) is left to that check instead of decoding millions of ids to intersect.
+    std::vector<bool> skip(patterns.size(), false);
+    if (patterns.size() > 1) {
+        std::vector<std::size_t> bytes(patterns.size(), SIZE_MAX);
+        for (std::size_t i = 0; i < patterns.size(); ++i) {
+            if (patterns[i].any || patterns[i].glob)
+                continue;
+            bytes[i] = 0;
+            auto read = PostingReader(d.db.get()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
+            if (!read)
+                return read.error();
+        }
+        const std::size_t rarest = *std::min_element(bytes.begin(), bytes.end());
+        constexpr std::size_t RarestLimitBytes = 16 * 1024;
+        constexpr std::size_t DwarfRatio = 32;
+        if (rarest <= RarestLimitBytes)
+            for (std::size_t i = 0; i < patterns.size(); ++i)
+                skip[i] = bytes[i] != SIZE_MAX && bytes[i] > DwarfRatio * std::max<std::size_t>(rarest, 1);
+    }
     std::optional<Ids> result;
-    for (const TokenPattern &pattern : tokenPatterns(node.value)) {
-        if (pattern.any)
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+        const TokenPattern &pattern = patterns[i];
+        if (pattern.any || skip[i])
             continue;
         Result<Ids> ids = Ids{};
         if (!pattern.glob) {
