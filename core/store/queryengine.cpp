@@ -142,6 +142,7 @@ Result<void> forEachRowOf(sql::Statement &statement, const Ids &ids, Visit &&vis
 {
     for (const std::int64_t id : ids) {
         statement.reset();
+        sql::ReadTransaction::yieldIfLong(sqlite3_db_handle(statement.handle()));
         statement.bind(1, id);
         auto row = statement.step();
         if (!row)
@@ -791,6 +792,7 @@ Result<std::vector<EventRow>> QueryEngine::Private::rowsById(const Ids &ids)
     rows.reserve(ids.size());
     for (const std::int64_t id : ids) {
         statement->reset();
+        sql::ReadTransaction::yieldIfLong(d.db.get());
         statement->bind(1, id);
         auto read = readEvents(d, *statement);
         if (!read)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite.h"
 
+#include <chrono>
+
 namespace core::sql {
 
 Error storeError(sqlite3 *db, std::string_view what)
@@ -117,16 +119,48 @@ Result<std::int64_t> queryInteger(sqlite3 *db, std::string_view sql, std::int64_
     return *row ? statement->integer(0) : fallback;
 }
 
+namespace {
+
+thread_local ReadTransaction *currentTransaction = nullptr;
+
+std::int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
 ReadTransaction::ReadTransaction(sqlite3 *db)
 {
-    if (sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK)
+    if (sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK) {
         m_db = db;
+        m_sinceMs = nowMs();
+        m_outer = currentTransaction;
+        currentTransaction = this;
+    }
 }
 
 ReadTransaction::~ReadTransaction()
 {
-    if (m_db && !sqlite3_get_autocommit(m_db))
+    if (!m_db)
+        return;
+    if (!sqlite3_get_autocommit(m_db))
         sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+    currentTransaction = m_outer;
+}
+
+void ReadTransaction::yieldIfLong(sqlite3 *db)
+{
+    ReadTransaction *held = currentTransaction;
+    if (!held || held->m_db != db || nowMs() - held->m_sinceMs < YieldMs)
+        return;
+    held->m_sinceMs = nowMs();
+    // A statement stepping through its rows keeps the lock anyway: then there is nothing to gain.
+    for (sqlite3_stmt *statement = sqlite3_next_stmt(db, nullptr); statement; statement = sqlite3_next_stmt(db, statement))
+        if (sqlite3_stmt_busy(statement))
+            return;
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK)
+        sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
 }
 
 } // namespace core::sql

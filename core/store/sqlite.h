@@ -57,16 +57,27 @@ Result<void> exec(sqlite3 *db, std::string_view sql);
 // One read transaction around several statements: one file lock and one snapshot instead of one per
 // statement (a query reading a few hundred rows by id spends most of its time in fcntl otherwise).
 // Does nothing when a transaction is open already (the import's writer shares its connection).
+// A long query calls yieldIfLong() between rows: an import's commit waits for readers to let go,
+// so the lock is released and taken again every YieldMs (rows only ever arrive, and queries already
+// take the rows past the index into account).
 class ReadTransaction
 {
 public:
+    static constexpr int YieldMs = 20;
+
     explicit ReadTransaction(sqlite3 *db);
     ~ReadTransaction();
     ReadTransaction(const ReadTransaction &) = delete;
     ReadTransaction &operator=(const ReadTransaction &) = delete;
 
+    // Ends and begins again the transaction this thread holds on `db`, if held for YieldMs and no
+    // statement is in the middle of its rows.
+    static void yieldIfLong(sqlite3 *db);
+
 private:
     sqlite3 *m_db = nullptr; ///< null when this did not begin one
+    std::int64_t m_sinceMs = 0;
+    ReadTransaction *m_outer = nullptr; ///< the one this thread held before
 };
 // The single integer a query returns (or `fallback` when it returns no row).
 Result<std::int64_t> queryInteger(sqlite3 *db, std::string_view sql, std::int64_t fallback = 0);

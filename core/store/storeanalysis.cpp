@@ -122,6 +122,7 @@ private:
 
 Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress)
 {
+    sql::ReadTransaction transaction(d->db.get());
     LevelHistogram histogram;
     histogram.fromNs = spec.fromNs;
     histogram.bucketNs = spec.bucketNs;
@@ -480,6 +481,7 @@ Result<std::optional<std::int64_t>> edgeTime(sqlite3 *db, const QueryEngine::Whe
 
 Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeExtent(const QueryFilter &filter)
 {
+    sql::ReadTransaction transaction(d->db.get());
     if (filter.onlyTimeLevelService() && filter.root().kind != QueryFilter::Node::Kind::All) {
         QueryEngine engine(*this, *d);
         auto rowsWhere = engine.timeLevelServiceWhere(filter, true);
@@ -853,6 +855,7 @@ private:
 
 Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled)
 {
+    sql::ReadTransaction transaction(d->db.get());
     const std::function<bool()> stop = [&] { return cancelled && cancelled->load(std::memory_order_relaxed); };
     const std::vector<std::string> &typePaths = request.typePaths;
     sqlite3 *db = d->db.get();
@@ -1009,6 +1012,7 @@ Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const ErrorEve
 
 Result<std::vector<EventRow>> Store::eventsById(const std::vector<std::int64_t> &ids)
 {
+    sql::ReadTransaction transaction(d->db.get());
     auto statement = sql::Statement::prepare(d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();

@@ -2,11 +2,13 @@
 // The store file itself: recognised by its application id, versioned, refused when foreign or newer.
 #include "core/query/queryfilter.h"
 #include "core/query/querytime.h"
+#include "core/store/sqlite.h"
 #include "core/store/store.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <sqlite3.h>
 
@@ -97,6 +99,34 @@ private Q_SLOTS:
         }
         // A newer store is still a Timberline store: the app says why it cannot read it.
         QCOMPARE(Store::isStore(path.toStdString()), code == int(ErrorCode::TooNew));
+    }
+
+    // A long query lets an import commit: its read transaction is let go between rows once held for
+    // ReadTransaction::YieldMs; before that, a writer that does not wait is refused.
+    void readTransactionsYieldToTheWriter()
+    {
+        QTemporaryDir dir;
+        const QByteArray path = dir.filePath(QStringLiteral("yield.db")).toUtf8();
+        sqlite3 *writer = nullptr;
+        sqlite3 *reader = nullptr;
+        QCOMPARE(sqlite3_open(path.constData(), &writer), SQLITE_OK);
+        QCOMPARE(sqlite3_open(path.constData(), &reader), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(writer, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_busy_timeout(writer, 0);
+        {
+            sql::ReadTransaction transaction(reader);
+            QCOMPARE(sqlite3_exec(reader, "SELECT count(*) FROM t", nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(writer, "INSERT INTO t VALUES (2)", nullptr, nullptr, nullptr), SQLITE_BUSY);
+            sql::ReadTransaction::yieldIfLong(reader); // held for less than YieldMs: kept
+            QCOMPARE(sqlite3_exec(writer, "INSERT INTO t VALUES (2)", nullptr, nullptr, nullptr), SQLITE_BUSY);
+            QThread::msleep(sql::ReadTransaction::YieldMs + 5);
+            sql::ReadTransaction::yieldIfLong(reader);
+            QCOMPARE(sqlite3_exec(writer, "INSERT INTO t VALUES (2)", nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_get_autocommit(reader), 0); // still inside a transaction, a new one
+        }
+        QCOMPARE(sqlite3_get_autocommit(reader), 1);
+        sqlite3_close(reader);
+        sqlite3_close(writer);
     }
 
     // Every past schema kept in tests/fixtures/stores opens, upgraded in place to the current version,
