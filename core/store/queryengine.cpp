@@ -1508,7 +1508,9 @@ static Result<std::uint64_t> bucketCount(QueryEngine::Private &e, const QueryFil
     // The filter's own top-level time bounds narrow the range, so the sums never read rows it excludes.
     std::vector<const Node *> rest;
     const Bounds bounds = splitBounds(filter.root(), rest);
-    from = std::max(from, bounds.begin);
+    // (INT64_MIN + 1 only says "has a time": the sums below take it from the filter itself.)
+    if (bounds.begin > INT64_MIN + 1)
+        from = std::max(from, bounds.begin);
     to = std::min(to, bounds.end);
     if (from >= to)
         return std::uint64_t{0};
