@@ -69,27 +69,36 @@ void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record,
         bestPath = index;
         bestValue = field.value;
     }
-    // An empty type counts as the path's, but the message signs the event (ErrorSignature::of).
-    const bool typed = bestPath < typePaths.size() && !bestValue.empty();
-    m_term.assign(ErrorTerms::Signature);
-    m_term.append(typed ? ErrorTerms::TypeKind : ErrorTerms::MessageKind);
-    if (bestPath < typePaths.size())
-        m_term.append(typePaths[bestPath]);
-    m_term.push_back('=');
-    if (typed)
-        m_term.append(bestValue);
-    else
-        m_term.append(ErrorSignature::mask(record.message));
+    ErrorTerms::signature(m_term, bestPath < typePaths.size() ? &typePaths[bestPath] : nullptr, bestValue, record.message);
     if (m_term.size() <= ErrorTerms::MaxSignatureTermBytes)
         addTerm(m_term, id);
     m_term.assign(ErrorTerms::Service);
     m_term.append(record.service);
     addTerm(m_term, id);
-    m_term.assign(ErrorTerms::Minute);
-    char digits[24];
-    const std::int64_t minute = floorDiv(record.hasTime ? record.timeNs : NoTimeNs, ErrorTerms::MinuteNs);
-    m_term.append(digits, std::to_chars(digits, digits + sizeof digits, minute).ptr);
+    ErrorTerms::minute(m_term, record.hasTime ? record.timeNs : NoTimeNs);
     addTerm(m_term, id);
+}
+
+void IndexBuilder::ErrorTerms::signature(std::string &out, const std::string *path, std::string_view type, std::string_view message)
+{
+    // An empty type counts as the path's, but the message signs the event (ErrorSignature::of).
+    const bool typed = path && !type.empty();
+    out.assign(Signature);
+    out.append(typed ? TypeKind : MessageKind);
+    if (path)
+        out.append(*path);
+    out.push_back('=');
+    if (typed)
+        out.append(type);
+    else
+        out.append(ErrorSignature::mask(message));
+}
+
+void IndexBuilder::ErrorTerms::minute(std::string &out, std::int64_t timeNs)
+{
+    out.assign(Minute);
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, floorDiv(timeNs, MinuteNs)).ptr);
 }
 
 IndexBuilder::FieldStats &IndexBuilder::statsOf(std::string_view path)

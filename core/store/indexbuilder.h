@@ -53,6 +53,11 @@ public:
         static constexpr std::string_view Minute = "@errmin="; ///< + floor(ts / 60 s) in decimal (events without a time: of −2⁶³)
         static constexpr std::int64_t MinuteNs = 60'000'000'000;
         static constexpr std::size_t MaxSignatureTermBytes = 1024;
+
+        // The terms' text into `out`, for the import and for the migration that adds them to the
+        // events of older stores. `path` is the type path that held `type` (null: none did).
+        static void signature(std::string &out, const std::string *path, std::string_view type, std::string_view message);
+        static void minute(std::string &out, std::int64_t timeNs);
     };
 
     // Search terms of a batch whose records got the consecutive ids firstId, firstId + 1, ...

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "schema.h"
 
+#include "errorterms.h"
 #include "postingblocks.h"
 #include "rollups.h"
 #include "sqlite.h"
@@ -141,13 +142,14 @@ CREATE TABLE rollups(width INTEGER NOT NULL, start INTEGER NOT NULL, level INTEG
 
 // Version 4: the one order held as arrays (timeorder.h), written when an import finishes. The time
 // index also carries level and service, so that writing the order reads the index alone; an older
-// store's index is made again here and its order written from it.
+// store's index is made again here and its order written from it. The import also writes error
+// terms now (IndexBuilder::ErrorTerms): an older store's error events get theirs here.
 constexpr const char *SchemaV4 = R"sql(
 CREATE TABLE event_order(block INTEGER PRIMARY KEY, ids BLOB NOT NULL, times BLOB NOT NULL, levels BLOB NOT NULL,
     services BLOB NOT NULL);
 )sql";
 
-Result<void> widenOrderIndex(sqlite3 *db)
+Result<void> writeOrderAndErrorTerms(sqlite3 *db)
 {
     auto index = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
     if (!index)
@@ -155,7 +157,9 @@ Result<void> widenOrderIndex(sqlite3 *db)
     if (*index > 0)
         if (auto made = sql::exec(db, std::string("DROP INDEX events_order; ") + OrderIndexSql); !made)
             return made;
-    return TimeOrder::rebuild(db);
+    if (auto order = TimeOrder::rebuild(db); !order)
+        return order;
+    return addMissingErrorTerms(db);
 }
 
 struct Migration {
@@ -166,7 +170,7 @@ struct Migration {
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
 constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
-                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, widenOrderIndex}};
+                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, writeOrderAndErrorTerms}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {

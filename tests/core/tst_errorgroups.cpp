@@ -8,6 +8,7 @@
 #include "core/eventformat.h"
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
+#include "core/store/postingblocks.h"
 #include "core/store/postingreader.h"
 #include "core/store/store.h"
 #include "storewithoutorder.h"
@@ -71,6 +72,76 @@ std::map<std::string, std::size_t> termsOf(const std::string &storePath, const s
     return terms;
 }
 
+// The terms of a store's posting lists that start with `prefix`, with their event ids.
+std::map<std::string, std::vector<std::int64_t>> termIdsOf(const std::string &storePath, const std::string &prefix)
+{
+    std::map<std::string, std::vector<std::int64_t>> terms;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(storePath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        return terms;
+    PostingReader reader(db);
+    (void)reader.forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+        std::vector<std::int64_t> &ids = terms[std::string(term)];
+        std::int64_t id = 0;
+        std::uint64_t delta = 0;
+        int shift = 0;
+        for (const char c : list) {
+            delta |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7f) << shift;
+            shift += 7;
+            if ((static_cast<unsigned char>(c) & 0x80) == 0) {
+                id += static_cast<std::int64_t>(delta);
+                ids.push_back(id);
+                delta = 0;
+                shift = 0;
+            }
+        }
+    });
+    sqlite3_close(db);
+    return terms;
+}
+
+// Makes the store at `path` look as a version 3 import left it: no error terms in its posting
+// lists, no stored order, the narrower time index.
+bool makeVersion3(const std::string &path)
+{
+    sqlite3 *db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK)
+        return false;
+    std::map<std::int64_t, PostingSegment> segments;
+    sqlite3_stmt *rows = nullptr;
+    bool ok = sqlite3_prepare_v2(db, "SELECT segment, data FROM postings ORDER BY segment, first_term", -1, &rows, nullptr) == SQLITE_OK;
+    while (ok && sqlite3_step(rows) == SQLITE_ROW) {
+        PostingSegment &segment = segments[sqlite3_column_int64(rows, 0)];
+        const std::string_view block(static_cast<const char *>(sqlite3_column_blob(rows, 1)), static_cast<std::size_t>(sqlite3_column_bytes(rows, 1)));
+        ok = postingblocks::forEach(block, [&](std::string_view term, std::string_view list) {
+            if (!term.starts_with("@err"))
+                segment.terms.emplace_back(std::string(term), std::string(list));
+            return true;
+        });
+    }
+    sqlite3_finalize(rows);
+    ok = ok && sqlite3_exec(db, "BEGIN; DELETE FROM postings;", nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_stmt *insert = nullptr;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO postings(segment, first_term, data) VALUES (?1, ?2, ?3)", -1, &insert, nullptr) == SQLITE_OK;
+    for (const auto &[number, segment] : segments)
+        for (const postingblocks::Block &block : postingblocks::pack(segment)) {
+            sqlite3_bind_int64(insert, 1, number);
+            sqlite3_bind_text(insert, 2, block.firstTerm.data(), static_cast<int>(block.firstTerm.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_blob(insert, 3, block.data.data(), static_cast<int>(block.data.size()), SQLITE_TRANSIENT);
+            ok = ok && sqlite3_step(insert) == SQLITE_DONE;
+            sqlite3_reset(insert);
+        }
+    sqlite3_finalize(insert);
+    ok = ok
+        && sqlite3_exec(db,
+                        "DROP TABLE event_order; DROP INDEX events_order; CREATE INDEX events_order ON events(ts, source, line, idx);"
+                        "DELETE FROM meta WHERE key LIKE 'order_%'; COMMIT; PRAGMA user_version = 3;",
+                        nullptr, nullptr, nullptr)
+            == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
 // The groups from stored signatures against those from every event's row, field by field.
 void compareGroups(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline)
 {
@@ -124,6 +195,44 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<Store> m_mixed;
     std::unique_ptr<Store> m_mixedWithoutOrder;
+
+    // A generated incident with extra errors, and records of every shape the rules tell apart; made
+    // once, for the tests that compare groups and terms on it.
+    void ensureMixedStore()
+    {
+        if (m_mixed)
+            return;
+        const std::string bundle = m_dir.filePath(QStringLiteral("mixed")).toStdString();
+        bundlegen::GeneratorOptions options;
+        options.seed = 5;
+        options.targetBytes = 900'000;
+        options.extraErrorsPerMillion = 20'000;
+        QVERIFY(bundlegen::generateBundle(bundle, options).ok);
+        QFile shapes(QString::fromStdString(bundle + "/shapes.log"));
+        QVERIFY(shapes.open(QIODevice::WriteOnly));
+        const std::string longMessage = "stack overflow in " + std::string(1500, 'x') + " frame 7";
+        const std::string lines[] = {
+            "{\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"before any time 12\"}",
+            "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"\",\"msg\":\"empty type 7\"}",
+            "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"err\":{\"type\":\"B\"},\"error_type\":\"A\",\"msg\":\"two types\"}",
+            "{\"time\":\"2025-11-10T10:31:59.999Z\",\"level\":\"fatal\",\"service\":\"shapes\",\"exc_type\":\"Z\",\"exc_type\":\"Y\",\"msg\":\"one path twice\"}",
+            "{\"time\":\"2025-11-10T10:32:00.000Z\",\"level\":\"error\",\"msg\":\"no service 3\"}",
+            "{\"time\":\"2025-11-10T10:33:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"" + longMessage + "\"}",
+            "{\"time\":\"2025-11-10T10:33:01.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"" + std::string(300, 'T') + "\",\"msg\":\"type too long 4\"}",
+            "{\"time\":\"2025-11-10T10:31:17.500Z\",\"level\":\"error\",\"service\":\"worker-2\",\"error_type\":\"TimeoutError\",\"msg\":\"on a bound\"}",
+        };
+        for (const std::string &line : lines)
+            shapes.write((line + "\n").c_str());
+        shapes.close();
+        m_mixed = importInto(m_dir, bundle, "mixed.timberline");
+        QVERIFY(m_mixed);
+        // The same store without its stored order, as while an import adds events.
+        const QString copy = m_dir.filePath(QStringLiteral("mixed-without-order.timberline"));
+        QVERIFY(copyStoreWithoutOrder(m_dir.filePath(QStringLiteral("mixed.timberline")), copy));
+        auto opened = Store::open(copy.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(opened.has_value());
+        m_mixedWithoutOrder = std::move(opened.value());
+    }
 
 private Q_SLOTS:
     void mask_data()
@@ -289,39 +398,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, query);
         QFETCH(qint64, bucketNs);
-        if (!m_mixed) {
-            // A generated incident with extra errors, and records of every shape the rules tell apart.
-            const std::string bundle = m_dir.filePath(QStringLiteral("mixed")).toStdString();
-            bundlegen::GeneratorOptions options;
-            options.seed = 5;
-            options.targetBytes = 900'000;
-            options.extraErrorsPerMillion = 20'000;
-            QVERIFY(bundlegen::generateBundle(bundle, options).ok);
-            QFile shapes(QString::fromStdString(bundle + "/shapes.log"));
-            QVERIFY(shapes.open(QIODevice::WriteOnly));
-            const std::string longMessage = "stack overflow in " + std::string(1500, 'x') + " frame 7";
-            const std::string lines[] = {
-                "{\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"before any time 12\"}",
-                "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"\",\"msg\":\"empty type 7\"}",
-                "{\"time\":\"2025-11-10T10:31:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"err\":{\"type\":\"B\"},\"error_type\":\"A\",\"msg\":\"two types\"}",
-                "{\"time\":\"2025-11-10T10:31:59.999Z\",\"level\":\"fatal\",\"service\":\"shapes\",\"exc_type\":\"Z\",\"exc_type\":\"Y\",\"msg\":\"one path twice\"}",
-                "{\"time\":\"2025-11-10T10:32:00.000Z\",\"level\":\"error\",\"msg\":\"no service 3\"}",
-                "{\"time\":\"2025-11-10T10:33:00.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"msg\":\"" + longMessage + "\"}",
-                "{\"time\":\"2025-11-10T10:33:01.000Z\",\"level\":\"error\",\"service\":\"shapes\",\"error_type\":\"" + std::string(300, 'T') + "\",\"msg\":\"type too long 4\"}",
-                "{\"time\":\"2025-11-10T10:31:17.500Z\",\"level\":\"error\",\"service\":\"worker-2\",\"error_type\":\"TimeoutError\",\"msg\":\"on a bound\"}",
-            };
-            for (const std::string &line : lines)
-                shapes.write((line + "\n").c_str());
-            shapes.close();
-            m_mixed = importInto(m_dir, bundle, "mixed.timberline");
-            QVERIFY(m_mixed);
-            // The same store without its stored order, as while an import adds events.
-            const QString copy = m_dir.filePath(QStringLiteral("mixed-without-order.timberline"));
-            QVERIFY(copyStoreWithoutOrder(m_dir.filePath(QStringLiteral("mixed.timberline")), copy));
-            auto opened = Store::open(copy.toStdString(), OpenMode::ReadOnly);
-            QVERIFY(opened.has_value());
-            m_mixedWithoutOrder = std::move(opened.value());
-        }
+        ensureMixedStore();
+        QVERIFY(m_mixed && m_mixedWithoutOrder);
         auto filter = QueryFilter::fromText(query.toStdString(), QueryTime(0));
         QVERIFY(filter.has_value());
         std::optional<HistogramSpec> timeline;
@@ -342,6 +420,57 @@ private Q_SLOTS:
             QCOMPARE(events->events.size(), std::size_t(1));
             QVERIFY(events->events.front().message.starts_with("stack overflow in xxx"));
         }
+    }
+
+    // A store imported before the error terms gains them when it is upgraded, the very terms (and
+    // event ids) the import writes now, and so the same groups.
+    void olderStoresGainTheTermsByMigration()
+    {
+        const std::string imported = m_dir.filePath(QStringLiteral("now.timberline")).toStdString();
+        const std::string older = m_dir.filePath(QStringLiteral("older.timberline")).toStdString();
+        QVERIFY(importInto(m_dir, TL_FIXTURES_DIR "/analysis/errors.ndjson", "now.timberline"));
+        QVERIFY(QFile::copy(QString::fromStdString(imported), QString::fromStdString(older)));
+        QVERIFY(makeVersion3(older));
+        QVERIFY(termIdsOf(older, "@err").empty());
+        const auto expected = termIdsOf(imported, "@err");
+        QCOMPARE(expected.size(), std::size_t(11 + 2 + 1));
+        {
+            auto upgraded = Store::open(older, OpenMode::ReadWrite);
+            QVERIFY2(upgraded.has_value(), upgraded.has_value() ? "" : upgraded.error().message.c_str());
+        }
+        QCOMPARE(termIdsOf(older, "@err"), expected);
+        auto before = Store::open(imported, OpenMode::ReadOnly);
+        auto after = Store::open(older, OpenMode::ReadOnly);
+        QVERIFY(before.has_value() && after.has_value());
+        auto a = ErrorGroups::compute(**before, filterOf(""));
+        auto b = ErrorGroups::compute(**after, filterOf(""));
+        QVERIFY(a.has_value() && b.has_value());
+        QCOMPARE(a->size(), b->size());
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            QCOMPARE((*a)[i].signature, (*b)[i].signature);
+            QCOMPARE((*a)[i].count, (*b)[i].count);
+            QCOMPARE((*a)[i].services, (*b)[i].services);
+        }
+        // The same on the generated incident with every shape of record the rules tell apart.
+        ensureMixedStore();
+        QVERIFY(m_mixed);
+        const std::string mixed = m_dir.filePath(QStringLiteral("mixed.timberline")).toStdString();
+        const std::string mixedOlder = m_dir.filePath(QStringLiteral("mixed-older.timberline")).toStdString();
+        QVERIFY(QFile::copy(QString::fromStdString(mixed), QString::fromStdString(mixedOlder)));
+        QVERIFY(makeVersion3(mixedOlder));
+        {
+            auto upgraded = Store::open(mixedOlder, OpenMode::ReadWrite);
+            QVERIFY(upgraded.has_value());
+        }
+        const auto mixedTerms = termIdsOf(mixed, "@err");
+        QVERIFY(mixedTerms.size() > 30); // over 30 signatures, the services and the minutes
+        QCOMPARE(termIdsOf(mixedOlder, "@err"), mixedTerms);
+        // Upgraded once: opening it again adds nothing.
+        {
+            auto again = Store::open(older, OpenMode::ReadWrite);
+            QVERIFY(again.has_value());
+        }
+        QCOMPARE(termIdsOf(older, "@err"), expected);
     }
 
     // The import stores one signature, service and minute term per error or fatal event.
