@@ -11,7 +11,7 @@
 #include "core/store/postingblocks.h"
 #include "core/store/postingreader.h"
 #include "core/store/store.h"
-#include "storewithoutorder.h"
+#include "generatedstore.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -8,7 +8,7 @@
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
 #include "core/store/store.h"
-#include "storewithoutorder.h"
+#include "generatedstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,12 +23,6 @@ namespace {
 constexpr std::int64_t kStartNs = 1762770600LL * 1'000'000'000; // 2025-11-10T10:30:00Z, the bundle's first second
 constexpr std::int64_t kSecondNs = 1'000'000'000;
 constexpr std::int64_t kMinuteNs = 60 * kSecondNs;
-
-class Quiet : public ImportObserver
-{
-public:
-    ProgressAnswer progress(const ImportProgress &) override { return ProgressAnswer::Continue; }
-};
 
 std::size_t levelIndex(const std::string &level)
 {
@@ -105,34 +99,15 @@ class TestHistogram : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::vector<Generated> m_records;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<Store> m_storeWithoutOrder; ///< the same events, answered without the stored order
+    GeneratedStore m_generated; ///< with the same events answered without the stored order
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        const std::string bundle = m_dir.filePath(QStringLiteral("bundle")).toStdString();
         bundlegen::GeneratorOptions options;
         options.seed = 5;
         options.targetBytes = 600'000;
-        const auto report = bundlegen::generateBundle(bundle, options, [&](const Generated &r) { m_records.push_back(r); });
-        QVERIFY2(report.ok, report.error.c_str());
-        ImportRequest request;
-        request.storePath = m_dir.filePath(QStringLiteral("h.timberline")).toStdString();
-        request.paths = {bundle};
-        Quiet quiet;
-        QVERIFY(runImport(request, quiet).has_value());
-        auto store = Store::open(request.storePath, OpenMode::ReadOnly);
-        QVERIFY(store.has_value());
-        m_store = std::move(store.value());
-        QCOMPARE(m_store->eventCount().value(), std::uint64_t(m_records.size()));
-        const QString copy = m_dir.filePath(QStringLiteral("without-order.timberline"));
-        QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
-        auto withoutOrder = Store::open(copy.toStdString(), OpenMode::ReadOnly);
-        QVERIFY(withoutOrder.has_value());
-        m_storeWithoutOrder = std::move(withoutOrder.value());
+        makeGeneratedStore(m_dir, options, m_generated);
     }
 
     void matchesBruteForce_data()
@@ -160,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(filter.has_value());
         HistogramOptions options;
         options.stepNs = stepNs;
-        auto histogram = Histogram::compute(withOrder ? *m_store : *m_storeWithoutOrder, filter.value(), options);
+        auto histogram = Histogram::compute(m_generated.of(withOrder), filter.value(), options);
         QVERIFY2(histogram.has_value(), histogram.has_value() ? "" : histogram.error().message.c_str());
         const LevelHistogram &h = histogram.value();
         QVERIFY(!h.buckets.empty());
@@ -169,7 +144,7 @@ private Q_SLOTS:
         QCOMPARE(HistogramBuckets::floorTo(h.fromNs, h.bucketNs), h.fromNs); // multiples of the step since the epoch
         std::vector<LevelCounts> expected(h.buckets.size(), LevelCounts{});
         std::uint64_t matched = 0;
-        for (const Generated &r : m_records) {
+        for (const Generated &r : m_generated.records) {
             if (!test.truth(r))
                 continue;
             ++matched;
@@ -196,13 +171,13 @@ private Q_SLOTS:
         HistogramOptions options;
         options.stepNs = kMinuteNs;
         options.byService = true;
-        auto histogram = Histogram::compute(withOrder ? *m_store : *m_storeWithoutOrder,
+        auto histogram = Histogram::compute(m_generated.of(withOrder),
                                             QueryFilter::fromText("not timeout", QueryTime(0)).value(), options);
         QVERIFY(histogram.has_value());
         for (const auto &[service, counts] : histogram->services) {
             std::uint64_t expected = 0;
             std::uint64_t found = 0;
-            for (const Generated &r : m_records)
+            for (const Generated &r : m_generated.records)
                 expected += r.service == service && !hasToken(r, "timeout");
             for (const LevelCounts &bucket : counts)
                 for (const std::uint64_t count : bucket)
@@ -217,11 +192,11 @@ private Q_SLOTS:
         // The "not" query scans ids; with a progress callback that says stop, the call is Cancelled.
         HistogramOptions options;
         auto filter = QueryFilter::fromText("not timeout", QueryTime(0)).value();
-        auto plan = Histogram::plan(*m_store, filter, options);
+        auto plan = Histogram::plan(*m_generated.store, filter, options);
         QVERIFY(plan.has_value() && plan->has_value());
         int calls = 0;
         bool partial = false;
-        auto histogram = m_store->levelHistogram(filter, *plan.value(), [&](const LevelHistogram &counts) {
+        auto histogram = m_generated.store->levelHistogram(filter, *plan.value(), [&](const LevelHistogram &counts) {
             ++calls;
             partial = !counts.complete;
             return false;

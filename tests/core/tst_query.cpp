@@ -5,7 +5,7 @@
 #include "core/ingest/importer.h"
 #include "core/query/queryfilter.h"
 #include "core/store/store.h"
-#include "storewithoutorder.h"
+#include "generatedstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::int64_t kStartNs = 1762770600LL * 1'000'000'000; // 2025-11-10T10:30:00Z, the bundle's first second
 constexpr std::int64_t kMinuteNs = 60LL * 1'000'000'000;
-
-class Quiet : public ImportObserver
-{
-public:
-    ProgressAnswer progress(const ImportProgress &) override { return ProgressAnswer::Continue; }
-};
 
 std::string lower(std::string_view text)
 {
@@ -308,41 +302,17 @@ class TestQuery : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::vector<Generated> m_records;
-    std::unique_ptr<Store> m_store;
-    // The same store without its stored time order, as during an import that is adding events: the
-    // engine's other paths (posting lists and the time index) answer there.
-    std::unique_ptr<Store> m_storeWithoutOrder;
-
-    Store &storeOf(bool withOrder) { return withOrder ? *m_store : *m_storeWithoutOrder; }
+    // Every query runs on the store and on its copy without the stored order (as during an import
+    // that is adding events), where the engine's other paths answer.
+    GeneratedStore m_generated;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        const std::string bundle = m_dir.filePath(QStringLiteral("bundle")).toStdString();
         bundlegen::GeneratorOptions options;
         options.seed = 7;
         options.targetBytes = 600'000;
-        const auto report = bundlegen::generateBundle(bundle, options, [&](const Generated &r) { m_records.push_back(r); });
-        QVERIFY2(report.ok, report.error.c_str());
-        QCOMPARE(m_records.size(), std::size_t(report.events));
-        ImportRequest request;
-        request.storePath = m_dir.filePath(QStringLiteral("q.timberline")).toStdString();
-        request.paths = {bundle};
-        Quiet quiet;
-        auto summary = runImport(request, quiet);
-        QVERIFY(summary.has_value());
-        auto store = Store::open(request.storePath, OpenMode::ReadOnly);
-        QVERIFY(store.has_value());
-        m_store = std::move(store.value());
-        QCOMPARE(m_store->eventCount().value(), std::uint64_t(m_records.size()));
-
-        const QString copy = m_dir.filePath(QStringLiteral("without-order.timberline"));
-        QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
-        auto withoutOrder = Store::open(copy.toStdString(), OpenMode::ReadOnly);
-        QVERIFY(withoutOrder.has_value());
-        m_storeWithoutOrder = std::move(withoutOrder.value());
+        makeGeneratedStore(m_dir, options, m_generated);
     }
 
     void matchesTheRecords_data()
@@ -354,7 +324,7 @@ private Q_SLOTS:
         QVERIFY(table.size() >= 100);
         for (const bool withOrder : {true, false})
             for (const Row &row : table) {
-                const auto expected = std::count_if(m_records.begin(), m_records.end(), row.truth);
+                const auto expected = std::count_if(m_generated.records.begin(), m_generated.records.end(), row.truth);
                 QTest::addRow("%s%s", row.name, withOrder ? "" : " (no stored order)")
                     << QString::fromStdString(row.query) << int(expected) << withOrder;
             }
@@ -365,7 +335,7 @@ private Q_SLOTS:
         QFETCH(QString, query);
         QFETCH(int, expected);
         QFETCH(bool, withOrder);
-        Store &store = storeOf(withOrder);
+        Store &store = m_generated.of(withOrder);
         // now is the bundle's minute after the start: 10:31:00.
         const QueryTime time(kStartNs + kMinuteNs);
         auto filter = QueryFilter::fromText(query.toStdString(), time);
@@ -447,12 +417,12 @@ private Q_SLOTS:
         const std::int64_t fromNs = kStartNs + 3'300'000'000LL;
         constexpr std::size_t Buckets = 40;
         std::vector<std::uint64_t> expected(Buckets, 0);
-        for (const Generated &record : m_records) {
+        for (const Generated &record : m_generated.records) {
             const std::int64_t ns = record.timeUs * 1000;
             if (ns >= fromNs && ns < fromNs + static_cast<std::int64_t>(Buckets) * bucketNs && row->truth(record))
                 ++expected[static_cast<std::size_t>((ns - fromNs) / bucketNs)];
         }
-        auto buckets = storeOf(withOrder).histogram(filter.value(), fromNs, bucketNs, Buckets);
+        auto buckets = m_generated.of(withOrder).histogram(filter.value(), fromNs, bucketNs, Buckets);
         QVERIFY2(buckets.has_value(), buckets.has_value() ? "" : buckets.error().message.c_str());
         QCOMPARE(buckets.value(), expected);
     }
@@ -462,21 +432,21 @@ private Q_SLOTS:
         for (const char *query : {"level:error", "timeout", "service:cache and @timestamp >= \"2025-11-10T10:30:30.5\""}) {
             auto filter = QueryFilter::fromText(query, QueryTime(kStartNs));
             QVERIFY(filter.has_value());
-            auto buckets = m_store->histogram(filter.value(), kStartNs - kMinuteNs, 10'000'000'000LL, 200);
+            auto buckets = m_generated.store->histogram(filter.value(), kStartNs - kMinuteNs, 10'000'000'000LL, 200);
             QVERIFY(buckets.has_value());
             std::uint64_t total = 0;
             for (const std::uint64_t count : buckets.value())
                 total += count;
-            QCOMPARE(total, m_store->count(filter.value()).value());
+            QCOMPARE(total, m_generated.store->count(filter.value()).value());
         }
     }
 
     void anchorIsTheEnd()
     {
-        auto anchor = m_store->timeAnchor();
+        auto anchor = m_generated.store->timeAnchor();
         QVERIFY(anchor.has_value() && anchor->has_value());
         std::int64_t last = 0;
-        for (const Generated &r : m_records)
+        for (const Generated &r : m_generated.records)
             last = std::max(last, ns(r));
         QVERIFY(**anchor <= last);
         QVERIFY(**anchor > last - kMinuteNs);
