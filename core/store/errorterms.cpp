@@ -6,6 +6,7 @@
 #include "postingblocks.h"
 #include "postingreader.h"
 #include "sqlite.h"
+#include "storeprivate.h"
 #include "varint.h"
 
 #include <algorithm>
@@ -18,20 +19,10 @@ namespace {
 
 using Ids = std::vector<std::int64_t>;
 
-void appendIds(std::string_view list, Ids &out)
-{
-    std::int64_t id = 0;
-    std::uint64_t delta = 0;
-    while (varint::read(list, delta)) {
-        id += static_cast<std::int64_t>(delta);
-        out.push_back(id);
-    }
-}
-
 Result<Ids> idsOf(PostingReader &reader, const std::string &term)
 {
     Ids ids;
-    if (auto read = reader.forEachList(term, [&](std::string_view list) { appendIds(list, ids); }); !read)
+    if (auto read = reader.forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); }); !read)
         return read.error();
     return ids;
 }
@@ -87,19 +78,12 @@ Result<void> addMissingErrorTerms(sqlite3 *db)
         }
     }
 
-    std::unordered_map<std::int64_t, std::string> services;
-    auto dict = sql::Statement::prepare(db, "SELECT id, value FROM dict");
+    auto services = readDictionary(db);
+    if (!services)
+        return services.error();
     auto rows = sql::Statement::prepare(db, "SELECT ts, coalesce(service, 0), coalesce(message, '') FROM events WHERE id = ?1");
-    if (!dict || !rows)
-        return sql::storeError(db, "reading error events");
-    while (true) {
-        auto row = dict->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        services.emplace(dict->integer(0), dict->text(1));
-    }
+    if (!rows)
+        return rows.error();
     std::map<std::string, Ids> lists;
     std::string term;
     for (std::size_t i = 0; i < errors.size(); ++i) {
@@ -113,8 +97,8 @@ Result<void> addMissingErrorTerms(sqlite3 *db)
         Terms::signature(term, pathOf[i] < 0 ? nullptr : &typePaths[static_cast<std::size_t>(pathOf[i])], typeOf[i], rows->view(2));
         if (term.size() <= Terms::MaxSignatureTermBytes)
             lists[term].push_back(errors[i]);
-        const auto service = services.find(rows->integer(1));
-        lists[std::string(Terms::Service) + (service == services.end() ? std::string() : service->second)].push_back(errors[i]);
+        const auto service = services->find(rows->integer(1));
+        lists[std::string(Terms::Service) + (service == services->end() ? std::string() : service->second)].push_back(errors[i]);
         Terms::minute(term, rows->integer(0));
         lists[term].push_back(errors[i]);
     }

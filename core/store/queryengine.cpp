@@ -8,6 +8,7 @@
 #include "storeprivate.h"
 #include "timeorder.h"
 #include "tokenizer.h"
+#include "varint.h"
 
 #include <algorithm>
 #include <bit>
@@ -83,37 +84,6 @@ IdSet orSets(IdSet a, IdSet b)
     if (a.complement)
         std::swap(a, b);
     return {subtract(b.ids, a.ids), true};
-}
-
-// Appends one segment's posting list: LEB128 deltas, the first from 0.
-void decodePostings(std::string_view blob, Ids &out)
-{
-    const auto *bytes = reinterpret_cast<const unsigned char *>(blob.data());
-    const std::size_t size = blob.size();
-    // Every id takes at least a byte: room for them all at once (resize grows geometrically across
-    // a term's segments), then a loop that only stores.
-    const std::size_t start = out.size();
-    out.resize(start + size);
-    std::int64_t *next = out.data() + start;
-    std::int64_t id = 0;
-    std::size_t i = 0;
-    while (i < size) {
-        std::uint64_t delta = bytes[i++];
-        if (delta & 0x80) {
-            delta &= 0x7F;
-            int shift = 7;
-            while (i < size) {
-                const unsigned char byte = bytes[i++];
-                delta |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-                if (!(byte & 0x80))
-                    break;
-                shift += 7;
-            }
-        }
-        id += static_cast<std::int64_t>(delta);
-        *next++ = id;
-    }
-    out.resize(static_cast<std::size_t>(next - out.data()));
 }
 
 void sortUnique(Ids &ids)
@@ -495,7 +465,7 @@ Result<Ids> QueryEngine::Private::postings(const std::string &term)
 {
     Ids ids;
     // Segments hold increasing ids: their lists concatenate in order.
-    if (auto read = PostingReader(d.db.get()).forEachList(term, [&](std::string_view list) { decodePostings(list, ids); });
+    if (auto read = PostingReader(d.db.get()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
         !read)
         return read.error();
     return ids;
@@ -515,7 +485,7 @@ Result<Ids> QueryEngine::Private::uniteTerms(const std::vector<std::string> &ter
         std::vector<std::string> sorted = terms;
         std::sort(sorted.begin(), sorted.end());
         sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        auto read = PostingReader(d.db.get()).forEachListIn(sorted, [&](std::size_t, std::string_view list) { decodePostings(list, all); });
+        auto read = PostingReader(d.db.get()).forEachListIn(sorted, [&](std::size_t, std::string_view list) { varint::appendIds(list, all); });
         if (!read)
             return read.error();
         sortUnique(all);
@@ -693,7 +663,7 @@ Result<Ids> QueryEngine::Private::evaluateLeaf(const Node &node, const Ids *cand
         Ids all;
         auto read = PostingReader(d.db.get()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
             if (node.column == Column::Path || term != prefix)
-                decodePostings(list, all);
+                varint::appendIds(list, all);
         });
         if (!read)
             return read.error();
@@ -1459,22 +1429,14 @@ static Result<ServiceIds> serviceIdsOf(QueryEngine::Private &e, const QueryFilte
     std::vector<const Node *> services;
     collectServices(filter.root(), services);
     if (!services.empty()) {
-        auto dict = sql::Statement::prepare(db, "SELECT id, value FROM dict");
-        if (!dict)
-            return dict.error();
-        std::vector<std::pair<std::int64_t, std::string>> values{{0, std::string()}};
-        while (true) {
-            auto row = dict->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            values.emplace_back(dict->integer(0), dict->text(1));
-        }
+        auto values = readDictionary(db);
+        if (!values)
+            return values.error();
+        values->emplace(0, std::string()); // events without a service
         for (const Node *node : services) {
             std::vector<std::int64_t> &ids = serviceIds[node->value.pattern + '\n' + node->value.text];
             const std::regex *regex = e.regexOf(*node);
-            for (const auto &[id, value] : values)
+            for (const auto &[id, value] : values.value())
                 if (valueMatches(node->value, regex, value))
                     ids.push_back(id);
         }

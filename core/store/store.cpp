@@ -280,6 +280,24 @@ Result<std::string> dictValue(sqlite3 *db, std::unordered_map<std::int64_t, std:
 
 } // namespace
 
+Result<std::unordered_map<std::int64_t, std::string>> readDictionary(sqlite3 *db)
+{
+    auto statement = sql::Statement::prepare(db, "SELECT id, value FROM dict");
+    if (!statement)
+        return statement.error();
+    std::unordered_map<std::int64_t, std::string> values;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        values.emplace(statement->integer(0), statement->text(1));
+    }
+    return values;
+}
+
+
 Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &statement)
 {
     std::vector<EventRow> rows;

@@ -7,6 +7,7 @@
 #include "queryengine.h"
 #include "rollups.h"
 #include "storeprivate.h"
+#include "varint.h"
 
 #include <algorithm>
 #include <charconv>
@@ -46,23 +47,6 @@ void collectTimeEdges(const QueryFilter::Node &node, std::vector<std::int64_t> &
 Error cancelledError()
 {
     return makeError(ErrorCode::Cancelled, "cancelled");
-}
-
-Result<std::unordered_map<std::int64_t, std::string>> dictionary(sqlite3 *db)
-{
-    auto statement = sql::Statement::prepare(db, "SELECT id, value FROM dict");
-    if (!statement)
-        return statement.error();
-    std::unordered_map<std::int64_t, std::string> values;
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        values.emplace(statement->integer(0), statement->text(1));
-    }
-    return values;
 }
 
 // Adds events to a LevelHistogram; service ids become names through the dictionary.
@@ -132,7 +116,7 @@ Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const Hi
     sqlite3 *db = d->db.get();
     std::unordered_map<std::int64_t, std::string> dict;
     if (spec.byService) {
-        auto values = dictionary(db);
+        auto values = readDictionary(db);
         if (!values)
             return values.error();
         dict = std::move(values.value());
@@ -551,30 +535,6 @@ namespace {
 
 using ErrorTerms = IndexBuilder::ErrorTerms;
 
-// Calls f(id) for each id of a posting list (LEB128 deltas from 0); false when malformed.
-template<typename F>
-bool forEachId(std::string_view list, F &&f)
-{
-    std::int64_t id = 0;
-    std::uint64_t delta = 0;
-    int shift = 0;
-    for (const char c : list) {
-        const auto byte = static_cast<unsigned char>(c);
-        delta |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-        if (byte & 0x80) {
-            shift += 7;
-            if (shift > 63)
-                return false;
-            continue;
-        }
-        id += static_cast<std::int64_t>(delta);
-        f(id);
-        delta = 0;
-        shift = 0;
-    }
-    return shift == 0;
-}
-
 // The first nanosecond of a minute of the `@errmin=` terms, saturated at the ends of the time line.
 std::int64_t minuteStart(std::int64_t minute)
 {
@@ -761,7 +721,7 @@ private:
                 return;
             }
             auto position = m_chosen.begin();
-            const bool readable = forEachId(list, [&](std::int64_t id) {
+            const bool readable = varint::forEachId(list, [&](std::int64_t id) {
                 position = std::lower_bound(position, m_chosen.end(), id);
                 if (position == m_chosen.end() || *position != id)
                     return;
@@ -884,7 +844,7 @@ Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const ErrorEve
         return cancelledError();
 
     ErrorEvents out;
-    auto dict = dictionary(db);
+    auto dict = readDictionary(db);
     if (!dict)
         return dict.error();
     std::unordered_map<std::string, std::uint32_t> serviceByName;

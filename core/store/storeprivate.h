@@ -36,6 +36,8 @@ struct Store::Private {
 namespace core {
 // The columns readEvents expects, in its order.
 extern const char *const EventColumns;
+// The `dict` table: service names, level texts and span statuses by id.
+Result<std::unordered_map<std::int64_t, std::string>> readDictionary(sqlite3 *db);
 // Reads the rows of a statement selecting EventColumns.
 Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &statement);
 // Parses an event's raw lines again; the record it came from (its fields live in `batch`), or null.

@@ -82,17 +82,11 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
             return prepared.error();
         *target = std::move(prepared.value());
     }
-    auto dict = sql::Statement::prepare(db, "SELECT id, value FROM dict");
+    auto dict = readDictionary(db);
     if (!dict)
         return dict.error();
-    while (true) {
-        auto row = dict->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        d->dict.emplace(dict->text(1), dict->integer(0));
-    }
+    for (auto &[id, value] : dict.value())
+        d->dict.emplace(std::move(value), id);
     // Ids are never reused: posting lists may still name the events of a removed duplicate.
     auto nextEvent = sql::queryInteger(
         db, "SELECT max((SELECT coalesce(max(id), 0) FROM events), "

@@ -15,22 +15,6 @@ namespace core {
 
 namespace {
 
-template<typename Visit>
-void forEachVarint(std::string_view bytes, Visit &&visit)
-{
-    std::uint64_t value = 0;
-    int shift = 0;
-    for (const char c : bytes) {
-        value |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7f) << shift;
-        shift += 7;
-        if ((static_cast<unsigned char>(c) & 0x80) == 0) {
-            visit(value);
-            value = 0;
-            shift = 0;
-        }
-    }
-}
-
 std::uint64_t zigzag(std::int64_t value)
 {
     return (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
@@ -168,14 +152,14 @@ Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std:
             return row.error();
         if (!*row)
             break;
-        forEachVarint(blocks->view(0), [&, id = std::int64_t{0}](std::uint64_t value) mutable {
+        varint::forEach(blocks->view(0), [&, id = std::int64_t{0}](std::uint64_t value) mutable {
             id += unzigzag(value);
             order->m_ids.push_back(static_cast<std::uint32_t>(id));
             maxId = std::max(maxId, static_cast<std::uint32_t>(id));
         });
         for (const char level : blocks->view(2))
             order->m_levels.push_back(static_cast<std::uint8_t>(level));
-        forEachVarint(blocks->view(3), [&](std::uint64_t service) {
+        varint::forEach(blocks->view(3), [&](std::uint64_t service) {
             order->m_services.push_back(static_cast<std::uint16_t>(service));
             order->m_maxService = std::max(order->m_maxService, static_cast<std::uint16_t>(service));
         });

@@ -11,6 +11,7 @@
 #include "core/store/postingblocks.h"
 #include "core/store/postingreader.h"
 #include "core/store/store.h"
+#include "core/store/varint.h"
 #include "generatedstore.h"
 
 #include <QFile>
@@ -81,20 +82,7 @@ std::map<std::string, std::vector<std::int64_t>> termIdsOf(const std::string &st
         return terms;
     PostingReader reader(db);
     (void)reader.forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
-        std::vector<std::int64_t> &ids = terms[std::string(term)];
-        std::int64_t id = 0;
-        std::uint64_t delta = 0;
-        int shift = 0;
-        for (const char c : list) {
-            delta |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7f) << shift;
-            shift += 7;
-            if ((static_cast<unsigned char>(c) & 0x80) == 0) {
-                id += static_cast<std::int64_t>(delta);
-                ids.push_back(id);
-                delta = 0;
-                shift = 0;
-            }
-        }
+        varint::appendIds(list, terms[std::string(term)]);
     });
     sqlite3_close(db);
     return terms;
