@@ -501,10 +501,10 @@ void MainWindow::onImportFinished(const ImportResult &result)
     // The importer has built the time index by now, whatever the outcome.
     m_model->setOrder(EventTableModel::Order::Time);
     m_model->refresh();
-    // The span, `now`, the catalogue and the query's result all grew.
+    // The span, `now`, the catalogue and every view's result grew: the histogram, the sidebar and the
+    // error groups last read the store when it was opened, often before the first row was committed.
     loadStoreInfo();
-    if (m_model->filter())
-        m_state->rerun();
+    m_state->rerun();
 
     const QLocale locale;
     QString message;

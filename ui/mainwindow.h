@@ -55,6 +55,8 @@ public:
     TimeRangePicker *timeRangePicker() const { return m_timeRange; }
     FieldSidebar *sidebar() const { return m_sidebar; }
     DetailPane *detailPane() const { return m_detail; }
+    HistogramWidget *histogram() const { return m_histogram; }
+    ErrorsPanel *errorsPanel() const { return m_errors; }
 
     QString storePath() const { return m_storePath; }
     EventTableModel *model() const { return m_model; }

@@ -19,9 +19,14 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidgetItem>
 #include <QUrl>
 
+#include <ui/errorgroupsmodel.h>
+#include <ui/errorspanel.h>
 #include <ui/eventtablemodel.h>
+#include <ui/fieldsidebar.h>
+#include <ui/histogramwidget.h>
 #include <ui/importcontroller.h>
 #include <ui/importprogresswidget.h>
 #include <ui/mainwindow.h>
@@ -96,6 +101,44 @@ private Q_SLOTS:
         QVERIFY(statusText(window).contains(QStringLiteral("time order")));
         QTRY_VERIFY(statusText(window).contains(QStringLiteral("6 events")));
         removeStore(expectedStore);
+    }
+
+    // A newcomer's first look: a bundle imported into a new store fills every view once the import
+    // ends, not only the table (the histogram, the sidebar and the errors read the store when it opened).
+    void aFreshImportFillsEveryView()
+    {
+        const QString store = m_dir.filePath(QStringLiteral("fresh.timberline"));
+        removeStore(store);
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        window.openStore(store);
+        // The views have read the empty store, as they have on a real display before a fast import commits.
+        QTRY_VERIFY(window.isSettled());
+        window.importPaths({m_api, m_db});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QTRY_VERIFY(window.isSettled());
+
+        core::LevelCounts levels{};
+        for (const core::LevelCounts &bucket : window.histogram()->histogram().buckets)
+            for (int level = 0; level < core::LevelCount; ++level)
+                levels[level] += bucket[level];
+        QCOMPARE(levels[static_cast<int>(core::Level::Info)], 3u);
+        QCOMPARE(levels[static_cast<int>(core::Level::Warn)], 1u);
+        QCOMPARE(levels[static_cast<int>(core::Level::Error)], 1u);
+        QCOMPARE(levels[static_cast<int>(core::Level::Debug)], 1u);
+
+        QVERIFY2(window.sidebar()->summaryText().contains(QStringLiteral("6 events")),
+            qPrintable(window.sidebar()->summaryText()));
+        QTreeWidgetItem *level = window.sidebar()->fieldItem(QStringLiteral("level"));
+        QVERIFY(level);
+        QVERIFY(window.sidebar()->valueItem(QStringLiteral("level"), QStringLiteral("info")));
+
+        ErrorGroupsModel *groups = window.errorsPanel()->model();
+        QCOMPARE(groups->rowCount(), 1);
+        QVERIFY(groups->index(0, ErrorGroupsModel::SignatureColumn).data().toString().contains(QStringLiteral("upstream timeout")));
+        removeStore(store);
     }
 
     void aStoreIsOpenedNotImported()
