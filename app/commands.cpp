@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/analysis/errorgroups.h"
-#include "core/analysis/histogram.h"
-#include "core/analysis/histogrambuckets.h"
-#include "core/eventformat.h"
-#include "core/ingest/importer.h"
-#include "core/jsonwriter.h"
-#include "core/query/queryfilter.h"
-#include "core/query/queryparser.h"
-#include "core/store/store.h"
+#include <core/analysis/errorgroups.h>
+#include <core/analysis/histogram.h>
+#include <core/analysis/histogrambuckets.h>
+#include <core/model/eventformat.h>
+#include <core/import/importer.h>
+#include <core/base/jsonwriter.h>
+#include <core/query/queryfilter.h>
+#include <core/query/queryparser.h>
+#include <core/store/sqlite/store.h>
 
 #include <QDateTime>
 #include <QTimeZone>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
-#include "core/store/store.h"
-#include "ui/mainwindow.h"
+#include <core/store/sqlite/store.h>
+#include <ui/mainwindow.h>
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -6,7 +6,7 @@
 #include <QString>
 #include <QWidget>
 
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 
 #include <vector>
 

@@ -4,7 +4,7 @@
 #include <QDateTime>
 #include <QRegularExpression>
 
-#include <core/eventformat.h>
+#include <core/model/eventformat.h>
 #include <core/query/queryparser.h>
 
 namespace {

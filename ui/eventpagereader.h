@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 
 #include <cstdint>
 #include <functional>

@@ -9,7 +9,7 @@
 #include "discoverstate.h"
 #include "storeworker.h"
 
-#include <core/eventformat.h>
+#include <core/model/eventformat.h>
 #include <core/query/queryfilter.h>
 
 #include <algorithm>

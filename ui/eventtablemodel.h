@@ -7,7 +7,7 @@
 
 #include "eventpagereader.h"
 
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 
 #include <cstdint>
 #include <functional>

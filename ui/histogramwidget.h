@@ -7,7 +7,7 @@
 #include <QPixmap>
 #include <QWidget>
 
-#include <core/store/analysisrows.h>
+#include <core/store/storetypes.h>
 
 #include <atomic>
 #include <memory>

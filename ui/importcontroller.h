@@ -8,7 +8,7 @@
 #include <QStringList>
 #include <QThreadPool>
 
-#include <core/ingest/importer.h>
+#include <core/import/importer.h>
 
 #include <atomic>
 #include <cstdint>

@@ -42,9 +42,9 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <core/eventformat.h>
+#include <core/model/eventformat.h>
 #include <core/query/queryfilter.h>
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 
 #include <algorithm>
 

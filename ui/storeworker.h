@@ -8,7 +8,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 
 #include <atomic>
 #include <functional>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "errorgroups.h"
 
-#include "../query/queryfilter.h"
-#include "errorsignature.h"
+#include <core/query/queryfilter.h>
+#include <core/model/errorsignature.h>
 #include "histogram.h"
 
 #include <algorithm>
@@ -103,7 +103,7 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFi
     for (const ErrorEvent &event : found.events) {
         if (cancelled && ++seen % 4096 == 0 && cancelled->load(std::memory_order_relaxed))
             return cancelledError();
-        const std::size_t g = groupOf(ErrorSignature::of(event), event.timeNs, event.id);
+        const std::size_t g = groupOf(ErrorSignature::of(event.errorType, event.message), event.timeNs, event.id);
         ErrorGroup &group = groups[g];
         ++group.count;
         if (event.typePath >= 0)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../result.h"
-#include "../store/analysisrows.h"
-#include "../store/store.h"
+#include <core/base/result.h>
+#include <core/store/storetypes.h>
+#include <core/store/sqlite/store.h>
 
 #include <atomic>
 #include <cstdint>

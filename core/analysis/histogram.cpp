@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "histogram.h"
 
-#include "../query/queryfilter.h"
-#include "../store/store.h"
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 #include "histogrambuckets.h"
 
 #include <algorithm>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../result.h"
-#include "../store/analysisrows.h"
+#include <core/base/result.h>
+#include <core/store/storetypes.h>
 
 #include <atomic>
 #include <cstdint>

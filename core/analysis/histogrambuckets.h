@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../store/analysisrows.h"
+#include <core/store/storetypes.h>
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "jsonrecord.h"
 
-#include "normalize.h"
+#include <core/model/normalize.h>
 
 #include <simdjson.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "parseoptions.h"
-#include "record.h"
+#include <core/model/parseoptions.h>
+#include <core/model/record.h>
 
 #include <cstdint>
 #include <string_view>

@@ -3,7 +3,7 @@
 
 #include "documentparser.h"
 #include "jsonrecord.h"
-#include "normalize.h"
+#include <core/model/normalize.h>
 #include "textlineparser.h"
 
 #include <cstring>

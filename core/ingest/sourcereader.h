@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../result.h"
+#include <core/base/result.h>
 
 #include <cstdint>
 #include <functional>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "textlineparser.h"
 
-#include "normalize.h"
+#include <core/model/normalize.h>
 
 #include <array>
 #include <cstdio>

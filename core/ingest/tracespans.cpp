@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tracespans.h"
 
-#include "normalize.h"
+#include <core/model/normalize.h>
 
 #include <array>
 #include <charconv>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "queryfilter.h"
 
-#include "../ingest/normalize.h"
+#include <core/model/normalize.h>
 #include "querypattern.h"
 #include "queryparser.h"
 

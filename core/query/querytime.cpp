@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "querytime.h"
 
-#include "../ingest/normalize.h"
+#include <core/model/normalize.h>
 
 #include <chrono>
 

@@ -7,10 +7,10 @@
 // in milliseconds. With
 // --row-signatures, also the error groups computed event by event from their rows, as for a store
 // imported before signatures were stored (the same groups, checked).
-#include "core/analysis/errorgroups.h"
-#include "core/analysis/histogram.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/analysis/errorgroups.h>
+#include <core/analysis/histogram.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 
 #include <QElapsedTimer>
 

@@ -16,7 +16,7 @@
 #include <QTableView>
 #include <QTimer>
 
-#include <core/store/store.h>
+#include <core/store/sqlite/store.h>
 #include <ui/eventtablemodel.h>
 #include <ui/importcontroller.h>
 #include <ui/mainwindow.h>

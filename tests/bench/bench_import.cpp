@@ -3,7 +3,7 @@
 // table, and how much memory the import took. Generates the bundle unless given one.
 #include "bundlegenerator.h"
 
-#include "core/ingest/importer.h"
+#include <core/import/importer.h>
 
 #include <sqlite3.h>
 

@@ -4,9 +4,9 @@
 // Usage: bench_query --store FILE [--rounds N] [--json]
 //        bench_query --size 200M --work DIR         (generates and imports first; 2G makes ~10M events)
 #include "bundlegenerator.h"
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 
 #include <algorithm>
 #include <chrono>

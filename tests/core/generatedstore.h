@@ -2,8 +2,8 @@
 #pragma once
 
 #include "bundlegenerator.h"
-#include "core/ingest/importer.h"
-#include "core/store/store.h"
+#include <core/import/importer.h>
+#include <core/store/sqlite/store.h>
 
 #include <QFile>
 #include <QString>

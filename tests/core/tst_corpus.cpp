@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Conformance over ../shared/corpus: every real file gives the counts, times, levels and services of
 // its row in EXPECTED.tsv, through the whole import (sources → parser → store → stats).
-#include "core/eventformat.h"
-#include "core/ingest/importer.h"
-#include "core/store/store.h"
+#include <core/model/eventformat.h>
+#include <core/import/importer.h>
+#include <core/store/sqlite/store.h>
 
 #include <QDir>
 #include <QFile>

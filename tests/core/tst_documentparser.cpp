@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "core/ingest/documentparser.h"
-#include "core/ingest/jsonrecord.h"
-#include "core/ingest/normalize.h"
-#include "core/ingest/sourceparser.h"
+#include <core/ingest/documentparser.h>
+#include <core/ingest/jsonrecord.h>
+#include <core/model/normalize.h>
+#include <core/ingest/sourceparser.h>
 
 #include <QDir>
 #include <QFile>

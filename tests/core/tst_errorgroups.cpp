@@ -3,15 +3,15 @@
 // fixture whose groups are written out here, and on a generated incident against its own records.
 // The signatures the import stores give the groups that reading every event gives.
 #include "bundlegenerator.h"
-#include "core/analysis/errorgroups.h"
-#include "core/analysis/errorsignature.h"
-#include "core/eventformat.h"
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/postingblocks.h"
-#include "core/store/postingreader.h"
-#include "core/store/store.h"
-#include "core/store/varint.h"
+#include <core/analysis/errorgroups.h>
+#include <core/model/errorsignature.h>
+#include <core/model/eventformat.h>
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/postingblocks.h>
+#include <core/store/sqlite/postingreader.h>
+#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/varint.h>
 #include "generatedstore.h"
 
 #include <QFile>
@@ -345,7 +345,7 @@ private Q_SLOTS:
                     break;
                 }
             }
-            const std::string signature = ErrorSignature::of(event);
+            const std::string signature = ErrorSignature::of(event.errorType, event.message);
             ++expected[signature];
             ++expectedServices[signature][r.service];
         });

@@ -3,11 +3,11 @@
 // for queries on time, level and service alone (bucket counts), other queries (matching ids) and
 // bucket sizes from milliseconds to minutes; step choice and bucket alignment.
 #include "bundlegenerator.h"
-#include "core/analysis/histogram.h"
-#include "core/analysis/histogrambuckets.h"
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/analysis/histogram.h>
+#include <core/analysis/histogrambuckets.h>
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 #include "generatedstore.h"
 
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The import pipeline end to end: sources → store → what readers see.
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 
 #include <QCryptographicHash>
 #include <QFile>

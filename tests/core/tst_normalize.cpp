@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/ingest/normalize.h"
+#include <core/model/normalize.h>
 
 #include <QDateTime>
 #include <QTest>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Posting lists as the store keeps them: terms packed in blocks per segment, read back by term and by prefix.
-#include "core/store/postingblocks.h"
-#include "core/store/postingreader.h"
-#include "core/store/store.h"
+#include <core/store/sqlite/postingblocks.h>
+#include <core/store/sqlite/postingreader.h>
+#include <core/store/sqlite/store.h>
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -2,9 +2,9 @@
 // The query language end to end on a generated incident: every query's count and pages against a
 // plain predicate over the generator's own records (never through SQL or the query compiler).
 #include "bundlegenerator.h"
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 #include "generatedstore.h"
 
 #include <QTemporaryDir>

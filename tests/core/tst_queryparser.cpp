@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The query lexer and parser: token kinds and offsets for highlighting, the tree, errors that point.
-#include "core/query/querylexer.h"
-#include "core/query/queryparser.h"
-#include "core/query/querytime.h"
+#include <core/query/querylexer.h>
+#include <core/query/queryparser.h>
+#include <core/query/querytime.h>
 
 #include <QTest>
 

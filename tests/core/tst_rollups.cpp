@@ -2,11 +2,11 @@
 // The minute and hour rollups of the bucket counts: written with the seconds, subtracted with them
 // when a duplicate source is removed, and every sum read through them equal to the 1-second sums and
 // to the rows (and so are the first and last times found through them), over random ranges that start and end anywhere (whole hours, minutes, seconds or not).
-#include "core/eventformat.h"
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/query/querytime.h"
-#include "core/store/store.h"
+#include <core/model/eventformat.h>
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/query/querytime.h>
+#include <core/store/sqlite/store.h>
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/ingest/sourceparser.h"
+#include <core/ingest/sourceparser.h>
 
 #include <QDateTime>
 #include <QFile>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/ingest/sourcereader.h"
+#include <core/ingest/sourcereader.h>
 
 #include <QDir>
 #include <QFile>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The store file itself: recognised by its application id, versioned, refused when foreign or newer.
-#include "core/query/queryfilter.h"
-#include "core/query/querytime.h"
-#include "core/store/sqlite.h"
-#include "core/store/store.h"
+#include <core/query/queryfilter.h>
+#include <core/query/querytime.h>
+#include <core/store/sqlite/sqlite.h>
+#include <core/store/sqlite/store.h>
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The field catalogue and the tallies of a result's fields that the sidebar and completion show.
-#include "core/ingest/importer.h"
-#include "core/query/queryfilter.h"
-#include "core/store/store.h"
+#include <core/import/importer.h>
+#include <core/query/queryfilter.h>
+#include <core/store/sqlite/store.h>
 
 #include <QFile>
 #include <QTemporaryDir>

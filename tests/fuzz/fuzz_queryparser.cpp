@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: any bytes through the lexer, the parser, the filter compiler and date resolution.
 // None may crash, hang or read out of bounds; errors must point inside the text.
-#include "core/query/querylexer.h"
-#include "core/query/queryfilter.h"
-#include "core/query/queryparser.h"
-#include "core/query/querytime.h"
+#include <core/query/querylexer.h>
+#include <core/query/queryfilter.h>
+#include <core/query/queryparser.h>
+#include <core/query/querytime.h>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The histogram's geometry without a GUI: time ↔ pixel, zoom from a drag, tick steps and labels.
-#include "ui/histogramgeometry.h"
+#include <ui/histogramgeometry.h>
 
 #include <QTest>
 

@@ -11,7 +11,7 @@
 #include <QTest>
 #include <QVariant>
 
-#include <core/ingest/importer.h>
+#include <core/import/importer.h>
 
 namespace uitest {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "jsonwriter.h"
 
-#include "eventformat.h"
+#include "textformat.h"
 
 #include <cstdio>
 

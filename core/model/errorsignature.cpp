@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "errorsignature.h"
 
-#include "../store/analysisrows.h"
 
 #include <algorithm>
 
@@ -232,11 +231,11 @@ std::string ErrorSignature::mask(std::string_view message)
     return out;
 }
 
-std::string ErrorSignature::of(const ErrorEvent &event)
+std::string ErrorSignature::of(std::string_view errorType, std::string_view message)
 {
-    if (!event.errorType.empty())
-        return event.errorType;
-    return mask(event.message);
+    if (!errorType.empty())
+        return std::string(errorType);
+    return mask(message);
 }
 
 } // namespace core

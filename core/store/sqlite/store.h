@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../ingest/record.h"
-#include "../result.h"
-#include "analysisrows.h"
+#include <core/model/event.h>
+#include <core/base/result.h>
+#include <core/store/storetypes.h>
 
 #include <array>
 #include <atomic>
@@ -16,75 +16,8 @@
 
 namespace core {
 
-enum class SourceStatus { Importing, Complete, Partial, Failed };
-std::string_view sourceStatusName(SourceStatus status);
-
-// One row of the sources table: the line accounting proves nothing was lost.
-struct SourceRow {
-    std::int64_t id = 0;
-    std::string name;
-    std::string path; ///< the file on disk that holds it (the outermost archive for members)
-    std::string format;
-    std::string sha256; ///< of the decompressed bytes; empty for failed sources
-    std::int64_t size = 0; ///< decompressed bytes
-    SourceStatus status = SourceStatus::Importing;
-    std::int64_t lastLine = 0; ///< last committed line (partial sources resume after it)
-    std::string error; ///< why it failed ("binary", "duplicate of NAME", ...)
-    LineCounts counts;
-};
-
-// The one order everywhere: time, then source, then line, then index within the line.
-struct EventKey {
-    std::int64_t timeNs = 0;
-    std::int64_t sourceId = 0;
-    std::uint32_t line = 0;
-    std::uint32_t index = 0;
-    auto operator<=>(const EventKey &) const = default;
-};
-
-struct EventRow {
-    std::int64_t id = 0; ///< store-local row id (arrival order); not stable across re-import
-    EventKey key;
-    Level level = Level::Unknown;
-    std::uint8_t flags = 0; ///< RecordFlag bits
-    std::string levelText;
-    std::string service;
-    std::string message;
-    std::string requestId;
-    std::string traceId;
-    std::string spanId;
-    std::string parentSpanId;
-    std::string status;
-    std::int64_t durationNs = -1;
-    std::uint32_t lineCount = 1;
-    std::string sourceName;
-    std::string sourceSha256; ///< with line and index: the event's stable identity
-};
-
-struct StoreStats {
-    std::uint64_t events = 0;
-    std::uint64_t lines = 0;
-    std::vector<SourceRow> sources;
-    std::array<std::uint64_t, LevelCount> levels{}; ///< indexed by Level
-    std::map<std::string, std::uint64_t> services;
-    std::uint64_t requestIds = 0; ///< distinct request IDs, else trace IDs
-    std::optional<std::int64_t> firstNs;
-    std::optional<std::int64_t> lastNs;
-};
-
-enum class Direction { Ascending, Descending };
-enum class OpenMode { ReadOnly, ReadWrite };
-
 class StoreWriter;
 class QueryFilter;
-
-// One field of the catalogue or of a sample: its dotted path, how many events hold it, its most frequent values.
-struct FieldInfo {
-    std::string path;
-    std::uint8_t types = 0; ///< bits: 1 string, 2 number, 4 bool, 8 null (catalogue only)
-    std::uint64_t events = 0;
-    std::vector<std::pair<std::string, std::uint64_t>> topValues; ///< most frequent first
-};
 
 // One incident in one SQLite file. Readers take their own Store (one connection per thread); the
 // import's writer is made by writer(). Nothing outside core/store writes SQL.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "indexbuilder.h"
 
-#include "../analysis/errorsignature.h"
-#include "../ingest/normalize.h"
-#include "tokenizer.h"
+#include <core/model/errorsignature.h>
+#include <core/model/normalize.h>
+#include <core/model/tokenizer.h>
 
 #include <algorithm>
 #include <charconv>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store.h"
 
-#include "../ingest/jsonrecord.h"
-#include "../ingest/sourceparser.h"
+#include <core/ingest/jsonrecord.h>
+#include <core/ingest/sourceparser.h>
 #include "postingreader.h"
 #include "rollups.h"
 #include "schema.h"

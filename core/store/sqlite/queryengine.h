@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../query/queryfilter.h"
+#include <core/query/queryfilter.h>
 #include "store.h"
 
 #include <cstdint>

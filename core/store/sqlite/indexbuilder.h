@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../ingest/record.h"
+#include <core/model/record.h>
 #include "postingaccumulator.h"
 
 #include <cstdint>

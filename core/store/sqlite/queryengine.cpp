@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "queryengine.h"
 
-#include "../ingest/normalize.h"
-#include "../query/querypattern.h"
+#include <core/model/normalize.h>
+#include <core/query/querypattern.h>
 #include "postingreader.h"
 #include "rollups.h"
 #include "storeprivate.h"
 #include "timeorder.h"
-#include "tokenizer.h"
+#include <core/model/tokenizer.h>
 #include "varint.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../ingest/record.h"
+#include <core/model/record.h>
 
 #include <array>
 #include <cstdint>
@@ -12,6 +12,8 @@
 #include <vector>
 
 namespace core {
+
+enum class OpenMode { ReadOnly, ReadWrite };
 
 // Events of one bucket by level, indexed by Level (Unknown first).
 using LevelCounts = std::array<std::uint64_t, LevelCount>;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "storewriter.h"
 
-#include "../jsonwriter.h"
+#include <core/base/jsonwriter.h>
 #include "postingblocks.h"
 #include "rollups.h"
 #include "schema.h"

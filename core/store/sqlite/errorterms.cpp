@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "errorterms.h"
 
-#include "../analysis/errorsignature.h"
+#include <core/model/errorsignature.h>
 #include "indexbuilder.h"
 #include "postingblocks.h"
 #include "postingreader.h"

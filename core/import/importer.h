@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "../result.h"
-#include "../store/store.h"
+#include <core/base/result.h>
+#include <core/store/sqlite/store.h>
 
 #include <cstdint>
 #include <string>

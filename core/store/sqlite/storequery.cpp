@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Store's query methods: thin doors onto the QueryEngine, which owns the evaluation.
-#include "../query/queryfilter.h"
+#include <core/query/queryfilter.h>
 #include "queryengine.h"
 #include "storeprivate.h"
 

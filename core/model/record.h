@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <core/base/textformat.h>
+
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -14,8 +16,6 @@ enum class Level : std::uint8_t { Unknown = 0, Trace = 1, Debug = 2, Info = 3, W
 inline constexpr int LevelCount = 7;
 std::string_view levelName(Level level); // "trace" ... "fatal", "unknown"
 
-// The stored time of an event that has none (no usable time and no previous event): sorts first.
-inline constexpr std::int64_t NoTimeNs = INT64_MIN;
 
 enum class FieldType : std::uint8_t { String = 0, Number = 1, Bool = 2, Null = 3 };
 

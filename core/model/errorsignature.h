@@ -7,8 +7,6 @@
 
 namespace core {
 
-struct ErrorEvent;
-
 // What groups error events: the error type where the record has one, else its event name, else
 // the message with its variable parts masked.
 class ErrorSignature
@@ -19,8 +17,8 @@ public:
     // The message with numbers, IDs, UUIDs, hex, IP addresses and quoted strings replaced by
     // <num>, <id>, <uuid>, <hex>, <ip> and <str>, and runs of spaces made one.
     static std::string mask(std::string_view message);
-    // The event's signature: its type (or event name), else its masked message.
-    static std::string of(const ErrorEvent &event);
+    // An event's signature: its type (or event name) when it has one, else its masked message.
+    static std::string of(std::string_view errorType, std::string_view message);
 };
 
 } // namespace core

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "importer.h"
 
-#include "../store/indexbuilder.h"
-#include "../store/storewriter.h"
-#include "boundedqueue.h"
-#include "sha256.h"
-#include "sourceparser.h"
-#include "sourcereader.h"
+#include <core/store/sqlite/indexbuilder.h>
+#include <core/store/sqlite/storewriter.h>
+#include <core/ingest/boundedqueue.h>
+#include <core/ingest/sha256.h>
+#include <core/ingest/sourceparser.h>
+#include <core/ingest/sourcereader.h>
 
 #include <QDateTime>
 #include <QFileInfo>
