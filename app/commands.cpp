@@ -9,7 +9,7 @@
 #include <core/base/jsonwriter.h>
 #include <core/query/queryfilter.h>
 #include <core/query/queryparser.h>
-#include <core/store/sqlite/store.h>
+#include <core/backends/storelocation.h>
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -256,9 +256,9 @@ void writeEvent(std::string &out, const core::EventRow &event, EventStyle style)
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
-std::optional<std::unique_ptr<core::Store>> openForReading(const QString &path, int &exitCode)
+std::optional<std::unique_ptr<core::EventStore>> openForReading(const QString &path, int &exitCode)
 {
-    auto store = core::Store::open(path.toStdString(), core::OpenMode::ReadOnly);
+    auto store = core::openStore(path.toStdString(), core::OpenMode::ReadOnly);
     if (!store) {
         std::fprintf(stderr, "timberline: %s: %s\n", qPrintable(path), store.error().message.c_str());
         exitCode = 1;
@@ -458,7 +458,7 @@ namespace {
 
 // The query of `query` and the analysis verbs, compiled with --now and --tz; --from and --to are
 // AND-ed in as `@timestamp` bounds. nullopt after printing why, with the exit code in `exitCode`.
-std::optional<core::QueryFilter> analysisFilter(const Arguments &parsed, core::Store &store, int &exitCode)
+std::optional<core::QueryFilter> analysisFilter(const Arguments &parsed, core::EventStore &store, int &exitCode)
 {
     QTimeZone zone = QTimeZone::utc();
     if (!parsed.timeZone.isEmpty() && parsed.timeZone != QLatin1String("UTC")) {

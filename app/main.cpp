@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
-#include <core/store/sqlite/store.h>
+#include <core/backends/storelocation.h>
 #include <ui/mainwindow.h>
 
 #include <QApplication>
@@ -59,7 +59,7 @@ WindowOptions parseWindowOptions(const QStringList &arguments)
     }
     // A path that is a store is opened, not imported.
     for (qsizetype i = 0; i < options.paths.size(); ++i) {
-        if (options.store.isEmpty() && core::Store::isStore(options.paths[i].toStdString()))
+        if (options.store.isEmpty() && core::recognises(options.paths[i].toStdString()))
             options.store = options.paths.takeAt(i--);
     }
     if (options.store.isEmpty() && !options.paths.isEmpty())

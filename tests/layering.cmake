@@ -8,12 +8,15 @@ set(allowed_ingest "model;base")
 set(allowed_query "model;base")
 set(allowed_store "query;model;base")
 set(allowed_store/sqlite "store;query;ingest;model;base")
-# analysis → store/sqlite goes once analysis takes core::EventStore.
-set(allowed_analysis "store;store/sqlite;query;model;base")
-set(allowed_import "store;store/sqlite;ingest;query;model;base")
-set(core_stages "base;model;ingest;query;store;store/sqlite;analysis;import")
-set(allowed_ui "${core_stages}")
-set(allowed_app "ui;${core_stages}")
+set(allowed_backends "store/sqlite;store;query;model;base")
+set(allowed_analysis "store;query;model;base")
+# import → store/sqlite goes once the store interface has an import sink.
+set(allowed_import "backends;store;store/sqlite;ingest;query;model;base")
+set(core_stages "base;model;ingest;query;store;store/sqlite;backends;analysis;import")
+# Views and the command line reach a store only through the interface: never the SQLite backend.
+set(reader_stages "base;model;ingest;query;store;backends;analysis;import")
+set(allowed_ui "${reader_stages}")
+set(allowed_app "ui;${reader_stages}")
 
 function(stage_of path out)
     if(path MATCHES "^core/store/sqlite/")

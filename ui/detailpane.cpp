@@ -169,7 +169,7 @@ void DetailPane::reload()
     const auto around = static_cast<std::size_t>(m_around->value());
     m_worker->run<EventDetail>(
         this,
-        [event, around](core::Store *store) {
+        [event, around](core::EventStore *store) {
             EventDetail detail;
             detail.event = event;
             if (!store) {

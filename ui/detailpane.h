@@ -6,7 +6,7 @@
 #include <QString>
 #include <QWidget>
 
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <vector>
 

@@ -7,7 +7,7 @@
 
 #include <core/query/queryast.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <cstdint>
 #include <functional>

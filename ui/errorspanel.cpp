@@ -160,7 +160,7 @@ void ErrorsPanel::refresh()
     auto cancelled = ticket->cancelled;
     m_worker->run<GroupsResult>(
         this,
-        [filter, cancelled](core::Store *store) {
+        [filter, cancelled](core::EventStore *store) {
             GroupsResult result;
             if (!store) {
                 result.error = tr("cannot open the store");

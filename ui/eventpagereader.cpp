@@ -52,7 +52,7 @@ void EventPageReader::reset(quint64 epoch)
 }
 
 EventTablePage EventPageReader::read(
-    core::Store &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled)
+    core::EventStore &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled)
 {
     EventTablePage out;
     out.page = page;
@@ -168,7 +168,7 @@ EventTablePage EventPageReader::read(
 }
 
 core::Result<std::vector<core::EventRow>> EventPageReader::readFrom(
-    core::Store &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const
+    core::EventStore &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const
 {
     if (spec.arrival)
         return store.eventsByArrival(after ? after->id : std::numeric_limits<std::int64_t>::min(), limit);
@@ -193,7 +193,7 @@ void EventPageReader::note(
     }
 }
 
-std::vector<EventTableRow> EventPageReader::format(core::Store &store, const Spec &spec,
+std::vector<EventTableRow> EventPageReader::format(core::EventStore &store, const Spec &spec,
     const std::vector<core::EventRow> &rows, std::size_t first, std::size_t count) const
 {
     std::vector<EventTableRow> formatted;

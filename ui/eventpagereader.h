@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <cstdint>
 #include <functional>
@@ -46,7 +46,7 @@ struct EventTablePage {
 // Reads pages of the event table for a worker thread. Keeps the keys of rows at known positions (the
 // last row of each page it has read or passed), so a page near one is one keyset query, forward from
 // it or back from it (or from the end). In time order a page far from all of them is read by position
-// (core::Store::eventsAt): on 9.5M events a keyset page costs 0.4-4 ms, a positional one 3-20 ms,
+// (core::EventStore::eventsAt): on 9.5M events a keyset page costs 0.4-4 ms, a positional one 3-20 ms,
 // with or without a query. Arrival order has no positions in the store, so there a far page is
 // walked to in chunks that leave keys behind for the next request. Thread-safe: the GUI thread
 // resets it, one worker reads through it.
@@ -69,7 +69,7 @@ public:
     // cancellation between them.
     static constexpr std::size_t WalkChunk = 16 * PageSize;
     // A page within this many rows of a known row is read by keyset from it; farther ones (time order)
-    // by position (core::Store::eventsAt).
+    // by position (core::EventStore::eventsAt).
     static constexpr std::uint64_t NearRows = 4 * PageSize;
 
     EventPageReader() = default;
@@ -82,7 +82,7 @@ public:
     // Reads `pages` pages from page `page` on of the table described by `spec` from `store` (one query
     // when near a known row or by position), polling `cancelled` between queries of a walk.
     EventTablePage read(
-        core::Store &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled);
+        core::EventStore &store, const Spec &spec, int page, int pages, const std::function<bool()> &cancelled);
 
 private:
     struct Anchor {
@@ -90,10 +90,10 @@ private:
         std::int64_t id = 0;
     };
     core::Result<std::vector<core::EventRow>> readFrom(
-        core::Store &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const;
+        core::EventStore &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const;
     // Keeps the keys of page ends among `rows`, read from `position` on (or, backwards, before it).
     void note(const Spec &spec, std::uint64_t position, const std::vector<core::EventRow> &rows, bool backwards);
-    std::vector<EventTableRow> format(core::Store &store, const Spec &spec, const std::vector<core::EventRow> &rows,
+    std::vector<EventTableRow> format(core::EventStore &store, const Spec &spec, const std::vector<core::EventRow> &rows,
         std::size_t first, std::size_t count) const;
 
     std::mutex m_mutex;

@@ -9,6 +9,7 @@
 #include "discoverstate.h"
 #include "storeworker.h"
 
+#include <core/backends/storelocation.h>
 #include <core/model/eventformat.h>
 #include <core/query/queryfilter.h>
 
@@ -52,7 +53,7 @@ EventTableModel::~EventTableModel() = default;
 bool EventTableModel::openStore(const QString &path, QString *error)
 {
     // Only the file's header is read here; the workers open their own connections.
-    if (!core::Store::isStore(path.toStdString())) {
+    if (!core::recognises(path.toStdString())) {
         if (error)
             *error = tr("%1 is not a Timberline store").arg(path);
         return false;
@@ -382,7 +383,7 @@ void EventTableModel::requestPages(int page, int pages)
     auto stale = m_pageWorker->staleness();
     m_pageWorker->run<EventTablePage>(
         this,
-        [reader, spec, page, pages, stale, gate = m_pageGate](core::Store *store) {
+        [reader, spec, page, pages, stale, gate = m_pageGate](core::EventStore *store) {
             if (gate)
                 gate();
             if (!store) {
@@ -525,7 +526,7 @@ void EventTableModel::requestCount()
     auto filter = m_filter;
     m_countWorker->run<CountResult>(
         this,
-        [filter, gate = m_countGate](core::Store *store) {
+        [filter, gate = m_countGate](core::EventStore *store) {
             if (gate)
                 gate();
             CountResult result;

@@ -7,7 +7,7 @@
 
 #include "eventpagereader.h"
 
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <cstdint>
 #include <functional>

@@ -46,7 +46,7 @@ FieldSummary summaryOf(const core::FieldInfo &info, bool exact)
 }
 
 // Exact counts of each candidate value of a first-class column over the result, top ones first.
-std::optional<FieldSummary> exactSummary(core::Store &store, const std::string &field,
+std::optional<FieldSummary> exactSummary(core::EventStore &store, const std::string &field,
     const std::vector<std::string> &candidates,
     const std::function<std::shared_ptr<const core::QueryFilter>(const core::QueryNode &)> &compose)
 {
@@ -150,7 +150,7 @@ void FieldSidebar::reload()
     auto compose = m_state->composer();
     m_worker->run<FieldSidebarData>(
         this,
-        [filter, compose](core::Store *store) {
+        [filter, compose](core::EventStore *store) {
             FieldSidebarData result;
             if (!store) {
                 result.error = tr("the store cannot be opened");
@@ -327,7 +327,7 @@ void FieldSidebar::countAll(const QString &path)
     const std::string fieldPath = path.toStdString();
     m_worker->run<std::optional<FieldSummary>>(
         this,
-        [filter, fieldPath](core::Store *store) -> std::optional<FieldSummary> {
+        [filter, fieldPath](core::EventStore *store) -> std::optional<FieldSummary> {
             if (!store)
                 return std::nullopt;
             auto counted = store->countValues(*filter, fieldPath, TopValues);

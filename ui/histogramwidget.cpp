@@ -106,7 +106,7 @@ void HistogramWidget::refresh()
     core::HistogramOptions options;
     m_worker->run<std::pair<core::LevelHistogram, QString>>(
         this,
-        [filter, options, shared, generation, self](core::Store *store) -> std::pair<core::LevelHistogram, QString> {
+        [filter, options, shared, generation, self](core::EventStore *store) -> std::pair<core::LevelHistogram, QString> {
             if (!store)
                 return {{}, QStringLiteral("cannot open the store")};
             auto histogram = core::Histogram::compute(*store, *filter, options, [&](const core::LevelHistogram &partial) {

@@ -44,7 +44,7 @@
 
 #include <core/model/eventformat.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/backends/storelocation.h>
 
 #include <algorithm>
 
@@ -406,12 +406,12 @@ void MainWindow::openStore(const QString &storePath)
     if (!QFileInfo::exists(path)) {
         QDir().mkpath(QFileInfo(path).absolutePath());
         // Creating the schema is the writer's job; the table's own connection is read-only.
-        auto created = core::Store::open(path.toStdString(), core::OpenMode::ReadWrite);
+        auto created = core::openStore(path.toStdString(), core::OpenMode::ReadWrite);
         if (!created) {
             showError(tr("Cannot create %1: %2").arg(path, QString::fromStdString(created.error().message)));
             return;
         }
-    } else if (!core::Store::isStore(path.toStdString())) {
+    } else if (!core::recognises(path.toStdString())) {
         showError(tr("%1 is not a Timberline store").arg(path));
         return;
     }
@@ -436,7 +436,7 @@ void MainWindow::importPaths(const QStringList &paths)
     QStringList toImport;
     for (const QString &path : paths) {
         // A store among the paths is opened, not imported; when several are, the first wins.
-        if (core::Store::isStore(path.toStdString())) {
+        if (core::recognises(path.toStdString())) {
             if (!m_import->isRunning())
                 openStore(path);
         } else {
@@ -655,7 +655,7 @@ void MainWindow::loadStoreInfo()
     m_infoPending = true;
     m_infoWorker->run<StoreInfo>(
         this,
-        [](core::Store *store) {
+        [](core::EventStore *store) {
             StoreInfo info;
             if (!store)
                 return info;
@@ -723,7 +723,7 @@ void MainWindow::showTableMenu(const QPoint &pos)
     connect(menu.addAction(tr("Copy raw line")), &QAction::triggered, this, [this, event] {
         m_infoWorker->run<QString>(
             this,
-            [event](core::Store *store) {
+            [event](core::EventStore *store) {
                 if (!store)
                     return QString();
                 auto raw = store->rawText(*event);

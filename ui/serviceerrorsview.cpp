@@ -97,7 +97,7 @@ void ServiceErrorsView::refresh()
     auto cancelled = ticket->cancelled;
     m_worker->run<TimelinesResult>(
         this,
-        [filter, cancelled](core::Store *store) {
+        [filter, cancelled](core::EventStore *store) {
             TimelinesResult result;
             if (!store) {
                 result.error = tr("cannot open the store");

@@ -3,6 +3,8 @@
 
 #include "threadpriority.h"
 
+#include <core/backends/storelocation.h>
+
 StoreWorker::StoreWorker(QObject *parent)
     : QObject(parent)
     , m_shared(std::make_shared<Shared>())
@@ -44,7 +46,7 @@ void StoreWorker::waitForDone()
     m_pool.waitForDone();
 }
 
-core::Store *StoreWorker::Shared::storeFor(quint64)
+core::EventStore *StoreWorker::Shared::storeFor(quint64)
 {
     if (background)
         lowerCurrentThreadPriority();
@@ -57,7 +59,7 @@ core::Store *StoreWorker::Shared::storeFor(quint64)
     if (!store || openPath != wantedPath) {
         store.reset();
         openPath = wantedPath;
-        auto opened = core::Store::open(wantedPath, core::OpenMode::ReadOnly);
+        auto opened = core::openStore(wantedPath, core::OpenMode::ReadOnly);
         if (opened)
             store = std::move(opened.value());
     }

@@ -8,7 +8,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <atomic>
 #include <functional>
@@ -37,7 +37,7 @@ public:
     // Runs `job` on the worker with its store (null if it cannot be opened), then hands the result to
     // `deliver` on `context`'s thread, unless cancel() or setStorePath() came in between or `context` is gone.
     template<typename T>
-    void run(QObject *context, std::function<T(core::Store *)> job, std::function<void(T)> deliver)
+    void run(QObject *context, std::function<T(core::EventStore *)> job, std::function<void(T)> deliver)
     {
         const quint64 generation = m_generation.load();
         auto shared = m_shared;
@@ -46,7 +46,7 @@ public:
         (void)QtConcurrent::run(&m_pool, [shared, generation, guard, job = std::move(job), deliver = std::move(deliver)] {
             if (shared->generation.load() != generation)
                 return;
-            core::Store *store = shared->storeFor(generation);
+            core::EventStore *store = shared->storeFor(generation);
             T result = job(store);
             if (shared->generation.load() != generation)
                 return;
@@ -80,10 +80,10 @@ private:
         std::atomic<quint64> generation{0};
         std::atomic<bool> background{false};
         std::mutex mutex; ///< guards store and wantedPath against cancel() from the GUI thread
-        std::unique_ptr<core::Store> store;
+        std::unique_ptr<core::EventStore> store;
         std::string openPath;
         std::string wantedPath;
-        core::Store *storeFor(quint64 generation);
+        core::EventStore *storeFor(quint64 generation);
     };
 
     QThreadPool m_pool;

@@ -32,13 +32,13 @@ std::string phrase(std::string_view text)
 
 } // namespace
 
-Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
                                                      const std::atomic<bool> *cancelled)
 {
     return compute(store, filter, timeline, cancelled, true);
 }
 
-Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
                                                      const std::atomic<bool> *cancelled, bool storedSignatures)
 {
     ErrorEventsRequest request;
@@ -148,7 +148,7 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(Store &store, const QueryFi
     return groups;
 }
 
-Result<ServiceTimelines> ErrorGroups::byService(Store &store, const QueryFilter &filter, std::int64_t stepNs,
+Result<ServiceTimelines> ErrorGroups::byService(EventStore &store, const QueryFilter &filter, std::int64_t stepNs,
                                                 const std::atomic<bool> *cancelled)
 {
     HistogramOptions options;

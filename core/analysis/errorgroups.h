@@ -3,7 +3,7 @@
 
 #include <core/base/result.h>
 #include <core/store/storetypes.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 
 #include <atomic>
 #include <cstdint>
@@ -49,16 +49,16 @@ class ErrorGroups
 public:
     // The groups of the matching error and fatal events, largest first; with `timeline`, each group's
     // counts per bucket of it.
-    static Result<std::vector<ErrorGroup>> compute(Store &store, const QueryFilter &filter,
+    static Result<std::vector<ErrorGroup>> compute(EventStore &store, const QueryFilter &filter,
                                                    const std::optional<HistogramSpec> &timeline = std::nullopt,
                                                    const std::atomic<bool> *cancelled = nullptr);
     // The same, with `storedSignatures` false: every event's signature computed from its row, as for
     // a store imported before signatures were stored (tests compare the two).
-    static Result<std::vector<ErrorGroup>> compute(Store &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+    static Result<std::vector<ErrorGroup>> compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
                                                    const std::atomic<bool> *cancelled, bool storedSignatures);
     // Per service: its first error and its errors and events per bucket of the histogram that `options`
     // give (see Histogram::plan).
-    static Result<ServiceTimelines> byService(Store &store, const QueryFilter &filter, std::int64_t stepNs = 0,
+    static Result<ServiceTimelines> byService(EventStore &store, const QueryFilter &filter, std::int64_t stepNs = 0,
                                               const std::atomic<bool> *cancelled = nullptr);
     // Query text that finds a group's events: its type field, or the fixed words of its masked message.
     static std::string queryFor(const ErrorGroup &group);

@@ -2,7 +2,7 @@
 #include "histogram.h"
 
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/eventstore.h>
 #include "histogrambuckets.h"
 
 #include <algorithm>
@@ -31,7 +31,7 @@ std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> Histogram::q
     return {begin, end};
 }
 
-Result<std::optional<HistogramSpec>> Histogram::plan(Store &store, const QueryFilter &filter, const HistogramOptions &options)
+Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const QueryFilter &filter, const HistogramOptions &options)
 {
     auto [begin, end] = queryRange(filter);
     if (options.fromNs)
@@ -65,7 +65,7 @@ Result<std::optional<HistogramSpec>> Histogram::plan(Store &store, const QueryFi
     return std::optional<HistogramSpec>(spec);
 }
 
-Result<LevelHistogram> Histogram::compute(Store &store, const QueryFilter &filter, const HistogramOptions &options,
+Result<LevelHistogram> Histogram::compute(EventStore &store, const QueryFilter &filter, const HistogramOptions &options,
                                           const HistogramProgress &progress)
 {
     auto spec = plan(store, filter, options);

@@ -12,7 +12,7 @@
 namespace core {
 
 class QueryFilter;
-class Store;
+class EventStore;
 
 // What a histogram covers: the step (0 picks a nice one), and a range that, where given, overrides
 // the query's own `@timestamp` range.
@@ -31,9 +31,9 @@ class Histogram
 public:
     // The buckets that the options and the filter's time range (or, failing that, the matching
     // events' times) give; nullopt when nothing matches and no range is given.
-    static Result<std::optional<HistogramSpec>> plan(Store &store, const QueryFilter &filter, const HistogramOptions &options);
+    static Result<std::optional<HistogramSpec>> plan(EventStore &store, const QueryFilter &filter, const HistogramOptions &options);
     // plan(), then the counts; an empty histogram (no buckets) when nothing matches.
-    static Result<LevelHistogram> compute(Store &store, const QueryFilter &filter, const HistogramOptions &options,
+    static Result<LevelHistogram> compute(EventStore &store, const QueryFilter &filter, const HistogramOptions &options,
                                           const HistogramProgress &progress = {});
     // The filter's top-level `@timestamp` bounds [begin, end); each side nullopt when open.
     static std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> queryRange(const QueryFilter &filter);

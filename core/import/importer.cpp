@@ -347,7 +347,7 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
         && !QTimeZone(QByteArray::fromStdString(request.timeZone)).isValid())
         return makeError(ErrorCode::Usage, "unknown time zone: " + request.timeZone);
 
-    auto store = Store::open(request.storePath, OpenMode::ReadWrite);
+    auto store = SqliteStore::open(request.storePath, OpenMode::ReadWrite);
     if (!store)
         return store.error();
     auto existing = (*store)->sources();

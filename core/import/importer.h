@@ -2,7 +2,7 @@
 #pragma once
 
 #include <core/base/result.h>
-#include <core/store/sqlite/store.h>
+#include <core/model/event.h>
 
 #include <cstdint>
 #include <string>

@@ -10,7 +10,7 @@
 #include <core/analysis/errorgroups.h>
 #include <core/analysis/histogram.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QElapsedTimer>
 
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: bench_analysis [--row-signatures] STORE [QUERY...]\n");
         return 2;
     }
-    auto store = core::Store::open(argv[first], core::OpenMode::ReadOnly);
+    auto store = core::SqliteStore::open(argv[first], core::OpenMode::ReadOnly);
     if (!store) {
         std::fprintf(stderr, "bench_analysis: %s\n", store.error().message.c_str());
         return 1;

@@ -16,7 +16,7 @@
 #include <QTableView>
 #include <QTimer>
 
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 #include <ui/eventtablemodel.h>
 #include <ui/importcontroller.h>
 #include <ui/mainwindow.h>
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 
     {
         // A store from an older build is upgraded once, outside the measurements.
-        auto upgraded = core::Store::open(store.toStdString(), core::OpenMode::ReadWrite);
+        auto upgraded = core::SqliteStore::open(store.toStdString(), core::OpenMode::ReadWrite);
         if (!upgraded) {
             std::fprintf(stderr, "bench_discover: %s\n", upgraded.error().message.c_str());
             return 1;

@@ -6,7 +6,7 @@
 #include "bundlegenerator.h"
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <algorithm>
 #include <chrono>
@@ -90,12 +90,12 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    auto opened = core::Store::open(storePath, core::OpenMode::ReadOnly);
+    auto opened = core::SqliteStore::open(storePath, core::OpenMode::ReadOnly);
     if (!opened) {
         std::fprintf(stderr, "bench_query: %s\n", opened.error().message.c_str());
         return 1;
     }
-    core::Store &store = *opened.value();
+    core::SqliteStore &store = *opened.value();
     const auto anchor = store.timeAnchor();
     const std::int64_t end = anchor && anchor.value() ? *anchor.value() : 0;
     // A request ID from the middle of the incident, for the lookup people do most.

@@ -3,7 +3,7 @@
 
 #include "bundlegenerator.h"
 #include <core/import/importer.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QFile>
 #include <QString>
@@ -33,10 +33,10 @@ inline bool copyStoreWithoutOrder(const QString &path, const QString &copy)
 // suite checks the store's answers against), and the same store without its stored order.
 struct GeneratedStore {
     std::vector<bundlegen::GeneratedRecord> records;
-    std::unique_ptr<core::Store> store;
-    std::unique_ptr<core::Store> withoutOrder;
+    std::unique_ptr<core::SqliteStore> store;
+    std::unique_ptr<core::SqliteStore> withoutOrder;
 
-    core::Store &of(bool withOrder) { return withOrder ? *store : *withoutOrder; }
+    core::SqliteStore &of(bool withOrder) { return withOrder ? *store : *withoutOrder; }
 };
 
 // Fills `out` from a bundle generated with `options` into `dir`; a failed check (and null stores)
@@ -56,12 +56,12 @@ inline void makeGeneratedStore(const QTemporaryDir &dir, const bundlegen::Genera
     request.paths = {bundle};
     Quiet quiet;
     QVERIFY(core::runImport(request, quiet).has_value());
-    auto store = core::Store::open(request.storePath, core::OpenMode::ReadOnly);
+    auto store = core::SqliteStore::open(request.storePath, core::OpenMode::ReadOnly);
     QVERIFY(store.has_value());
     QCOMPARE(store.value()->eventCount().value(), std::uint64_t(out.records.size()));
     const QString copy = dir.filePath(QStringLiteral("without-order.timberline"));
     QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
-    auto withoutOrder = core::Store::open(copy.toStdString(), core::OpenMode::ReadOnly);
+    auto withoutOrder = core::SqliteStore::open(copy.toStdString(), core::OpenMode::ReadOnly);
     QVERIFY(withoutOrder.has_value());
     out.store = std::move(store.value());
     out.withoutOrder = std::move(withoutOrder.value());

@@ -3,7 +3,7 @@
 // its row in EXPECTED.tsv, through the whole import (sources → parser → store → stats).
 #include <core/model/eventformat.h>
 #include <core/import/importer.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QDir>
 #include <QFile>
@@ -123,7 +123,7 @@ private Q_SLOTS:
         QuietObserver observer;
         auto summary = runImport(request, observer);
         QVERIFY2(summary.has_value(), summary.has_value() ? "" : summary.error().message.c_str());
-        auto store = Store::open(request.storePath, OpenMode::ReadOnly);
+        auto store = SqliteStore::open(request.storePath, OpenMode::ReadOnly);
         QVERIFY(store.has_value());
         auto stats = (*store)->stats();
         QVERIFY(stats.has_value());

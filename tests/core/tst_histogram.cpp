@@ -7,7 +7,7 @@
 #include <core/analysis/histogrambuckets.h>
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 #include "generatedstore.h"
 
 #include <QTemporaryDir>

@@ -2,7 +2,7 @@
 // The import pipeline end to end: sources → store → what readers see.
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -51,9 +51,9 @@ ImportSummary importInto(const QString &store, const QStringList &paths, ImportO
     return summary.value();
 }
 
-std::unique_ptr<Store> openStore(const QString &path)
+std::unique_ptr<SqliteStore> openStore(const QString &path)
 {
-    auto store = Store::open(path.toStdString(), OpenMode::ReadOnly);
+    auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadOnly);
     if (!store)
         qFatal("open failed: %s", store.error().message.c_str());
     return std::move(store.value());
@@ -283,7 +283,7 @@ private Q_SLOTS:
         Observer observer;
         std::uint64_t seenDuringImport = 0;
         observer.onRows = [&] {
-            auto reader = Store::open(store.toStdString(), OpenMode::ReadOnly);
+            auto reader = SqliteStore::open(store.toStdString(), OpenMode::ReadOnly);
             QVERIFY(reader.has_value());
             auto rows = (*reader)->eventsByArrival(0, 1000);
             QVERIFY(rows.has_value());

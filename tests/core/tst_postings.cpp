@@ -2,7 +2,7 @@
 // Posting lists as the store keeps them: terms packed in blocks per segment, read back by term and by prefix.
 #include <core/store/sqlite/postingblocks.h>
 #include <core/store/sqlite/postingreader.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -73,7 +73,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("p.timberline")).toStdString();
         {
-            auto store = Store::open(path, OpenMode::ReadWrite);
+            auto store = SqliteStore::open(path, OpenMode::ReadWrite);
             QVERIFY(store.has_value());
             auto writer = (*store)->writer();
             QVERIFY(writer.has_value());

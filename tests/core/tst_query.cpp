@@ -4,7 +4,7 @@
 #include "bundlegenerator.h"
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 #include "generatedstore.h"
 
 #include <QTemporaryDir>
@@ -335,7 +335,7 @@ private Q_SLOTS:
         QFETCH(QString, query);
         QFETCH(int, expected);
         QFETCH(bool, withOrder);
-        Store &store = m_generated.of(withOrder);
+        SqliteStore &store = m_generated.of(withOrder);
         // now is the bundle's minute after the start: 10:31:00.
         const QueryTime time(kStartNs + kMinuteNs);
         auto filter = QueryFilter::fromText(query.toStdString(), time);

@@ -6,7 +6,7 @@
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
 #include <core/query/querytime.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -110,9 +110,9 @@ private Q_SLOTS:
     // Counts, time extents and level histograms of random time/level/service filters equal the rows.
     void sumsOverRandomRangesEqualTheRows()
     {
-        auto opened = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
+        auto opened = SqliteStore::open(m_store.toStdString(), OpenMode::ReadOnly);
         QVERIFY(opened.has_value());
-        Store &store = *opened.value();
+        SqliteStore &store = *opened.value();
         std::mt19937_64 random(7);
         const std::int64_t grains[] = {1, SecondNs, 60 * SecondNs, 3600 * SecondNs};
         const auto pick = [&]() {
@@ -177,7 +177,7 @@ private Q_SLOTS:
 
     void statsEqualTheRows()
     {
-        auto opened = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
+        auto opened = SqliteStore::open(m_store.toStdString(), OpenMode::ReadOnly);
         QVERIFY(opened.has_value());
         auto stats = (*opened)->stats();
         QVERIFY(stats.has_value());

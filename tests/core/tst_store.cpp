@@ -3,7 +3,7 @@
 #include <core/query/queryfilter.h>
 #include <core/query/querytime.h>
 #include <core/store/sqlite/sqlite.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -50,14 +50,14 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("new.timberline"));
-        QVERIFY(!Store::isStore(path.toStdString()));
+        QVERIFY(!SqliteStore::isStore(path.toStdString()));
         {
-            auto store = Store::open(path.toStdString(), OpenMode::ReadWrite);
+            auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadWrite);
             QVERIFY(store.has_value());
             QCOMPARE((*store)->eventCount().value(), 0u);
         }
-        QVERIFY(Store::isStore(path.toStdString()));
-        auto reader = Store::open(path.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(SqliteStore::isStore(path.toStdString()));
+        auto reader = SqliteStore::open(path.toStdString(), OpenMode::ReadOnly);
         QVERIFY(reader.has_value());
         QVERIFY(!(*reader)->writer().has_value());
     }
@@ -92,13 +92,13 @@ private Q_SLOTS:
             file.write(content);
         }
         for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
-            auto store = Store::open(path.toStdString(), mode);
+            auto store = SqliteStore::open(path.toStdString(), mode);
             QVERIFY(!store.has_value());
             QCOMPARE(int(store.error().code), code);
             QVERIFY2(QString::fromStdString(store.error().message).contains(message), store.error().message.c_str());
         }
         // A newer store is still a Timberline store: the app says why it cannot read it.
-        QCOMPARE(Store::isStore(path.toStdString()), code == int(ErrorCode::TooNew));
+        QCOMPARE(SqliteStore::isStore(path.toStdString()), code == int(ErrorCode::TooNew));
     }
 
     // A long query lets an import commit: its read transaction is let go between rows once held for
@@ -166,12 +166,12 @@ private Q_SLOTS:
                      "VALUES (1, 1762770600000000000, 1, 1, 0, 1, 5, 0, 'kept');"
                      "INSERT INTO buckets VALUES (1762770600000000000, 5, 0, 1);"
                    + postings);
-        QVERIFY(Store::isStore(path.toStdString()));
+        QVERIFY(SqliteStore::isStore(path.toStdString()));
         {
-            auto store = Store::open(path.toStdString(), OpenMode::ReadWrite);
+            auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadWrite);
             QVERIFY2(store.has_value(), store.has_value() ? "" : store.error().message.c_str());
         }
-        auto store = Store::open(path.toStdString(), OpenMode::ReadOnly);
+        auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadOnly);
         QVERIFY(store.has_value());
         auto events = (*store)->events(std::nullopt, 10);
         QVERIFY(events.has_value());

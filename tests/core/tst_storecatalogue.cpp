@@ -2,7 +2,7 @@
 // The field catalogue and the tallies of a result's fields that the sidebar and completion show.
 #include <core/import/importer.h>
 #include <core/query/queryfilter.h>
-#include <core/store/sqlite/store.h>
+#include <core/store/sqlite/sqlitestore.h>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -66,7 +66,7 @@ private Q_SLOTS:
 
     void catalogueListsEveryPath()
     {
-        auto store = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
+        auto store = SqliteStore::open(m_store.toStdString(), OpenMode::ReadOnly);
         QVERIFY(store);
         auto catalogue = (*store)->fieldCatalogue();
         QVERIFY(catalogue);
@@ -85,7 +85,7 @@ private Q_SLOTS:
 
     void sampleTalliesTheFirstEventsOfTheResult()
     {
-        auto store = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
+        auto store = SqliteStore::open(m_store.toStdString(), OpenMode::ReadOnly);
         QVERIFY(store);
         std::uint64_t sampled = 0;
         auto fields = (*store)->sampleFields(filterOf("level:error"), 5, 2, &sampled);
@@ -105,7 +105,7 @@ private Q_SLOTS:
 
     void countValuesCoversTheWholeResult()
     {
-        auto store = Store::open(m_store.toStdString(), OpenMode::ReadOnly);
+        auto store = SqliteStore::open(m_store.toStdString(), OpenMode::ReadOnly);
         QVERIFY(store);
         auto counted = (*store)->countValues(filterOf("level:error"), "user", 5);
         QVERIFY(counted);

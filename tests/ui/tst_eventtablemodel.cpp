@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <core/query/queryfilter.h>
+#include <core/backends/storelocation.h>
 #include <ui/eventtablemodel.h>
 
 #include <memory>
@@ -163,7 +164,7 @@ private Q_SLOTS:
         // The first page of an empty store is empty; the rows an import writes must not stay hidden behind it.
         QTemporaryDir dir;
         const QString store = dir.filePath(QStringLiteral("empty.timberline"));
-        QVERIFY(core::Store::open(store.toStdString(), core::OpenMode::ReadWrite).has_value());
+        QVERIFY(core::openStore(store.toStdString(), core::OpenMode::ReadWrite).has_value());
         QVERIFY(uitest::writeFile(dir.filePath(QStringLiteral("api.log")), uitest::ApiLog));
         EventTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

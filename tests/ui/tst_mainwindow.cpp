@@ -22,6 +22,7 @@
 #include <QTreeWidgetItem>
 #include <QUrl>
 
+#include <core/backends/storelocation.h>
 #include <ui/errorgroupsmodel.h>
 #include <ui/errorspanel.h>
 #include <ui/eventtablemodel.h>
@@ -223,8 +224,8 @@ private Q_SLOTS:
             QVERIFY(!controller.start(store, {big}));
             QTRY_VERIFY_WITH_TIMEOUT(committed.count() >= 1, 30000);
         } // the destructor cancels and waits
-        QVERIFY(core::Store::isStore(store.toStdString()));
-        auto reopened = core::Store::open(store.toStdString(), core::OpenMode::ReadOnly);
+        QVERIFY(core::recognises(store.toStdString()));
+        auto reopened = core::openStore(store.toStdString(), core::OpenMode::ReadOnly);
         QVERIFY(reopened.has_value());
     }
 

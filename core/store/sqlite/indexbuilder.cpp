@@ -46,7 +46,7 @@ void IndexBuilder::addQualified(std::string_view path, std::string_view value, s
     addTerm(m_term, id);
 }
 
-// The signature as grouping event by event finds it (Store::errorEvents from the `path=value` terms):
+// The signature as grouping event by event finds it (SqliteStore::errorEvents from the `path=value` terms):
 // the first type path that has a term for the event, and of several values under it the least; else
 // the masked message. So a path's value counts only where its `path=value` term exists.
 void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record, std::int64_t id)

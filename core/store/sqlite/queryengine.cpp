@@ -271,8 +271,8 @@ struct Bounds {
 } // namespace
 
 struct QueryEngine::Private {
-    Store &store;
-    Store::Private &d;
+    SqliteStore &store;
+    SqliteStore::Private &d;
     std::int64_t indexedThrough = 0;
     std::vector<std::pair<std::int64_t, std::int64_t>> live; ///< [first, last] id ranges of the sources kept
     bool hasOrderIndex = false;
@@ -298,7 +298,7 @@ struct QueryEngine::Private {
     std::vector<std::size_t> lineStarts;
     std::uint32_t blockFirst = 0;
 
-    Private(Store &s, Store::Private &sd)
+    Private(SqliteStore &s, SqliteStore::Private &sd)
         : store(s)
         , d(sd)
     {
@@ -392,7 +392,7 @@ struct QueryEngine::Private {
                                               std::size_t limit, Direction direction, std::size_t maxRows, bool &walkedAll);
 };
 
-QueryEngine::QueryEngine(Store &store, Store::Private &storeD)
+QueryEngine::QueryEngine(SqliteStore &store, SqliteStore::Private &storeD)
     : d(std::make_unique<Private>(store, storeD))
 {
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <core/query/queryfilter.h>
-#include "store.h"
+#include "sqlitestore.h"
 
 #include <cstdint>
 #include <functional>
@@ -23,7 +23,7 @@ namespace core {
 class QueryEngine
 {
 public:
-    QueryEngine(Store &store, Store::Private &d);
+    QueryEngine(SqliteStore &store, SqliteStore::Private &d);
     ~QueryEngine();
 
     Result<std::uint64_t> count(const QueryFilter &filter);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Store's analysis readers: per-level histograms, time extents and error events. Filters on time,
+// SqliteStore's analysis readers: per-level histograms, time extents and error events. Filters on time,
 // level and service alone answer from the bucket counts; other filters from the query engine's
 // matching ids, reading only the few columns they need.
 #include "indexbuilder.h"
@@ -104,7 +104,7 @@ private:
 
 } // namespace
 
-Result<LevelHistogram> Store::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress)
+Result<LevelHistogram> SqliteStore::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress)
 {
     sql::ReadTransaction transaction(d->db.get());
     LevelHistogram histogram;
@@ -463,7 +463,7 @@ Result<std::optional<std::int64_t>> edgeTime(sqlite3 *db, const QueryEngine::Whe
 
 } // namespace
 
-Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeExtent(const QueryFilter &filter)
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> SqliteStore::timeExtent(const QueryFilter &filter)
 {
     sql::ReadTransaction transaction(d->db.get());
     if (filter.onlyTimeLevelService() && filter.root().kind != QueryFilter::Node::Kind::All) {
@@ -813,7 +813,7 @@ private:
 
 } // namespace
 
-Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled)
+Result<ErrorEvents> SqliteStore::errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled)
 {
     sql::ReadTransaction transaction(d->db.get());
     const std::function<bool()> stop = [&] { return cancelled && cancelled->load(std::memory_order_relaxed); };
@@ -970,7 +970,7 @@ Result<ErrorEvents> Store::errorEvents(const QueryFilter &filter, const ErrorEve
     return out;
 }
 
-Result<std::vector<EventRow>> Store::eventsById(const std::vector<std::int64_t> &ids)
+Result<std::vector<EventRow>> SqliteStore::eventsById(const std::vector<std::int64_t> &ids)
 {
     sql::ReadTransaction transaction(d->db.get());
     auto statement = sql::Statement::prepare(d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");

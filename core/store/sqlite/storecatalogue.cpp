@@ -59,7 +59,7 @@ private:
 
 } // namespace
 
-Result<std::vector<FieldInfo>> Store::fieldCatalogue()
+Result<std::vector<FieldInfo>> SqliteStore::fieldCatalogue()
 {
     auto statement
         = sql::Statement::prepare(d->db.get(), "SELECT path, types, events, top_values FROM fields ORDER BY path");
@@ -104,7 +104,7 @@ Result<std::vector<FieldInfo>> Store::fieldCatalogue()
     return fields;
 }
 
-Result<std::vector<FieldInfo>> Store::sampleFields(
+Result<std::vector<FieldInfo>> SqliteStore::sampleFields(
     const QueryFilter &filter, std::size_t limit, std::size_t top, std::uint64_t *sampled)
 {
     auto rows = events(filter, std::nullopt, limit);
@@ -123,7 +123,7 @@ Result<std::vector<FieldInfo>> Store::sampleFields(
     return tally.result(top);
 }
 
-Result<FieldInfo> Store::countValues(
+Result<FieldInfo> SqliteStore::countValues(
     const QueryFilter &filter, const std::string &path, std::size_t top, const std::atomic<bool> *cancelled)
 {
     Tally tally;

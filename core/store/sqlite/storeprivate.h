@@ -2,7 +2,7 @@
 #pragma once
 
 #include "sqlite.h"
-#include "store.h"
+#include "sqlitestore.h"
 
 #include <memory>
 #include <string>
@@ -19,7 +19,7 @@ inline std::int64_t rawBlockId(std::int64_t sourceId, std::uint32_t line)
     return (sourceId << 32) | static_cast<std::int64_t>(line);
 }
 
-struct Store::Private {
+struct SqliteStore::Private {
     std::string path;
     sql::DbHandle db;
     bool writable = false;
@@ -39,7 +39,7 @@ extern const char *const EventColumns;
 // The `dict` table: service names, level texts and span statuses by id.
 Result<std::unordered_map<std::int64_t, std::string>> readDictionary(sqlite3 *db);
 // Reads the rows of a statement selecting EventColumns.
-Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &statement);
+Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement &statement);
 // Parses an event's raw lines again; the record it came from (its fields live in `batch`), or null.
 const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBatch &batch);
 // The writer on the store's own connection, its statements prepared.

@@ -1,44 +1,44 @@
 // SPDX-License-Identifier: MIT
-// Store's query methods: thin doors onto the QueryEngine, which owns the evaluation.
+// SqliteStore's query methods: thin doors onto the QueryEngine, which owns the evaluation.
 #include <core/query/queryfilter.h>
 #include "queryengine.h"
 #include "storeprivate.h"
 
 namespace core {
 
-Result<std::uint64_t> Store::count(const QueryFilter &filter)
+Result<std::uint64_t> SqliteStore::count(const QueryFilter &filter)
 {
     sql::ReadTransaction transaction(d->db.get());
     return QueryEngine(*this, *d).count(filter);
 }
 
-Result<std::vector<EventRow>> Store::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
+Result<std::vector<EventRow>> SqliteStore::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                             Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
     return QueryEngine(*this, *d).events(filter, after, limit, direction);
 }
 
-Result<std::vector<EventRow>> Store::eventsAt(std::uint64_t position, std::size_t limit, Direction direction)
+Result<std::vector<EventRow>> SqliteStore::eventsAt(std::uint64_t position, std::size_t limit, Direction direction)
 {
     return eventsAt(QueryFilter{}, position, limit, direction);
 }
 
-Result<std::vector<EventRow>> Store::eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
+Result<std::vector<EventRow>> SqliteStore::eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
                                               Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
     return QueryEngine(*this, *d).eventsAt(filter, position, limit, direction);
 }
 
-Result<std::vector<std::uint64_t>> Store::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
+Result<std::vector<std::uint64_t>> SqliteStore::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
                                                     std::size_t buckets)
 {
     sql::ReadTransaction transaction(d->db.get());
     return QueryEngine(*this, *d).histogram(filter, fromNs, bucketNs, buckets);
 }
 
-Result<std::optional<std::int64_t>> Store::timeAnchor()
+Result<std::optional<std::int64_t>> SqliteStore::timeAnchor()
 {
     sql::ReadTransaction transaction(d->db.get());
     return QueryEngine(*this, *d).timeAnchor();

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "indexbuilder.h"
-#include "store.h"
+#include "sqlitestore.h"
 
 #include <cstdint>
 #include <map>

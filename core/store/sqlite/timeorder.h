@@ -2,7 +2,7 @@
 #pragma once
 
 #include <core/base/result.h>
-#include "store.h"
+#include "sqlitestore.h"
 
 #include <bit>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "store.h"
+#include "sqlitestore.h"
 
 #include <core/ingest/jsonrecord.h>
 #include <core/ingest/sourceparser.h>
@@ -59,14 +59,14 @@ std::string_view sourceStatusName(SourceStatus status)
     return "importing";
 }
 
-Store::Store(std::unique_ptr<Private> impl)
+SqliteStore::SqliteStore(std::unique_ptr<Private> impl)
     : d(std::move(impl))
 {
 }
 
-Store::~Store() = default;
+SqliteStore::~SqliteStore() = default;
 
-Result<std::unique_ptr<Store>> Store::open(const std::string &path, OpenMode mode)
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, OpenMode mode)
 {
     configureSqliteOnce();
     if (mode == OpenMode::ReadOnly && !QFileInfo::exists(QString::fromStdString(path)))
@@ -102,10 +102,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string &path, OpenMode mod
     impl->path = path;
     impl->db = std::move(db);
     impl->writable = mode == OpenMode::ReadWrite;
-    return std::unique_ptr<Store>(new Store(std::move(impl)));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
-bool Store::isStore(const std::string &path)
+bool SqliteStore::isStore(const std::string &path)
 {
     // Cheap and safe on any file: read the header instead of opening it with SQLite.
     QFile file(QString::fromStdString(path));
@@ -119,24 +119,24 @@ bool Store::isStore(const std::string &path)
     return applicationId == static_cast<std::uint32_t>(schema::ApplicationId);
 }
 
-const std::string &Store::path() const
+const std::string &SqliteStore::path() const
 {
     return d->path;
 }
 
-void Store::interrupt()
+void SqliteStore::interrupt()
 {
     sqlite3_interrupt(d->db.get());
 }
 
-Result<std::unique_ptr<StoreWriter>> Store::writer()
+Result<std::unique_ptr<StoreWriter>> SqliteStore::writer()
 {
     if (!d->writable)
         return makeError(ErrorCode::Usage, "the store was opened read-only");
     return makeStoreWriter(d->db.get());
 }
 
-Result<std::vector<SourceRow>> Store::sources()
+Result<std::vector<SourceRow>> SqliteStore::sources()
 {
     auto statement = sql::Statement::prepare(
         d->db.get(), "SELECT id, name, format, sha256, size, status, last_line, error, lines, event_lines, "
@@ -174,7 +174,7 @@ Result<std::vector<SourceRow>> Store::sources()
     return rows;
 }
 
-Result<StoreStats> Store::stats()
+Result<StoreStats> SqliteStore::stats()
 {
     StoreStats stats;
     auto sources = this->sources();
@@ -244,7 +244,7 @@ Result<StoreStats> Store::stats()
     return stats;
 }
 
-Result<std::uint64_t> Store::eventCount()
+Result<std::uint64_t> SqliteStore::eventCount()
 {
     // Finished sources know their events; a source being imported owns every row from its first id
     // on (ids are consecutive), committed rows included before the indexer has counted them.
@@ -298,7 +298,7 @@ Result<std::unordered_map<std::int64_t, std::string>> readDictionary(sqlite3 *db
 }
 
 
-Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &statement)
+Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement &statement)
 {
     std::vector<EventRow> rows;
     while (true) {
@@ -350,7 +350,7 @@ Result<std::vector<EventRow>> readEvents(Store::Private &d, sql::Statement &stat
     return rows;
 }
 
-Result<std::vector<EventRow>> Store::events(std::optional<EventKey> after, std::size_t limit, Direction direction)
+Result<std::vector<EventRow>> SqliteStore::events(std::optional<EventKey> after, std::size_t limit, Direction direction)
 {
     const bool ascending = direction == Direction::Ascending;
     std::string query = std::string("SELECT ") + EventColumns + " FROM events";
@@ -366,7 +366,7 @@ Result<std::vector<EventRow>> Store::events(std::optional<EventKey> after, std::
     return readEvents(*d, *statement);
 }
 
-Result<std::vector<EventRow>> Store::eventsByArrival(std::int64_t afterId, std::size_t limit)
+Result<std::vector<EventRow>> SqliteStore::eventsByArrival(std::int64_t afterId, std::size_t limit)
 {
     auto statement = sql::Statement::prepare(
         d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
@@ -376,7 +376,7 @@ Result<std::vector<EventRow>> Store::eventsByArrival(std::int64_t afterId, std::
     return readEvents(*d, *statement);
 }
 
-Result<std::string> Store::rawText(const EventRow &event)
+Result<std::string> SqliteStore::rawText(const EventRow &event)
 {
     auto statement = sql::Statement::prepare(
         d->db.get(), "SELECT id, line_count, data FROM raw WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1");
@@ -451,7 +451,7 @@ const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBa
     return &batch.records.back();
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::fields(const EventRow &event)
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::fields(const EventRow &event)
 {
     auto raw = rawText(event);
     if (!raw)

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#include "storelocation.h"
+
+#include <core/store/sqlite/sqlitestore.h>
+
+namespace core {
+
+bool recognises(const std::string &location)
+{
+    return SqliteStore::isStore(location);
+}
+
+Result<std::unique_ptr<EventStore>> openStore(const std::string &location, OpenMode mode)
+{
+    auto store = SqliteStore::open(location, mode);
+    if (!store)
+        return store.error();
+    return std::unique_ptr<EventStore>(std::move(store.value()));
+}
+
+} // namespace core
