@@ -51,6 +51,13 @@ private Q_SLOTS:
                  QByteArray("{\"count\":2}\n"));
     }
 
+    // A single dash is Lucene's "not", never a short option.
+    void aLeadingDashIsQueryText()
+    {
+        QCOMPARE(query({QStringLiteral("--count"), QStringLiteral("-level:error")}).out, QByteArray("4\n"));
+        QCOMPARE(query({QStringLiteral("-service:cache"), QStringLiteral("--count")}).out, QByteArray("3\n"));
+    }
+
     void jsonKeysAreThoseOfEvents()
     {
         const Run run = query({QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("1"), QStringLiteral("event:\"task.failed\"")});
