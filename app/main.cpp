@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "commands.h"
+#include "cli/arguments.h"
+#include "cli/commands.h"
 #include "core/store/store.h"
 #include "ui/mainwindow.h"
 
@@ -137,17 +138,17 @@ int main(int argc, char **argv)
         return 0;
     }
     if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb == QLatin1String("help")) {
-        commands::printUsage(stdout);
+        cli::printUsage(stdout);
         return 0;
     }
     using Command = int (*)(const QStringList &);
     const std::pair<const char *, Command> verbs[] = {
-        {"import", commands::importCommand},
-        {"stats", commands::statsCommand},
-        {"events", commands::eventsCommand},
-        {"query", commands::queryCommand},
-        {"histogram", commands::histogramCommand},
-        {"errors", commands::errorsCommand},
+        {"import", cli::importCommand},
+        {"stats", cli::statsCommand},
+        {"events", cli::eventsCommand},
+        {"query", cli::queryCommand},
+        {"histogram", cli::histogramCommand},
+        {"errors", cli::errorsCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {
@@ -157,10 +158,8 @@ int main(int argc, char **argv)
     }
 
     const WindowOptions options = parseWindowOptions(arguments);
-    if (!options.error.isEmpty()) {
-        std::fprintf(stderr, "timberline: %s\n(see timberline --help)\n", qPrintable(options.error));
-        return 2;
-    }
+    if (!options.error.isEmpty())
+        return cli::usageError(options.error);
     // The default store lives under $XDG_DATA_HOME/timberline/, which may not exist yet.
     if (!options.store.isEmpty())
         QDir().mkpath(QFileInfo(options.store).absolutePath());
@@ -168,10 +167,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "timberline: no display (DISPLAY and WAYLAND_DISPLAY are unset): importing headless\n");
         if (options.paths.isEmpty()) {
             std::fprintf(stderr, "timberline: nothing to import\n");
-            return options.store.isEmpty() ? 2 : commands::statsCommand({QStringLiteral("--store"), options.store});
+            return options.store.isEmpty() ? 2 : cli::statsCommand({QStringLiteral("--store"), options.store});
         }
         QCoreApplication app(argc, argv);
-        return commands::importHeadless(options.store, options.paths, QString(), false);
+        return cli::importHeadless(options.store, options.paths, QString(), false);
     }
     return runWindow(argc, argv, options);
 }
