@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QCommandLineOption>
+#include <QCommandLineParser>
 #include <QStringList>
 
 #include <cstdio>
@@ -8,6 +10,35 @@
 #include <optional>
 
 namespace cli {
+
+// QCommandLineParser with this command line's own conventions: only `--name` (or `--name=value`) is
+// an option, a single dash starts text, `--` ends the options, and usage errors keep the words
+// scripts know ("unknown option --x", "--x needs a value").
+class CommandLine
+{
+public:
+    explicit CommandLine(const QList<QCommandLineOption> &options);
+
+    // `arguments` without the program name; false with error() set on a usage error.
+    bool parse(const QStringList &arguments);
+    const QString &error() const { return m_error; }
+
+    bool isSet(const QString &name) const;
+    // The last value given, or every one in the order given.
+    QString value(const QString &name) const;
+    QStringList values(const QString &name) const;
+    QStringList positional() const;
+
+private:
+    // `--name` as the user wrote it, `=value` included, to name it in a message.
+    static QString asWritten(const QStringList &arguments, const QString &name);
+    // The first `--flag=value`, as written.
+    QString flagGivenAValue(const QStringList &arguments) const;
+
+    QCommandLineParser m_parser;
+    QStringList m_flags; ///< the options that take no value
+    QString m_error;
+};
 
 // The verbs' options, as README.md's "Command line" names them.
 enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To };

@@ -77,6 +77,7 @@ private Q_SLOTS:
         QTest::newRow("option of another verb") << QStringList{s("events"), s("--store"), s("S"), s("--count")}
                                                 << QByteArray("unknown option --count");
         QTest::newRow("no value") << QStringList{s("stats"), s("--store")} << QByteArray("--store needs a value");
+        QTest::newRow("no number") << QStringList{s("events"), s("--store"), s("S"), s("--limit")} << QByteArray("--limit needs a value");
         QTest::newRow("bad limit") << QStringList{s("events"), s("--limit"), s("x"), s("--store"), s("S")}
                                    << QByteArray("--limit takes a whole number");
         QTest::newRow("negative limit") << QStringList{s("query"), s("--store"), s("S"), s("--limit"), s("-1")}

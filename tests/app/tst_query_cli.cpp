@@ -58,6 +58,15 @@ private Q_SLOTS:
         QCOMPARE(query({QStringLiteral("-service:cache"), QStringLiteral("--count")}).out, QByteArray("3\n"));
     }
 
+    // QCommandLineParser's `--name=value` and `--`, which ends the options.
+    void optionsTheParserAdds()
+    {
+        const Run run = timberline({QStringLiteral("query"), QStringLiteral("--store=") + m_store, QStringLiteral("--count"),
+                                    QStringLiteral("--"), QStringLiteral("level:error")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QByteArray("1\n"));
+    }
+
     void jsonKeysAreThoseOfEvents()
     {
         const Run run = query({QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("1"), QStringLiteral("event:\"task.failed\"")});
