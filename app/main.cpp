@@ -33,31 +33,31 @@ struct WindowOptions {
 WindowOptions parseWindowOptions(const QStringList &arguments)
 {
     WindowOptions options;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments[i];
-        const bool hasValue = i + 1 < arguments.size();
-        if (argument == QLatin1String("--store") && hasValue) {
-            options.store = arguments[++i];
-        } else if (argument == QLatin1String("--query") && hasValue) {
-            options.query = arguments[++i];
-        } else if (argument == QLatin1String("--screenshot") && hasValue) {
-            options.screenshot = arguments[++i];
-        } else if (argument == QLatin1String("--size") && hasValue) {
-            const QStringList parts = arguments[++i].split(QLatin1Char('x'));
-            bool okWidth = false;
-            bool okHeight = false;
-            if (parts.size() == 2)
-                options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
-            if (!okWidth || !okHeight || options.size.isEmpty())
-                options.error = QStringLiteral("--size takes WIDTHxHEIGHT, e.g. 1280x800");
-        } else if (argument.startsWith(QLatin1String("--"))) {
-            options.error = QStringLiteral("unknown option ") + argument;
-        } else {
-            options.paths << argument;
-        }
-        if (!options.error.isEmpty())
-            break;
+    cli::CommandLine line({
+        QCommandLineOption(QStringLiteral("store"), QString(), QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("query"), QString(), QStringLiteral("Q")),
+        QCommandLineOption(QStringLiteral("screenshot"), QString(), QStringLiteral("OUT.png")),
+        QCommandLineOption(QStringLiteral("size"), QString(), QStringLiteral("WxH")),
+    });
+    if (!line.parse(arguments)) {
+        options.error = line.error();
+        return options;
     }
+    options.store = line.value(QStringLiteral("store"));
+    options.query = line.value(QStringLiteral("query"));
+    options.screenshot = line.value(QStringLiteral("screenshot"));
+    for (const QString &size : line.values(QStringLiteral("size"))) {
+        const QStringList parts = size.split(QLatin1Char('x'));
+        bool okWidth = false;
+        bool okHeight = false;
+        if (parts.size() == 2)
+            options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
+        if (!okWidth || !okHeight || options.size.isEmpty()) {
+            options.error = QStringLiteral("--size takes WIDTHxHEIGHT, e.g. 1280x800");
+            return options;
+        }
+    }
+    options.paths = line.positional();
     // A path that is a store is opened, not imported.
     for (qsizetype i = 0; i < options.paths.size(); ++i) {
         if (options.store.isEmpty() && core::Store::isStore(options.paths[i].toStdString()))
