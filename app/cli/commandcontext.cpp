@@ -86,7 +86,7 @@ bool CommandContext::parse(const QStringList &arguments, std::initializer_list<O
         usageError(m_arguments.error);
         return false;
     }
-    // Only `query` accepts both --json and --csv, and it prints one style.
+    // What every usage line asks for: a store, one output style, and text only where a query or paths go.
     const bool refusedPositional = m_positional == Positional::Refused && !m_arguments.positional.isEmpty();
     if (m_arguments.store.isEmpty() || (m_arguments.json && m_arguments.csv) || refusedPositional) {
         usageError();

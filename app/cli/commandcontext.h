@@ -28,7 +28,7 @@ public:
 
     // The verb's arguments, refusing options outside `accepted`; exit code 2 on a usage error.
     bool parse(const QStringList &arguments, std::initializer_list<Option> accepted);
-    // Read-only; exit code 1 when it is no store or cannot be read.
+    // Read-only; exit code 1 when the file is not a store or cannot be read.
     bool openStore();
     // The positional query with --from and --to AND-ed in, its dates read at --now in --tz; exit code
     // 2 on a bad query or zone, 1 when --now end cannot be read from the store.
