@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "commands.h"
+#include "cli/arguments.h"
+#include "cli/commands.h"
 #include <core/backends/storelocation.h>
-#include <ui/mainwindow.h>
+#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -32,31 +33,31 @@ struct WindowOptions {
 WindowOptions parseWindowOptions(const QStringList &arguments)
 {
     WindowOptions options;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments[i];
-        const bool hasValue = i + 1 < arguments.size();
-        if (argument == QLatin1String("--store") && hasValue) {
-            options.store = arguments[++i];
-        } else if (argument == QLatin1String("--query") && hasValue) {
-            options.query = arguments[++i];
-        } else if (argument == QLatin1String("--screenshot") && hasValue) {
-            options.screenshot = arguments[++i];
-        } else if (argument == QLatin1String("--size") && hasValue) {
-            const QStringList parts = arguments[++i].split(QLatin1Char('x'));
-            bool okWidth = false;
-            bool okHeight = false;
-            if (parts.size() == 2)
-                options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
-            if (!okWidth || !okHeight || options.size.isEmpty())
-                options.error = QStringLiteral("--size takes WIDTHxHEIGHT, e.g. 1280x800");
-        } else if (argument.startsWith(QLatin1String("--"))) {
-            options.error = QStringLiteral("unknown option ") + argument;
-        } else {
-            options.paths << argument;
-        }
-        if (!options.error.isEmpty())
-            break;
+    cli::CommandLine line({
+        QCommandLineOption(QStringLiteral("store"), QString(), QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("query"), QString(), QStringLiteral("Q")),
+        QCommandLineOption(QStringLiteral("screenshot"), QString(), QStringLiteral("OUT.png")),
+        QCommandLineOption(QStringLiteral("size"), QString(), QStringLiteral("WxH")),
+    });
+    if (!line.parse(arguments)) {
+        options.error = line.error();
+        return options;
     }
+    options.store = line.value(QStringLiteral("store"));
+    options.query = line.value(QStringLiteral("query"));
+    options.screenshot = line.value(QStringLiteral("screenshot"));
+    for (const QString &size : line.values(QStringLiteral("size"))) {
+        const QStringList parts = size.split(QLatin1Char('x'));
+        bool okWidth = false;
+        bool okHeight = false;
+        if (parts.size() == 2)
+            options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
+        if (!okWidth || !okHeight || options.size.isEmpty()) {
+            options.error = QStringLiteral("--size takes WIDTHxHEIGHT, e.g. 1280x800");
+            return options;
+        }
+    }
+    options.paths = line.positional();
     // A path that is a store is opened, not imported.
     for (qsizetype i = 0; i < options.paths.size(); ++i) {
         if (options.store.isEmpty() && core::recognises(options.paths[i].toStdString()))
@@ -137,17 +138,17 @@ int main(int argc, char **argv)
         return 0;
     }
     if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb == QLatin1String("help")) {
-        commands::printUsage(stdout);
+        cli::printUsage(stdout);
         return 0;
     }
     using Command = int (*)(const QStringList &);
     const std::pair<const char *, Command> verbs[] = {
-        {"import", commands::importCommand},
-        {"stats", commands::statsCommand},
-        {"events", commands::eventsCommand},
-        {"query", commands::queryCommand},
-        {"histogram", commands::histogramCommand},
-        {"errors", commands::errorsCommand},
+        {"import", cli::importCommand},
+        {"stats", cli::statsCommand},
+        {"events", cli::eventsCommand},
+        {"query", cli::queryCommand},
+        {"histogram", cli::histogramCommand},
+        {"errors", cli::errorsCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {
@@ -157,10 +158,8 @@ int main(int argc, char **argv)
     }
 
     const WindowOptions options = parseWindowOptions(arguments);
-    if (!options.error.isEmpty()) {
-        std::fprintf(stderr, "timberline: %s\n(see timberline --help)\n", qPrintable(options.error));
-        return 2;
-    }
+    if (!options.error.isEmpty())
+        return cli::usageError(options.error);
     // The default store lives under $XDG_DATA_HOME/timberline/, which may not exist yet.
     if (!options.store.isEmpty())
         QDir().mkpath(QFileInfo(options.store).absolutePath());
@@ -168,10 +167,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "timberline: no display (DISPLAY and WAYLAND_DISPLAY are unset): importing headless\n");
         if (options.paths.isEmpty()) {
             std::fprintf(stderr, "timberline: nothing to import\n");
-            return options.store.isEmpty() ? 2 : commands::statsCommand({QStringLiteral("--store"), options.store});
+            return options.store.isEmpty() ? 2 : cli::statsCommand({QStringLiteral("--store"), options.store});
         }
         QCoreApplication app(argc, argv);
-        return commands::importHeadless(options.store, options.paths, QString(), false);
+        return cli::importHeadless(options.store, options.paths, QString(), false);
     }
     return runWindow(argc, argv, options);
 }

@@ -61,6 +61,52 @@ private Q_SLOTS:
         QVERIFY(run.err.startsWith("timberline: "));
     }
 
+    // Scripts match these words: the same text, byte for byte, whichever parser reads the options.
+    void usageMessagesAreExact_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QByteArray>("message");
+        const auto s = [](const char *text) { return QString::fromLatin1(text); };
+        QTest::newRow("no store") << QStringList{s("query")}
+                                  << QByteArray("query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] "
+                                                "[--tz ZONE] QUERY");
+        QTest::newRow("json and csv") << QStringList{s("query"), s("--store"), s("S"), s("--json"), s("--csv")}
+                                      << QByteArray("query takes --store FILE [--count] [--json|--csv] [--limit N] "
+                                                    "[--now end|wallclock] [--tz ZONE] QUERY");
+        QTest::newRow("unknown option") << QStringList{s("stats"), s("--bogus")} << QByteArray("unknown option --bogus");
+        QTest::newRow("option of another verb") << QStringList{s("events"), s("--store"), s("S"), s("--count")}
+                                                << QByteArray("unknown option --count");
+        QTest::newRow("no value") << QStringList{s("stats"), s("--store")} << QByteArray("--store needs a value");
+        QTest::newRow("no number") << QStringList{s("events"), s("--store"), s("S"), s("--limit")} << QByteArray("--limit needs a value");
+        QTest::newRow("bad limit") << QStringList{s("events"), s("--limit"), s("x"), s("--store"), s("S")}
+                                   << QByteArray("--limit takes a whole number");
+        QTest::newRow("negative limit") << QStringList{s("query"), s("--store"), s("S"), s("--limit"), s("-1")}
+                                        << QByteArray("--limit takes a whole number");
+        QTest::newRow("bad now") << QStringList{s("errors"), s("--store"), s("S"), s("--now"), s("later")}
+                                 << QByteArray("--now takes end or wallclock");
+        QTest::newRow("stats and text") << QStringList{s("stats"), s("--store"), s("S"), s("extra")}
+                                        << QByteArray("stats takes --store FILE and nothing else");
+        QTest::newRow("events and text") << QStringList{s("events"), s("--store"), s("S"), s("-x")}
+                                         << QByteArray("events takes --store FILE [--limit N] [--json]");
+        QTest::newRow("import without store") << QStringList{s("import"), s("a.log")} << QByteArray("import needs --store FILE");
+        QTest::newRow("import without path") << QStringList{s("import"), s("--store"), s("S")} << QByteArray("import needs at least one PATH");
+        QTest::newRow("bad bucket") << QStringList{s("histogram"), s("--store"), s("S"), s("--bucket"), s("5y")}
+                                    << QByteArray("--bucket takes auto or a number with ms, s, m (minutes), h, d or w: 5y");
+        QTest::newRow("window: unknown option") << QStringList{s("--bogus")} << QByteArray("unknown option --bogus");
+        QTest::newRow("window: bad size") << QStringList{s("--size"), s("0x0"), s("a.log")}
+                                          << QByteArray("--size takes WIDTHxHEIGHT, e.g. 1280x800");
+    }
+
+    void usageMessagesAreExact()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QByteArray, message);
+        const Run run = timberline(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err, QByteArray("timberline: " + message + "\n(see timberline --help)\n"));
+        QVERIFY(run.out.isEmpty());
+    }
+
     void importStatsEvents()
     {
         QTemporaryDir dir;

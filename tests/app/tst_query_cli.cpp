@@ -51,6 +51,22 @@ private Q_SLOTS:
                  QByteArray("{\"count\":2}\n"));
     }
 
+    // A single dash is Lucene's "not", never a short option.
+    void aLeadingDashIsQueryText()
+    {
+        QCOMPARE(query({QStringLiteral("--count"), QStringLiteral("-level:error")}).out, QByteArray("4\n"));
+        QCOMPARE(query({QStringLiteral("-service:cache"), QStringLiteral("--count")}).out, QByteArray("3\n"));
+    }
+
+    // QCommandLineParser's `--name=value` and `--`, which ends the options.
+    void optionsTheParserAdds()
+    {
+        const Run run = timberline({QStringLiteral("query"), QStringLiteral("--store=") + m_store, QStringLiteral("--count"),
+                                    QStringLiteral("--"), QStringLiteral("level:error")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QByteArray("1\n"));
+    }
+
     void jsonKeysAreThoseOfEvents()
     {
         const Run run = query({QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("1"), QStringLiteral("event:\"task.failed\"")});

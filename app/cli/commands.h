@@ -3,8 +3,9 @@
 
 #include <QStringList>
 
-// The headless verbs: each returns the process exit code (0 ok, 1 some sources failed, 2 usage, 130 cancelled).
-namespace commands {
+// The headless verbs, one file each: each returns the process exit code (0 ok, 1 some sources
+// failed, 2 usage, 130 cancelled).
+namespace cli {
 
 int importCommand(const QStringList &arguments);
 int statsCommand(const QStringList &arguments);
@@ -14,6 +15,5 @@ int histogramCommand(const QStringList &arguments);
 int errorsCommand(const QStringList &arguments);
 // Imports `paths` into `storePath` and prints the summary: what the window does, without a display.
 int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json);
-void printUsage(FILE *stream);
 
-} // namespace commands
+} // namespace cli

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+#include "commandcontext.h"
+
+#include <core/query/queryparser.h>
+
+#include <QDateTime>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <string>
+
+namespace cli {
+
+namespace {
+
+// The same conversion the importer applies to times without an offset (core/ingest/importer.cpp),
+// so a query date means what an imported one does.
+std::function<std::int64_t(std::int64_t)> naiveToUtcIn(const QTimeZone &zone)
+{
+    if (zone == QTimeZone::utc())
+        return {};
+    return [zone](std::int64_t naiveNs) {
+        const auto utc = QDateTime::fromMSecsSinceEpoch(naiveNs / 1'000'000, QTimeZone::utc());
+        return naiveNs - static_cast<std::int64_t>(zone.offsetFromUtc(utc)) * 1'000'000'000;
+    };
+}
+
+// A time as a query phrase: --from and --to are written by people, so any quote or backslash in them
+// stays text.
+std::string phrase(const QString &time)
+{
+    std::string quoted = "\"";
+    for (const QChar c : time) {
+        if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+            quoted.push_back('\\');
+        quoted += QString(c).toStdString();
+    }
+    return quoted + "\"";
+}
+
+// --from and --to as `@timestamp` bounds AND-ed onto the query, so they narrow it the way a range
+// typed into it would, and a bad one is shown in the query it became.
+std::string withRange(std::string query, const QString &from, const QString &to)
+{
+    std::string range;
+    if (!from.isEmpty())
+        range += "@timestamp >= " + phrase(from);
+    if (!to.isEmpty())
+        range += (range.empty() ? "" : " and ") + std::string("@timestamp < ") + phrase(to);
+    if (range.empty())
+        return query;
+    return query.find_first_not_of(' ') == std::string::npos ? range : "(" + query + ") and " + range;
+}
+
+// The query, a caret under the spot, the message: what a bad query prints before exit code 2.
+int queryError(const std::string &query, const core::Error &error)
+{
+    std::fprintf(stderr, "timberline: bad query\n  %s\n", query.c_str());
+    if (error.offset >= 0) {
+        const std::int64_t column = core::QueryParser::columnOf(query, error.offset);
+        const std::int64_t end = core::QueryParser::columnOf(query, error.offset + std::max<std::int64_t>(1, error.length));
+        std::string marks(static_cast<std::size_t>(column - 1), ' ');
+        marks.append(static_cast<std::size_t>(std::max<std::int64_t>(1, end - column)), '^');
+        std::fprintf(stderr, "  %s\n", marks.c_str());
+    }
+    std::fprintf(stderr, "%s\n", error.message.c_str());
+    return 2;
+}
+
+} // namespace
+
+CommandContext::CommandContext(QString usage, Positional positional)
+    : m_usage(std::move(usage))
+    , m_positional(positional)
+{
+}
+
+CommandContext::~CommandContext() = default;
+
+bool CommandContext::parse(const QStringList &arguments, std::initializer_list<Option> accepted)
+{
+    m_arguments = parseArguments(arguments, accepted);
+    if (!m_arguments.error.isEmpty()) {
+        usageError(m_arguments.error);
+        return false;
+    }
+    // What every usage line asks for: a store, one output style, and text only where a query or paths go.
+    const bool refusedPositional = m_positional == Positional::Refused && !m_arguments.positional.isEmpty();
+    if (m_arguments.store.isEmpty() || (m_arguments.json && m_arguments.csv) || refusedPositional) {
+        usageError();
+        return false;
+    }
+    return true;
+}
+
+bool CommandContext::openStore()
+{
+    auto store = core::openStore(m_arguments.store.toStdString(), core::OpenMode::ReadOnly);
+    if (!store) {
+        std::fprintf(stderr, "timberline: %s: %s\n", qPrintable(m_arguments.store), store.error().message.c_str());
+        m_exitCode = 1;
+        return false;
+    }
+    m_store = std::move(store.value());
+    return true;
+}
+
+bool CommandContext::compileFilter()
+{
+    QTimeZone zone = QTimeZone::utc();
+    if (!m_arguments.timeZone.isEmpty() && m_arguments.timeZone != QLatin1String("UTC")) {
+        zone = QTimeZone(m_arguments.timeZone.toUtf8());
+        if (!zone.isValid()) {
+            usageError(QStringLiteral("unknown time zone: ") + m_arguments.timeZone);
+            return false;
+        }
+    }
+    std::int64_t now = core::QueryTime::wallClockNs();
+    if (m_arguments.now == QLatin1String("end")) {
+        auto anchor = m_store->timeAnchor();
+        if (!anchor) {
+            std::fprintf(stderr, "timberline: %s\n", anchor.error().message.c_str());
+            m_exitCode = 1;
+            return false;
+        }
+        if (anchor.value())
+            now = *anchor.value();
+    }
+    const std::string query = withRange(m_arguments.positional.join(QLatin1Char(' ')).toStdString(), m_arguments.from, m_arguments.to);
+    auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, naiveToUtcIn(zone)));
+    if (!filter) {
+        m_exitCode = queryError(query, filter.error());
+        return false;
+    }
+    m_filter = std::move(filter.value());
+    return true;
+}
+
+int CommandContext::usageError()
+{
+    return usageError(m_usage);
+}
+
+int CommandContext::usageError(const QString &message)
+{
+    m_exitCode = cli::usageError(message);
+    return m_exitCode;
+}
+
+Style CommandContext::style() const
+{
+    return m_arguments.json ? Style::Json : m_arguments.csv ? Style::Csv : Style::Text;
+}
+
+int CommandContext::printEvents()
+{
+    const Style eventStyle = style();
+    writeEventsHeader(eventStyle);
+    std::uint64_t remaining = m_arguments.limit ? static_cast<std::uint64_t>(*m_arguments.limit) : UINT64_MAX;
+    std::optional<core::EventKey> after;
+    std::string line;
+    while (remaining > 0) {
+        const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096));
+        auto page = m_filter ? m_store->events(*m_filter, after, size) : m_store->events(after, size);
+        if (!page) {
+            std::fprintf(stderr, "timberline: %s%s\n", m_filter ? "the query failed: " : "", page.error().message.c_str());
+            return 1;
+        }
+        if (page->empty())
+            break;
+        for (const core::EventRow &event : page.value())
+            writeEvent(line, event, eventStyle);
+        remaining -= page->size();
+        after = page->back().key;
+    }
+    return 0;
+}
+
+int analysisFailed(const core::Error &error)
+{
+    std::fprintf(stderr, "timberline: %s\n", error.message.c_str());
+    return error.code == core::ErrorCode::Cancelled ? 130 : 1;
+}
+
+} // namespace cli

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "arguments.h"
+#include "output.h"
+
+#include <core/query/queryfilter.h>
+#include <core/backends/storelocation.h>
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+
+namespace cli {
+
+// The prologue every verb shares: its arguments, the store opened for reading, the query compiled,
+// the output style. Each step prints why it failed and returns false; exitCode() is then what the
+// verb returns.
+class CommandContext
+{
+public:
+    enum class Positional { Allowed, Refused };
+
+    // `usage` is what a usage error without its own message prints: no --store, --json with --csv,
+    // or (when refused) positional arguments.
+    explicit CommandContext(QString usage, Positional positional = Positional::Allowed);
+    ~CommandContext();
+
+    // The verb's arguments, refusing options outside `accepted`; exit code 2 on a usage error.
+    bool parse(const QStringList &arguments, std::initializer_list<Option> accepted);
+    // Read-only; exit code 1 when the file is not a store or cannot be read.
+    bool openStore();
+    // The positional query with --from and --to AND-ed in, its dates read at --now in --tz; exit code
+    // 2 on a bad query or zone, 1 when --now end cannot be read from the store.
+    bool compileFilter();
+
+    // Prints `message`, or the usage, as a usage error; returns 2.
+    int usageError();
+    int usageError(const QString &message);
+
+    const Arguments &arguments() const { return m_arguments; }
+    core::EventStore &store() { return *m_store; }
+    const core::QueryFilter &filter() const { return *m_filter; }
+    Style style() const;
+    int exitCode() const { return m_exitCode; }
+
+    // Prints up to --limit events in the one order, those the filter matches once it is compiled;
+    // returns the exit code.
+    int printEvents();
+
+private:
+    QString m_usage;
+    Positional m_positional;
+    Arguments m_arguments;
+    std::unique_ptr<core::EventStore> m_store;
+    std::optional<core::QueryFilter> m_filter;
+    int m_exitCode = 0;
+};
+
+// Prints why an analysis stopped; returns 130 when Ctrl-C cancelled it, else 1.
+int analysisFailed(const core::Error &error);
+
+} // namespace cli
