@@ -10,8 +10,7 @@ set(allowed_store "query;model;base")
 set(allowed_store/sqlite "store;query;ingest;model;base")
 set(allowed_backends "store/sqlite;store;query;model;base")
 set(allowed_analysis "store;query;model;base")
-# import → store/sqlite goes once the store interface has an import sink.
-set(allowed_import "backends;store;store/sqlite;ingest;query;model;base")
+set(allowed_import "backends;store;ingest;query;model;base")
 set(core_stages "base;model;ingest;query;store;store/sqlite;backends;analysis;import")
 # Views and the command line reach a store only through the interface: never the SQLite backend.
 set(reader_stages "base;model;ingest;query;store;backends;analysis;import")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "storelocation.h"
 
+#include <core/store/sqlite/sqlitesink.h>
 #include <core/store/sqlite/sqlitestore.h>
 
 namespace core {
@@ -16,6 +17,14 @@ Result<std::unique_ptr<EventStore>> openStore(const std::string &location, OpenM
     if (!store)
         return store.error();
     return std::unique_ptr<EventStore>(std::move(store.value()));
+}
+
+Result<std::unique_ptr<ImportSink>> openSink(const std::string &location)
+{
+    auto sink = SqliteSink::open(location);
+    if (!sink)
+        return sink.error();
+    return std::unique_ptr<ImportSink>(std::move(sink.value()));
 }
 
 } // namespace core

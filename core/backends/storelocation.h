@@ -3,6 +3,7 @@
 
 #include <core/base/result.h>
 #include <core/store/eventstore.h>
+#include <core/store/importsink.h>
 
 #include <memory>
 #include <string>
@@ -15,5 +16,7 @@ namespace core {
 bool recognises(const std::string &location);
 // Opens (ReadWrite: creates or upgrades) the store at `location`.
 Result<std::unique_ptr<EventStore>> openStore(const std::string &location, OpenMode mode);
+// The import's writer into the store at `location`, created when missing.
+Result<std::unique_ptr<ImportSink>> openSink(const std::string &location);
 
 } // namespace core

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "importer.h"
 
-#include <core/store/sqlite/indexbuilder.h>
-#include <core/store/sqlite/storewriter.h>
-#include <core/ingest/boundedqueue.h>
+#include <core/backends/storelocation.h>
 #include <core/ingest/sha256.h>
 #include <core/ingest/sourceparser.h>
 #include <core/ingest/sourcereader.h>
@@ -16,7 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <thread>
+#include <optional>
 
 namespace core {
 
@@ -28,31 +26,7 @@ constexpr std::size_t ReadChunkBytes = 1 << 20;
 constexpr std::size_t RawBlockBytes = 128 << 10;
 constexpr std::size_t FirstBatchRecords = 256;
 constexpr std::size_t BatchRecords = 4096;
-constexpr std::size_t PostingBudgetBytes = 48u << 20;
-constexpr std::size_t QueueDepth = 3;
-
-struct PendingRaw {
-    std::uint32_t firstLine = 0;
-    std::uint32_t lineCount = 0;
-    std::string bytes;
-};
-
-// What flows from the parser thread through the indexer thread to the writer (the calling thread).
-struct Item {
-    enum class Kind { SourceBegin, Events, SourceEnd, Problem, Segment, Fields };
-    Kind kind = Kind::Events;
-    SourceRow source; ///< SourceBegin, SourceEnd, Problem
-    std::int64_t mtimeNs = 0;
-    std::int64_t replacesSourceId = 0; ///< SourceBegin: a partial source imported again
-    std::unique_ptr<RecordBatch> batch; ///< Events
-    std::int64_t firstId = 0;
-    std::vector<RawBlock> raw;
-    std::vector<BucketCount> buckets;
-    PostingSegment segment; ///< Segment
-    std::int64_t indexedThrough = 0; ///< Segment
-    std::map<std::string, FieldSummary> fields; ///< Fields
-    std::string duplicateOf; ///< SourceEnd: the same SHA-256 is in the store or came earlier
-};
+constexpr auto ProgressInterval = std::chrono::milliseconds(100);
 
 std::string absolutePath(const std::string &path)
 {
@@ -72,50 +46,67 @@ std::function<std::int64_t(std::int64_t)> naiveConverter(const std::string &zone
     };
 }
 
-// The parser stage: sources → lines → records, raw lines in blocks.
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+SourceSummary summaryOf(const SourceRow &row)
+{
+    return SourceSummary{row.name, row.format, row.status, row.error, row.counts};
+}
+
+// Sources → lines → records and raw lines, into the sink, on the calling thread; progress, the first
+// readable rows and cancellation go through the observer between batches.
 class ParseStage
 {
 public:
-    ParseStage(const ImportRequest &request, BoundedQueue<Item> &out, BoundedQueue<std::unique_ptr<RecordBatch>> &spareBatches,
-               std::int64_t firstEventId,
-               std::int64_t firstSourceId, std::map<std::string, SourceRow> existingByName,
-               std::map<std::string, std::string> nameBySha, const std::atomic<bool> &cancel)
+    ParseStage(const ImportRequest &request, ImportSink &sink, ImportObserver &observer, ImportSummary &summary,
+        std::map<std::string, SourceRow> existingByName, std::map<std::string, std::string> nameBySha,
+        Clock::time_point started)
         : m_request(request)
-        , m_out(out)
-        , m_spareBatches(spareBatches)
-        , m_nextEventId(firstEventId)
-        , m_nextSourceId(firstSourceId)
+        , m_sink(sink)
+        , m_observer(observer)
+        , m_summary(summary)
+        , m_nextSourceId(sink.nextSourceId())
         , m_existingByName(std::move(existingByName))
         , m_nameBySha(std::move(nameBySha))
-        , m_cancel(cancel)
+        , m_started(started)
+        , m_bytesTotal(totalDiskBytes(request.paths))
         , m_naiveToUtc(naiveConverter(request.timeZone))
     {
     }
 
-    std::atomic<std::uint64_t> diskBytesDone{0};
-    std::int64_t nextEventId() const { return m_nextEventId; }
+    std::optional<Error> failure;
+    bool cancelled() const { return m_cancel; }
+    std::uint64_t events() const { return m_events; }
 
     void run()
     {
         SourceVisitor visitor;
         visitor.onSource = [this](const SourceInfo &info, ByteStream &stream) { return readSource(info, stream); };
         visitor.onProblem = [this](const SourceProblem &problem) {
-            Item item;
-            item.kind = Item::Kind::Problem;
-            item.source.id = m_nextSourceId++;
-            item.source.name = problem.name;
-            item.source.path = absolutePath(problem.diskPath);
-            item.source.status = SourceStatus::Failed;
-            item.source.error = problem.reason;
+            SourceRow source;
+            source.id = m_nextSourceId++;
+            source.name = problem.name;
+            source.path = absolutePath(problem.diskPath);
+            source.status = SourceStatus::Failed;
+            source.error = problem.reason;
             finishDisk(problem.diskPath, problem.diskSize);
-            m_out.push(std::move(item));
+            check(m_sink.addFailedSource(source));
+            m_summary.sources.push_back(summaryOf(source));
+            m_observer.sourceFinished(m_summary.sources.back());
         };
         (void)visitSources(m_request.paths, visitor);
-        Item fields;
-        fields.kind = Item::Kind::Fields;
-        fields.fields = m_statistics.fieldSummaries();
-        m_out.push(std::move(fields));
-        m_out.close();
+    }
+
+    // Tells the observer once the first rows are committed (readers see them), however late.
+    void noticeCommittedRows()
+    {
+        if (m_summary.firstRowsSeconds < 0 && m_sink.committedEvents() > 0) {
+            m_summary.firstRowsSeconds = secondsSince(m_started);
+            m_observer.rowsCommitted();
+        }
     }
 
 private:
@@ -127,7 +118,7 @@ private:
             m_currentDisk = diskPath;
             m_currentDiskSize = static_cast<std::uint64_t>(std::max<std::int64_t>(diskSize, 0));
         }
-        diskBytesDone = m_diskDone;
+        m_diskBytesDone = m_diskDone;
     }
 
     bool readSource(const SourceInfo &info, ByteStream &stream)
@@ -135,18 +126,18 @@ private:
         finishDisk(info.diskPath, info.diskSize);
         const std::int64_t sourceId = m_nextSourceId++;
         m_sourceId = sourceId;
-        Item begin;
-        begin.kind = Item::Kind::SourceBegin;
-        begin.source.id = sourceId;
-        begin.source.name = info.name;
-        begin.source.path = absolutePath(info.diskPath);
-        begin.source.size = std::max<std::int64_t>(info.size, 0);
-        begin.source.status = SourceStatus::Importing;
-        begin.mtimeNs = info.mtimeNs;
+        SourceRow begin;
+        begin.id = sourceId;
+        begin.name = info.name;
+        begin.path = absolutePath(info.diskPath);
+        begin.size = std::max<std::int64_t>(info.size, 0);
+        begin.status = SourceStatus::Importing;
+        std::int64_t replaces = 0;
         if (auto existing = m_existingByName.find(info.name);
             existing != m_existingByName.end() && existing->second.status == SourceStatus::Partial)
-            begin.replacesSourceId = existing->second.id;
-        m_out.push(std::move(begin));
+            replaces = existing->second.id;
+        check(m_sink.beginSource(begin, info.mtimeNs, replaces));
+        m_sourceEvents = 0;
 
         ParseOptions options;
         options.sourceName = info.name;
@@ -155,7 +146,7 @@ private:
         SourceParser parser(options);
 
         m_lineNumber = 0;
-        m_raw = PendingRaw{1, 0, {}};
+        m_raw = RawLines{1, 0, {}};
         startBatch();
         std::string buffer;
         std::size_t carried = 0; // bytes of an unfinished line kept at the front of `buffer`
@@ -163,7 +154,7 @@ private:
         std::string readError;
         bool cancelled = false;
         while (true) {
-            if (m_cancel.load(std::memory_order_relaxed)) {
+            if (m_cancel) {
                 cancelled = true;
                 break;
             }
@@ -178,7 +169,7 @@ private:
                 break;
             bytesRead += *got;
             if (info.size > 0)
-                diskBytesDone = m_diskDone
+                m_diskBytesDone = m_diskDone
                     + static_cast<std::uint64_t>(static_cast<double>(bytesRead) / static_cast<double>(info.size)
                                                  * static_cast<double>(m_currentDiskSize));
             const std::string_view data(buffer.data(), carried + *got);
@@ -201,28 +192,33 @@ private:
         flushRaw();
         pushBatch();
 
-        Item end;
-        end.kind = Item::Kind::SourceEnd;
-        end.source.id = sourceId;
-        end.source.name = info.name;
-        end.source.format = parser.format();
-        end.source.size = static_cast<std::int64_t>(bytesRead);
-        end.source.counts = parser.counts();
-        end.source.lastLine = m_lineNumber;
-        end.source.sha256 = m_sha.finish();
-        if (auto [known, inserted] = m_nameBySha.emplace(end.source.sha256, info.name); !inserted)
-            end.duplicateOf = known->second;
+        SourceRow end = begin;
+        end.format = parser.format();
+        end.size = static_cast<std::int64_t>(bytesRead);
+        end.counts = parser.counts();
+        end.lastLine = m_lineNumber;
+        end.sha256 = m_sha.finish();
         if (!readError.empty()) {
-            end.source.status = SourceStatus::Partial;
-            end.source.error = readError;
+            end.status = SourceStatus::Partial;
+            end.error = readError;
         } else if (cancelled) {
-            end.source.status = SourceStatus::Partial;
-            end.source.error = "import cancelled";
+            end.status = SourceStatus::Partial;
+            end.error = "import cancelled";
         } else {
-            end.source.status = SourceStatus::Complete;
+            end.status = SourceStatus::Complete;
         }
-        m_out.push(std::move(end));
-        return !cancelled;
+        if (auto [known, inserted] = m_nameBySha.emplace(end.sha256, info.name); !inserted) {
+            check(m_sink.dropSource(sourceId));
+            end.error = "duplicate of " + known->second;
+            m_events -= m_sourceEvents;
+        } else {
+            check(m_sink.endSource(end));
+            m_summary.lines += end.counts.lines;
+        }
+        m_summary.sources.push_back(summaryOf(end));
+        m_summary.bytes += static_cast<std::uint64_t>(end.size);
+        m_observer.sourceFinished(m_summary.sources.back());
+        return !cancelled && !failure;
     }
 
     void addLine(SourceParser &parser, std::string_view line, bool newline)
@@ -246,97 +242,77 @@ private:
         if (m_raw.lineCount == 0)
             return;
         m_sha.add(m_raw.bytes);
-        m_rawBlocks.push_back(RawBlock{m_raw.firstLine, m_raw.lineCount, compressRaw(m_raw.bytes)});
-        m_raw = PendingRaw{m_lineNumber + 1, 0, {}};
+        m_rawBlocks.push_back(std::move(m_raw));
+        m_raw = RawLines{m_lineNumber + 1, 0, {}};
     }
 
-    // Batches come back from the writer once written: reusing their memory saves page faults.
-    void startBatch()
-    {
-        if (auto recycled = m_spareBatches.tryPop()) {
-            m_batch = std::move(*recycled);
-            m_batch->clear();
-        } else {
-            m_batch = std::make_unique<RecordBatch>();
-        }
-    }
+    void startBatch() { m_batch = m_sink.emptyBatch(); }
 
     void pushBatch()
     {
         if (m_batch->records.empty() && m_rawBlocks.empty())
             return;
-        Item item;
-        item.kind = Item::Kind::Events;
-        item.source.id = m_sourceId;
-        item.firstId = m_nextEventId;
-        m_nextEventId += static_cast<std::int64_t>(m_batch->records.size());
-        m_statistics.addStatistics(*m_batch);
-        item.buckets = m_statistics.takeBuckets();
-        item.batch = std::move(m_batch);
-        item.raw = std::move(m_rawBlocks);
+        const std::uint64_t events = m_batch->records.size();
+        m_events += events;
+        m_sourceEvents += events;
+        check(m_sink.add(m_sourceId, std::move(m_batch), std::move(m_rawBlocks)));
         m_rawBlocks.clear();
         m_firstBatch = false;
-        m_out.push(std::move(item));
         startBatch();
+        report();
+    }
+
+    void check(Result<void> result)
+    {
+        if (!result && !failure) {
+            failure = result.error();
+            m_cancel = true;
+        }
+    }
+
+    void report()
+    {
+        noticeCommittedRows();
+        if (Clock::now() - m_lastProgress < ProgressInterval)
+            return;
+        m_lastProgress = Clock::now();
+        ImportProgress progress;
+        progress.bytesDone = m_diskBytesDone;
+        progress.bytesTotal = m_bytesTotal;
+        progress.events = m_sink.committedEvents();
+        progress.elapsedSeconds = secondsSince(m_started);
+        progress.eventsPerSecond
+            = progress.elapsedSeconds > 0 ? static_cast<double>(progress.events) / progress.elapsedSeconds : 0;
+        if (m_observer.progress(progress) == ProgressAnswer::Cancel)
+            m_cancel = true;
     }
 
     const ImportRequest &m_request;
-    BoundedQueue<Item> &m_out;
-    BoundedQueue<std::unique_ptr<RecordBatch>> &m_spareBatches;
-    std::int64_t m_nextEventId;
+    ImportSink &m_sink;
+    ImportObserver &m_observer;
+    ImportSummary &m_summary;
     std::int64_t m_nextSourceId;
     std::map<std::string, SourceRow> m_existingByName;
     std::map<std::string, std::string> m_nameBySha;
-    const std::atomic<bool> &m_cancel;
-    IndexBuilder m_statistics;
+    Clock::time_point m_started;
+    std::uint64_t m_bytesTotal;
+    Clock::time_point m_lastProgress = Clock::now();
+    bool m_cancel = false;
     Sha256 m_sha;
     std::function<std::int64_t(std::int64_t)> m_naiveToUtc;
     std::unique_ptr<RecordBatch> m_batch;
-    PendingRaw m_raw;
-    std::vector<RawBlock> m_rawBlocks;
+    RawLines m_raw;
+    std::vector<RawLines> m_rawBlocks;
     std::uint32_t m_lineNumber = 0;
     std::int64_t m_sourceId = 0;
+    std::uint64_t m_events = 0;
+    std::uint64_t m_sourceEvents = 0;
+    std::uint64_t m_diskBytesDone = 0;
     bool m_firstBatch = true;
     std::string m_currentDisk;
     std::uint64_t m_currentDiskSize = 0;
     std::uint64_t m_diskDone = 0;
 };
-
-// The indexer stage: posting lists, built on the second core while the writer inserts rows.
-void indexStage(BoundedQueue<Item> &in, BoundedQueue<Item> &out)
-{
-    IndexBuilder index;
-    while (auto item = in.pop()) {
-        if (item->kind == Item::Kind::Events)
-            index.addTerms(*item->batch, item->firstId);
-        const bool flush = index.postingBytes() > PostingBudgetBytes;
-        const std::int64_t through = index.lastId();
-        out.push(std::move(*item));
-        if (flush) {
-            Item segment;
-            segment.kind = Item::Kind::Segment;
-            segment.segment = index.takeSegment();
-            segment.indexedThrough = through;
-            out.push(std::move(segment));
-        }
-    }
-    Item segment;
-    segment.kind = Item::Kind::Segment;
-    segment.indexedThrough = index.lastId();
-    segment.segment = index.takeSegment();
-    out.push(std::move(segment));
-    out.close();
-}
-
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-SourceSummary summaryOf(const SourceRow &row)
-{
-    return SourceSummary{row.name, row.format, row.status, row.error, row.counts};
-}
 
 } // namespace
 
@@ -347,10 +323,10 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
         && !QTimeZone(QByteArray::fromStdString(request.timeZone)).isValid())
         return makeError(ErrorCode::Usage, "unknown time zone: " + request.timeZone);
 
-    auto store = SqliteStore::open(request.storePath, OpenMode::ReadWrite);
-    if (!store)
-        return store.error();
-    auto existing = (*store)->sources();
+    auto sink = openSink(request.storePath);
+    if (!sink)
+        return sink.error();
+    auto existing = (*sink)->existingSources();
     if (!existing)
         return existing.error();
     std::map<std::string, SourceRow> existingByName;
@@ -360,117 +336,22 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
         if (row.status == SourceStatus::Complete && !row.sha256.empty())
             nameBySha.emplace(row.sha256, row.name);
     }
-    auto writerResult = (*store)->writer();
-    if (!writerResult)
-        return writerResult.error();
-    StoreWriter &writer = *writerResult.value();
 
     ImportSummary summary;
-    std::atomic<bool> cancel{false};
-    BoundedQueue<Item> parsed(QueueDepth);
-    BoundedQueue<Item> indexed(QueueDepth * 4);
-    BoundedQueue<std::unique_ptr<RecordBatch>> spareBatches(QueueDepth * 8);
-    ParseStage parser(request, parsed, spareBatches, writer.nextEventId(), writer.nextSourceId(), existingByName, std::move(nameBySha),
-                      cancel);
-    const std::uint64_t bytesTotal = totalDiskBytes(request.paths);
-
-    std::thread parseThread([&] { parser.run(); });
-    std::thread indexThread([&] { indexStage(parsed, indexed); });
-
-    std::optional<Error> failure;
-    auto lastProgress = Clock::now();
-    auto lastCommit = Clock::now();
-    std::uint64_t events = 0;
-    bool anyCommitted = false;
-    const auto check = [&](Result<void> result) {
-        if (!result && !failure) {
-            failure = result.error();
-            cancel = true;
-        }
-    };
-
-    while (auto item = indexed.pop()) {
-        if (failure)
-            continue; // drain so the other stages can finish
-        switch (item->kind) {
-        case Item::Kind::SourceBegin:
-            if (item->replacesSourceId)
-                check(writer.removeSource(item->replacesSourceId));
-            check(writer.addSource(item->source, item->mtimeNs));
-            break;
-        case Item::Kind::Problem:
-            check(writer.addSource(item->source, 0));
-            summary.sources.push_back(summaryOf(item->source));
-            observer.sourceFinished(summary.sources.back());
-            break;
-        case Item::Kind::Events:
-            check(writer.writeEvents(item->source.id, *item->batch, item->firstId));
-            for (const RawBlock &block : item->raw)
-                check(writer.writeRaw(item->source.id, block));
-            check(writer.writeBuckets(item->buckets));
-            events += item->batch->records.size();
-            spareBatches.tryPush(std::move(item->batch));
-            if (!anyCommitted || secondsSince(lastCommit) > 0.25) {
-                check(writer.commit());
-                lastCommit = Clock::now();
-                if (!anyCommitted) {
-                    anyCommitted = true;
-                    summary.firstRowsSeconds = secondsSince(started);
-                    observer.rowsCommitted();
-                }
-            }
-            break;
-        case Item::Kind::SourceEnd:
-            if (!item->duplicateOf.empty()) {
-                check(writer.removeSource(item->source.id));
-                item->source.error = "duplicate of " + item->duplicateOf;
-                events -= item->source.counts.events;
-            } else {
-                check(writer.updateSource(item->source));
-                summary.lines += item->source.counts.lines;
-            }
-            check(writer.commit());
-            summary.sources.push_back(summaryOf(item->source));
-            summary.bytes += static_cast<std::uint64_t>(item->source.size);
-            observer.sourceFinished(summary.sources.back());
-            break;
-        case Item::Kind::Segment:
-            check(writer.writeSegment(item->segment));
-            check(writer.setIndexedThrough(item->indexedThrough));
-            break;
-        case Item::Kind::Fields:
-            check(writer.writeFields(item->fields));
-            break;
-        }
-        if (secondsSince(lastProgress) > 0.1) {
-            lastProgress = Clock::now();
-            ImportProgress progress;
-            progress.bytesDone = parser.diskBytesDone;
-            progress.bytesTotal = bytesTotal;
-            progress.events = events;
-            progress.elapsedSeconds = secondsSince(started);
-            progress.eventsPerSecond = progress.elapsedSeconds > 0 ? static_cast<double>(events) / progress.elapsedSeconds : 0;
-            if (observer.progress(progress) == ProgressAnswer::Cancel)
-                cancel = true;
-        }
-    }
-    parseThread.join();
-    indexThread.join();
+    ParseStage parser(request, **sink, observer, summary, std::move(existingByName), std::move(nameBySha), started);
+    parser.run();
+    if (parser.failure)
+        return *parser.failure; // the sink rolls back what it had not committed
+    if (auto flushed = (*sink)->flush(); !flushed)
+        return flushed.error();
+    parser.noticeCommittedRows();
     summary.rowsSeconds = secondsSince(started);
-
-    if (failure) {
-        (void)writer.rollback();
-        summary.outcome = Outcome::Failed;
-        return *failure;
-    }
-    check(writer.setIndexedThrough(parser.nextEventId() - 1));
-    check(writer.finish());
-    if (failure)
-        return *failure;
+    if (auto finished = (*sink)->finish(); !finished)
+        return finished.error();
     summary.completeSeconds = secondsSince(started);
     summary.seconds = summary.completeSeconds;
-    summary.events = events;
-    summary.outcome = cancel ? Outcome::Cancelled : Outcome::Finished;
+    summary.events = parser.events();
+    summary.outcome = parser.cancelled() ? Outcome::Cancelled : Outcome::Finished;
     return summary;
 }
 

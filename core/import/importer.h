@@ -59,8 +59,9 @@ public:
     virtual void rowsCommitted() { }
 };
 
-// Synchronous: returns when the import ends. Parses on one thread while the store is written on the
-// calling thread; a cancelled import leaves a consistent store that says what it holds.
+// Synchronous: returns when the import ends. Parses on the calling thread into the store's import sink
+// (core/store/importsink.h), which writes on threads of its own; a cancelled import leaves a
+// consistent store that says what it holds.
 Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &observer);
 
 } // namespace core
