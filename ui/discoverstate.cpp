@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "discoverstate.h"
 
+#include "storeworker.h"
+
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -36,7 +38,10 @@ core::QueryValue termValue(std::string text)
 
 DiscoverState::DiscoverState(QObject *parent)
     : QObject(parent)
+    , m_background(new StoreWorker(this))
+    , m_interactive(new StoreWorker(this))
 {
+    m_background->setBackground(true);
 }
 
 DiscoverState::~DiscoverState() = default;
@@ -44,6 +49,9 @@ DiscoverState::~DiscoverState() = default;
 void DiscoverState::setStore(const QString &path)
 {
     m_storePath = path;
+    // Before anyone hears of the store: the views' next jobs must read the new one.
+    m_background->setStorePath(path);
+    m_interactive->setStorePath(path);
     m_firstNs.reset();
     m_lastNs.reset();
     m_anchorNs.reset();

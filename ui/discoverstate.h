@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 
+class StoreWorker;
+
 // Which events the time range picker lets through.
 struct TimeRange {
     enum class Kind { Whole, Relative, Absolute };
@@ -26,7 +28,8 @@ struct TimeRange {
 
 // The one state of the Discover window: the store, the query and its compiled filter, the time range,
 // the `now` anchor, the selected event, the table's extra columns and the display zone. Every view
-// subscribes to it and writes to it; views never talk to each other.
+// subscribes to it and writes to it; views never talk to each other. It also holds the workers the
+// views share, so that they follow its store.
 class DiscoverState : public QObject
 {
     Q_OBJECT
@@ -35,6 +38,12 @@ public:
     ~DiscoverState() override;
 
     QString storePath() const { return m_storePath; }
+    // Long counts and groupings (histogram, sidebar, errors) queue here, one connection at a lower CPU
+    // priority, so that they never take a core from the GUI or the table's own workers.
+    StoreWorker *backgroundWorker() const { return m_background; }
+    // Short reads a click waits for (the selected event, the store's span, a raw line): never behind
+    // a histogram.
+    StoreWorker *interactiveWorker() const { return m_interactive; }
     // A new store: the query stays, the time range becomes the whole bundle, the selection goes.
     void setStore(const QString &path);
     // The bundle's first and last event times and `now` (Store::timeAnchor), once a worker has read them.
@@ -100,6 +109,8 @@ private:
     bool compile(const QString &text);
 
     QString m_storePath;
+    StoreWorker *m_background;
+    StoreWorker *m_interactive;
     std::optional<std::int64_t> m_firstNs;
     std::optional<std::int64_t> m_lastNs;
     std::optional<std::int64_t> m_anchorNs;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "histogramwidget.h"
 
-#include "storeworker.h"
-
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -36,18 +34,14 @@ std::uint64_t total(const core::LevelCounts &counts)
 HistogramWidget::HistogramWidget(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
-    , m_generation(std::make_shared<std::atomic<quint64>>(0))
+    , m_job(new ViewJob<Result>(state->backgroundWorker(), this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_worker->setBackground(true);
     setMouseTracking(true);
     setFocusPolicy(Qt::ClickFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(m_state, &DiscoverState::filterChanged, this, &HistogramWidget::refresh);
     connect(m_state, &DiscoverState::storeChanged, this, [this] {
         m_zoomStack.clear();
-        m_worker->setStorePath(m_state->storePath());
         refresh();
     });
     connect(m_state, &DiscoverState::selectionChanged, this, qOverload<>(&QWidget::update));
@@ -55,16 +49,11 @@ HistogramWidget::HistogramWidget(DiscoverState *state, QWidget *parent)
         m_barsDirty = true;
         update();
     });
-    if (!m_state->storePath().isEmpty()) {
-        m_worker->setStorePath(m_state->storePath());
+    if (!m_state->storePath().isEmpty())
         refresh();
-    }
 }
 
-HistogramWidget::~HistogramWidget()
-{
-    ++*m_generation;
-}
+HistogramWidget::~HistogramWidget() = default;
 
 QSize HistogramWidget::sizeHint() const
 {
@@ -96,60 +85,40 @@ void HistogramWidget::refresh()
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
-    // A newer request: older jobs see the generation move, stop at their next chunk, and their
-    // results are dropped; cancel() also interrupts the statement running now.
-    const quint64 generation = ++*m_generation;
-    m_worker->cancel();
-    m_settled = false;
-    auto shared = m_generation;
-    QPointer<HistogramWidget> self(this);
-    core::HistogramOptions options;
-    m_worker->run<std::pair<core::LevelHistogram, QString>>(
-        this,
-        [filter, options, shared, generation, self](core::Store *store) -> std::pair<core::LevelHistogram, QString> {
+    m_job->start(
+        [filter](core::Store *store, const ViewJob<Result>::Control &control) -> Result {
             if (!store)
                 return {{}, QStringLiteral("cannot open the store")};
-            auto histogram = core::Histogram::compute(*store, *filter, options, [&](const core::LevelHistogram &partial) {
-                if (shared->load() != generation)
-                    return false;
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [self, generation, partial] {
-                        if (self)
-                            self->deliver(generation, partial, false, {});
-                    },
-                    Qt::QueuedConnection);
-                return true;
-            });
+            // Counts arrive chunk by chunk; a newer request stops the older one at its next chunk.
+            auto histogram = core::Histogram::compute(*store, *filter, core::HistogramOptions{},
+                                                      [&](const core::LevelHistogram &partial) {
+                                                          if (control.cancelled())
+                                                              return false;
+                                                          control.partial({partial, QString()});
+                                                          return true;
+                                                      });
             if (!histogram)
                 return {{}, QString::fromStdString(histogram.error().message)};
             return {std::move(histogram.value()), QString()};
         },
-        [this, generation](std::pair<core::LevelHistogram, QString> result) {
-            deliver(generation, std::move(result.first), true, result.second);
-        });
+        [this](Result result) { deliver(std::move(result)); });
 }
 
-void HistogramWidget::deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error)
+void HistogramWidget::deliver(Result result)
 {
-    if (generation != m_generation->load())
-        return;
-    m_data = std::move(histogram);
-    m_error = error;
+    m_data = std::move(result.first);
+    m_error = result.second;
     m_barsDirty = true;
-    if (complete) {
-        m_settled = true;
+    if (m_job->isSettled())
         Q_EMIT settled();
-    }
     update();
 }
 
 void HistogramWidget::setHistogram(const core::LevelHistogram &histogram)
 {
-    ++*m_generation;
+    m_job->cancel();
     m_data = histogram;
     m_error.clear();
-    m_settled = true;
     m_barsDirty = true;
     update();
 }
@@ -234,7 +203,7 @@ void HistogramWidget::renderBars()
     }
     if (m_data.buckets.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(plot, Qt::AlignCenter, m_settled ? tr("No events") : tr("Counting…"));
+        painter.drawText(plot, Qt::AlignCenter, m_job->isSettled() ? tr("No events") : tr("Counting…"));
         return;
     }
     std::uint64_t highest = 1;

@@ -3,18 +3,16 @@
 
 #include "discoverstate.h"
 #include "histogramgeometry.h"
+#include "viewjob.h"
 
 #include <QPixmap>
 #include <QWidget>
 
 #include <core/store/analysisrows.h>
 
-#include <atomic>
-#include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
-
-class StoreWorker;
 
 // Events over time above the table: bars stacked by level (errors and fatals red), a time axis,
 // a tooltip with the bucket's counts. Dragging across it zooms the shared time range into that
@@ -31,7 +29,7 @@ public:
     // The counts shown now (tests, screenshots).
     const core::LevelHistogram &histogram() const { return m_data; }
     // Whether the latest request has delivered its final counts.
-    bool isSettled() const { return m_settled; }
+    bool isSettled() const { return m_job->isSettled(); }
     // Paints `histogram` as if a worker had delivered it (tests).
     void setHistogram(const core::LevelHistogram &histogram);
     // Where bars and axis go for the current size and counts.
@@ -67,7 +65,9 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error);
+    // Counts, partial or final, or the reason there are none.
+    using Result = std::pair<core::LevelHistogram, QString>;
+    void deliver(Result result);
     std::optional<std::size_t> bucketAt(double x) const;
     QRect plotRect() const;
     QFont labelFont() const;
@@ -75,11 +75,9 @@ private:
     void renderBars();
 
     DiscoverState *m_state;
-    StoreWorker *m_worker;
-    std::shared_ptr<std::atomic<quint64>> m_generation; ///< shared with jobs: a newer request stops older ones
+    ViewJob<Result> *m_job;
     core::LevelHistogram m_data;
     QString m_error;
-    bool m_settled = true;
     std::vector<TimeRange> m_zoomStack; ///< the ranges before each drag, latest last
     std::optional<int> m_dragFrom;
     int m_dragTo = 0;

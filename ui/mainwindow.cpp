@@ -12,6 +12,7 @@
 #include "querybar.h"
 #include "storeworker.h"
 #include "timerangepicker.h"
+#include "viewjob.h"
 
 #include <QAction>
 #include <QApplication>
@@ -57,15 +58,6 @@ constexpr int RefreshIntervalMs = 250;
 constexpr qsizetype MaxHistory = 200;
 constexpr qsizetype MaxRecent = 10;
 
-// The store's time span and `now`, and its field catalogue, read on a worker when a store opens.
-struct StoreInfo {
-    std::optional<std::int64_t> firstNs;
-    std::optional<std::int64_t> lastNs;
-    std::optional<std::int64_t> anchorNs;
-    QStringList fields;
-    QMap<QString, QStringList> values;
-};
-
 QStringList localPaths(const QMimeData *mime)
 {
     QStringList paths;
@@ -79,6 +71,15 @@ QStringList localPaths(const QMimeData *mime)
 }
 
 } // namespace
+
+// The store's time span and `now`, and its field catalogue, read on a worker when a store opens.
+struct MainWindow::StoreInfo {
+    std::optional<std::int64_t> firstNs;
+    std::optional<std::int64_t> lastNs;
+    std::optional<std::int64_t> anchorNs;
+    QStringList fields;
+    QMap<QString, QStringList> values;
+};
 
 QString defaultStorePath(const QString &firstPath)
 {
@@ -111,13 +112,11 @@ QString defaultStorePath(const QString &firstPath)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_state(new DiscoverState(this))
-    , m_infoWorker(new StoreWorker(this))
+    , m_infoJob(new ViewJob<StoreInfo>(m_state->interactiveWorker(), this))
     , m_model(new EventTableModel(this))
     , m_import(new ImportController(this))
     , m_refreshTimer(new QTimer(this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_infoWorker->setBackground(true);
     setWindowTitle(tr("Timberline"));
     setAcceptDrops(true);
 
@@ -423,7 +422,6 @@ void MainWindow::openStore(const QString &storePath)
     m_storePath = path;
     setWindowTitle(tr("%1 \u2014 Timberline").arg(QDir::toNativeSeparators(path)));
     m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
-    m_infoWorker->setStorePath(path);
     m_state->setStore(path);
     m_queryBar->setHistory(QSettings().value(historyKey()).toStringList());
     rememberStore(path);
@@ -612,7 +610,7 @@ void MainWindow::selectRow(int row)
 
 bool MainWindow::isSettled() const
 {
-    return m_model->isSettled() && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
+    return m_model->isSettled() && m_infoJob->isSettled() && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
         && m_errors->isSettled();
 }
 
@@ -652,10 +650,8 @@ void MainWindow::onQueryFailed(const QString &message, int offset, int length)
 
 void MainWindow::loadStoreInfo()
 {
-    m_infoPending = true;
-    m_infoWorker->run<StoreInfo>(
-        this,
-        [](core::Store *store) {
+    m_infoJob->start(
+        [](core::Store *store, const ViewJob<StoreInfo>::Control &) {
             StoreInfo info;
             if (!store)
                 return info;
@@ -689,7 +685,6 @@ void MainWindow::loadStoreInfo()
             return info;
         },
         [this](StoreInfo info) {
-            m_infoPending = false;
             m_state->setTimeSpan(info.firstNs, info.lastNs, info.anchorNs);
             m_queryBar->setCompletions(info.fields, info.values);
         });
@@ -721,7 +716,7 @@ void MainWindow::showTableMenu(const QPoint &pos)
         QApplication::clipboard()->setText(QString::fromStdString(core::format::eventJson(*event)));
     });
     connect(menu.addAction(tr("Copy raw line")), &QAction::triggered, this, [this, event] {
-        m_infoWorker->run<QString>(
+        m_state->interactiveWorker()->run<QString>(
             this,
             [event](core::Store *store) {
                 if (!store)

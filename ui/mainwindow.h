@@ -13,7 +13,6 @@ class FieldSidebar;
 class HistogramWidget;
 class QueryBar;
 class QSplitter;
-class StoreWorker;
 class TimeRangePicker;
 class ImportController;
 class ImportProgressWidget;
@@ -22,6 +21,8 @@ class QLabel;
 class QStackedWidget;
 class QTableView;
 class QTimer;
+template<typename T>
+class ViewJob;
 
 // The Discover window: query bar and time range over a field sidebar, the virtual event table and the
 // selected event's detail. Imports what is given or dropped. Every view reads and writes one
@@ -77,6 +78,8 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    struct StoreInfo;
+
     void createMenus();
     void setupView();
     void startNextImport();
@@ -98,7 +101,7 @@ private:
     QString historyKey() const;
 
     DiscoverState *m_state = nullptr;
-    StoreWorker *m_infoWorker = nullptr; ///< the store's time span and catalogue, copies of raw lines
+    ViewJob<StoreInfo> *m_infoJob = nullptr; ///< the store's time span and catalogue
     QueryBar *m_queryBar = nullptr;
     TimeRangePicker *m_timeRange = nullptr;
     FieldSidebar *m_sidebar = nullptr;
@@ -115,7 +118,6 @@ private:
     bool m_announceCount = false; ///< the next count is a new query's: say it in the status bar
     bool m_persistent = false; ///< window state is saved only when it was restored
 
-    bool m_infoPending = false;
     EventTableModel *m_model = nullptr;
     ImportController *m_import = nullptr;
     ImportProgressWidget *m_progress = nullptr;

@@ -39,16 +39,26 @@ void StoreWorker::cancel()
         m_shared->store->interrupt();
 }
 
+void StoreWorker::interrupt(const std::shared_ptr<std::atomic<bool>> &job)
+{
+    job->store(true);
+    std::lock_guard lock(m_shared->mutex);
+    // Another view's job may hold the connection now: it must not be stopped for this one.
+    if (m_shared->store && m_shared->running == job.get())
+        m_shared->store->interrupt();
+}
+
 void StoreWorker::waitForDone()
 {
     m_pool.waitForDone();
 }
 
-core::Store *StoreWorker::Shared::storeFor(quint64)
+core::Store *StoreWorker::Shared::begin(const std::atomic<bool> *job)
 {
     if (background)
         lowerCurrentThreadPriority();
     std::lock_guard lock(mutex);
+    running = job;
     if (wantedPath.empty()) {
         store.reset();
         openPath.clear();
@@ -62,4 +72,10 @@ core::Store *StoreWorker::Shared::storeFor(quint64)
             store = std::move(opened.value());
     }
     return store.get();
+}
+
+void StoreWorker::Shared::end()
+{
+    std::lock_guard lock(mutex);
+    running = nullptr;
 }
