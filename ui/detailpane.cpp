@@ -4,9 +4,11 @@
 #include "discoverstate.h"
 #include "eventtablemodel.h"
 #include "jsonhighlighting.h"
+#include "levelpalette.h"
 
 #include <QEvent>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -232,7 +234,7 @@ void DetailPane::showDetail(const EventDetail &detail)
             QString::fromStdString(row.service),
             QString::fromStdString(row.message).section(QLatin1Char('\n'), 0, 0)};
         const bool self = row.id == event.id;
-        const QColor color = EventTableModel::levelColor(row.level);
+        const QColor color = LevelPalette::text(row.level, QGuiApplication::palette());
         for (int column = 0; column < cells.size(); ++column) {
             auto *item = new QTableWidgetItem(cells[column]);
             if (color.isValid())

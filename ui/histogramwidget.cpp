@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "histogramwidget.h"
 
+#include "levelpalette.h"
+
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -63,21 +65,6 @@ QSize HistogramWidget::sizeHint() const
 QSize HistogramWidget::minimumSizeHint() const
 {
     return {120, 60};
-}
-
-QColor HistogramWidget::levelColor(core::Level level, const QPalette &palette)
-{
-    const bool dark = palette.color(QPalette::Window).lightness() < 128;
-    switch (level) {
-    case core::Level::Fatal: return dark ? QColor(255, 80, 80) : QColor(150, 0, 0);
-    case core::Level::Error: return QColor(220, 40, 40);
-    case core::Level::Warn: return QColor(235, 160, 30);
-    case core::Level::Info: return dark ? QColor(90, 150, 220) : QColor(70, 120, 190);
-    case core::Level::Debug: return dark ? QColor(120, 120, 135) : QColor(160, 165, 175);
-    case core::Level::Trace: return dark ? QColor(95, 95, 105) : QColor(195, 198, 205);
-    case core::Level::Unknown: return dark ? QColor(110, 105, 95) : QColor(185, 180, 170);
-    }
-    return Qt::gray;
 }
 
 void HistogramWidget::refresh()
@@ -230,7 +217,7 @@ void HistogramWidget::renderBars()
             const double top = plot.bottom() + 1 - static_cast<double>(cumulative) * scale;
             // Never let a non-empty level vanish: at least one pixel (errors are what people look for).
             const int yTop = std::min(static_cast<int>(std::floor(top)), static_cast<int>(base) - 1);
-            painter.fillRect(QRect(QPoint(x0, yTop), QPoint(x1 - 1, static_cast<int>(base) - 1)), levelColor(level, palette()));
+            painter.fillRect(QRect(QPoint(x0, yTop), QPoint(x1 - 1, static_cast<int>(base) - 1)), LevelPalette::bar(level, palette()));
             base = yTop;
         }
     }
@@ -391,7 +378,7 @@ bool HistogramWidget::event(QEvent *event)
             const std::string_view name = core::levelName(*it);
             if (count > 0)
                 text += QStringLiteral("<br><span style=\"color:%1\">■</span> %2: %3")
-                            .arg(levelColor(*it, palette()).name(), QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())),
+                            .arg(LevelPalette::bar(*it, palette()).name(), QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())),
                                  QString::number(count));
         }
         QToolTip::showText(help->globalPos(), text, this);

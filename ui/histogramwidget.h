@@ -38,8 +38,6 @@ public:
     QRect plotRectForPaint() const { return plotRect(); }
     // Where the "highest count / step" label goes; empty while there are no bars.
     QRect scaleLabelRect() const;
-    // The colour of a level's bars.
-    static QColor levelColor(core::Level level, const QPalette &palette);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
