@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class StoreWorker;
 
@@ -73,6 +74,12 @@ public:
 
     TimeRange timeRange() const { return m_timeRange; }
     void setTimeRange(const TimeRange &range);
+    // Zooms into [fromNs, toNs) (a drag across any time axis), remembering the range before.
+    void zoomIn(std::int64_t fromNs, std::int64_t toNs);
+    // Back to the range before the last zoomIn(); with none left, out to the whole bundle.
+    void zoomOut();
+    // The ranges zoomOut() goes back through, latest last; a new store forgets them.
+    const std::vector<TimeRange> &zoomStack() const { return m_zoomStack; }
 
     const std::optional<core::EventRow> &selectedEvent() const { return m_selected; }
     void setSelectedEvent(const std::optional<core::EventRow> &event);
@@ -119,6 +126,7 @@ private:
     std::shared_ptr<const core::QueryFilter> m_filter;
     quint64 m_generation = 0;
     TimeRange m_timeRange;
+    std::vector<TimeRange> m_zoomStack;
     std::optional<core::EventRow> m_selected;
     QStringList m_extraColumns;
     bool m_utc = true;

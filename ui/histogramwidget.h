@@ -2,7 +2,7 @@
 #pragma once
 
 #include "discoverstate.h"
-#include "histogramgeometry.h"
+#include "timescale.h"
 #include "viewjob.h"
 
 #include <QPixmap>
@@ -33,7 +33,7 @@ public:
     // Paints `histogram` as if a worker had delivered it (tests).
     void setHistogram(const core::LevelHistogram &histogram);
     // Where bars and axis go for the current size and counts.
-    HistogramGeometry geometryForPaint() const;
+    TimeScale timeScale() const;
     // The bars' area: under the scale label's strip, over the axis.
     QRect plotRectForPaint() const { return plotRect(); }
     // Where the "highest count / step" label goes; empty while there are no bars.
@@ -43,7 +43,7 @@ public:
     QSize minimumSizeHint() const override;
 
 public Q_SLOTS:
-    // Zooms back out to the range before the last drag.
+    // Zooms back out to the range before the last drag (DiscoverState::zoomOut).
     void zoomOut();
     // Counts again for the state's current filter.
     void refresh();
@@ -76,7 +76,6 @@ private:
     ViewJob<Result> *m_job;
     core::LevelHistogram m_data;
     QString m_error;
-    std::vector<TimeRange> m_zoomStack; ///< the ranges before each drag, latest last
     std::optional<int> m_dragFrom;
     int m_dragTo = 0;
     QPixmap m_bars; ///< the bars and axis, redrawn only when counts, size or palette change

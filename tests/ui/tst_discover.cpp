@@ -387,6 +387,37 @@ private Q_SLOTS:
         QCOMPARE(DiscoverState::formatTime(1'762'770'600'123'456'789, true), QStringLiteral("2025-11-10 10:30:00.123456"));
     }
 
+    // Every zoom goes back the way it came, whichever view zoomed; a new store starts from the whole bundle.
+    void zoomingOutRetracesTheZooms()
+    {
+        constexpr std::int64_t SecondNs = 1'000'000'000;
+        constexpr std::int64_t StartNs = 1'762'770'600 * SecondNs; // 2025-11-10T10:30:00Z
+        DiscoverState state;
+        state.setStore(m_store);
+        QSignalSpy filters(&state, &DiscoverState::filterChanged);
+        state.zoomIn(StartNs, StartNs + 4 * SecondNs);
+        state.zoomIn(StartNs + SecondNs, StartNs + 2 * SecondNs);
+        QCOMPARE(filters.count(), 2);
+        QCOMPARE(state.zoomStack().size(), std::size_t(2));
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Absolute);
+        QCOMPARE(state.timeRange().fromNs, StartNs + SecondNs);
+        QCOMPARE(state.timeRange().toNs, StartNs + 2 * SecondNs);
+        state.zoomOut();
+        QCOMPARE(state.timeRange().fromNs, StartNs);
+        QCOMPARE(state.timeRange().toNs, StartNs + 4 * SecondNs);
+        state.zoomOut();
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Whole);
+        QVERIFY(state.zoomStack().empty());
+        // Nothing left to go back to: already the whole bundle, nothing runs again.
+        state.zoomOut();
+        QCOMPARE(filters.count(), 4);
+
+        state.zoomIn(StartNs, StartNs + SecondNs);
+        state.setStore(m_store);
+        QVERIFY(state.zoomStack().empty());
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Whole);
+    }
+
 private:
     QTemporaryDir m_dir;
     QString m_api;
