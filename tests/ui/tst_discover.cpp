@@ -58,13 +58,17 @@ private Q_SLOTS:
 
     void dropOfFileUrlsImportsThem()
     {
-        const QString expectedStore = defaultStorePath(m_api);
+        // A name of its own: tst_mainwindow drops api.log too, and under ctest -j2 both suites would
+        // create and remove the same default store at the same time.
+        const QString dropped = m_dir.filePath(QStringLiteral("discover-drop.log"));
+        QVERIFY(uitest::writeFile(dropped, uitest::ApiLog));
+        const QString expectedStore = defaultStorePath(dropped);
         for (const char *suffix : {"", "-journal"})
             QFile::remove(expectedStore + QLatin1String(suffix));
         MainWindow window;
         window.show();
         QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(m_api), QUrl::fromLocalFile(m_db)});
+        mime.setUrls({QUrl::fromLocalFile(dropped), QUrl::fromLocalFile(m_db)});
         // Anywhere on the window: here, over the detail pane.
         const QPoint at = window.detailPane()->mapTo(&window, window.detailPane()->rect().center());
         QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
