@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "queryhistory.h"
+#include "storesession.h"
+
 #include <QMainWindow>
 #include <QStringList>
 
@@ -20,13 +23,11 @@ class QDockWidget;
 class QLabel;
 class QStackedWidget;
 class QTableView;
-class QTimer;
-template<typename T>
-class ViewJob;
 
 // The Discover window: query bar and time range over a field sidebar, the virtual event table and the
-// selected event's detail. Imports what is given or dropped. Every view reads and writes one
-// DiscoverState; the table's pages and counts are read on workers, never on the GUI thread.
+// selected event's detail. Imports what is given or dropped through its StoreSession, which owns the
+// store's lifecycle and import queue. Every view reads and writes one DiscoverState; the table's pages
+// and counts are read on workers, never on the GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -59,10 +60,11 @@ public:
     HistogramWidget *histogram() const { return m_histogram; }
     ErrorsPanel *errorsPanel() const { return m_errors; }
 
-    QString storePath() const { return m_storePath; }
+    QString storePath() const { return m_session->storePath(); }
     EventTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
-    ImportController *importController() const { return m_import; }
+    StoreSession *session() const { return m_session; }
+    ImportController *importController() const { return m_session->importController(); }
     ImportProgressWidget *progressWidget() const { return m_progress; }
 
     // Emitted when the import started by importPaths finished (any outcome).
@@ -78,30 +80,23 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    struct StoreInfo;
-
     void createMenus();
     void setupView();
-    void startNextImport();
-    void onRowsCommitted();
+    void onStoreOpened(const QString &path);
+    void onImportStarted(int sources);
     void onImportFinished(const ImportResult &result);
-    bool ensureModelOpen();
     void fitColumns();
     void updateStatus();
     void showError(const QString &message);
     void onFilterChanged();
     void onQueryFailed(const QString &message, int offset, int length);
-    void loadStoreInfo();
     void showTableMenu(const QPoint &pos);
     void showHeaderMenu(const QPoint &pos);
     void rememberQuery(const QString &text);
-    void rememberStore(const QString &path);
     void rebuildRecentMenus();
     void saveSettings() const;
-    QString historyKey() const;
 
     DiscoverState *m_state = nullptr;
-    ViewJob<StoreInfo> *m_infoJob = nullptr; ///< the store's time span and catalogue
     QueryBar *m_queryBar = nullptr;
     TimeRangePicker *m_timeRange = nullptr;
     FieldSidebar *m_sidebar = nullptr;
@@ -119,18 +114,13 @@ private:
     bool m_persistent = false; ///< window state is saved only when it was restored
 
     EventTableModel *m_model = nullptr;
-    ImportController *m_import = nullptr;
+    StoreSession *m_session = nullptr;
+    QueryHistory m_history;
     ImportProgressWidget *m_progress = nullptr;
     QStackedWidget *m_stack = nullptr;
     QLabel *m_emptyHint = nullptr;
     QTableView *m_view = nullptr;
     QLabel *m_countLabel = nullptr;
     QLabel *m_orderLabel = nullptr;
-    QTimer *m_refreshTimer = nullptr;
     QAction *m_openStoreAction = nullptr;
-    QString m_storePath;
-    QList<QStringList> m_queue; ///< paths waiting for the running import
 };
-
-// Where a store is created when none is given: $XDG_DATA_HOME/timberline/<first path's base name>.timberline
-QString defaultStorePath(const QString &firstPath);
