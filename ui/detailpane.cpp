@@ -4,10 +4,11 @@
 #include "discoverstate.h"
 #include "eventtablemodel.h"
 #include "jsonhighlighting.h"
-#include "storeworker.h"
+#include "levelpalette.h"
 
 #include <QEvent>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -51,7 +52,7 @@ void setupTable(QTableWidget *table)
 DetailPane::DetailPane(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
+    , m_job(new ViewJob<EventDetail>(state->interactiveWorker(), this))
     , m_tabs(new QTabWidget(this))
     , m_fields(new QTableWidget(0, 2, this))
     , m_json(new QPlainTextEdit(this))
@@ -98,7 +99,6 @@ DetailPane::DetailPane(DiscoverState *state, QWidget *parent)
         stack->setCurrentIndex(m_state->selectedEvent() ? 1 : 0);
         reload();
     });
-    connect(m_state, &DiscoverState::storeChanged, this, [this] { m_worker->setStorePath(m_state->storePath()); });
     connect(m_state, &DiscoverState::utcChanged, this, &DetailPane::reload);
     connect(m_around, qOverload<int>(&QSpinBox::valueChanged), this, &DetailPane::reload);
     connect(m_surrounding, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
@@ -122,7 +122,7 @@ void DetailPane::setSurroundingCount(int count)
 
 void DetailPane::waitForWorker()
 {
-    m_worker->waitForDone();
+    m_job->worker()->waitForDone();
 }
 
 QString DetailPane::prettyJson(const QString &raw)
@@ -155,21 +155,15 @@ void DetailPane::clearAll()
 void DetailPane::reload()
 {
     const auto &selected = m_state->selectedEvent();
-    if (m_worker->storePath() != m_state->storePath())
-        m_worker->setStorePath(m_state->storePath());
-    else
-        m_worker->cancel();
     if (!selected) {
-        m_busy = false;
+        m_job->cancel();
         clearAll();
         return;
     }
-    m_busy = true;
     const core::EventRow event = *selected;
     const auto around = static_cast<std::size_t>(m_around->value());
-    m_worker->run<EventDetail>(
-        this,
-        [event, around](core::EventStore *store) {
+    m_job->start(
+        [event, around](core::EventStore *store, const ViewJob<EventDetail>::Control &) {
             EventDetail detail;
             detail.event = event;
             if (!store) {
@@ -199,7 +193,6 @@ void DetailPane::reload()
 
 void DetailPane::showDetail(const EventDetail &detail)
 {
-    m_busy = false;
     const core::EventRow &event = detail.event;
     QList<QPair<QString, QString>> rows{
         {tr("time"), m_state->formatTime(event.key.timeNs)},
@@ -241,7 +234,7 @@ void DetailPane::showDetail(const EventDetail &detail)
             QString::fromStdString(row.service),
             QString::fromStdString(row.message).section(QLatin1Char('\n'), 0, 0)};
         const bool self = row.id == event.id;
-        const QColor color = EventTableModel::levelColor(row.level);
+        const QColor color = LevelPalette::text(row.level, QGuiApplication::palette());
         for (int column = 0; column < cells.size(); ++column) {
             auto *item = new QTableWidgetItem(cells[column]);
             if (color.isValid())

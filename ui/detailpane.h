@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "viewjob.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -17,7 +19,6 @@ class QSpinBox;
 class QSyntaxHighlighter;
 class QTabWidget;
 class QTableWidget;
-class StoreWorker;
 
 // What the pane shows of one event, read on a worker.
 struct EventDetail {
@@ -48,7 +49,7 @@ public:
     void setSurroundingCount(int count);
     void waitForWorker();
     // True while the selected event's detail is being read.
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const { return !m_job->isSettled(); }
 
     // The raw text pretty-printed when it is one JSON value; as it is otherwise.
     static QString prettyJson(const QString &raw);
@@ -65,7 +66,7 @@ private:
     void clearAll();
 
     DiscoverState *m_state = nullptr;
-    StoreWorker *m_worker = nullptr;
+    ViewJob<EventDetail> *m_job = nullptr;
     QTabWidget *m_tabs = nullptr;
     QTableWidget *m_fields = nullptr;
     QPlainTextEdit *m_json = nullptr;
@@ -74,5 +75,4 @@ private:
     QSpinBox *m_around = nullptr;
     QLabel *m_placeholder = nullptr;
     std::vector<core::EventRow> m_surroundingRows;
-    bool m_busy = false;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "discoverstate.h"
 
+#include "storeworker.h"
+
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -36,7 +38,10 @@ core::QueryValue termValue(std::string text)
 
 DiscoverState::DiscoverState(QObject *parent)
     : QObject(parent)
+    , m_background(new StoreWorker(this))
+    , m_interactive(new StoreWorker(this))
 {
+    m_background->setBackground(true);
 }
 
 DiscoverState::~DiscoverState() = default;
@@ -44,10 +49,14 @@ DiscoverState::~DiscoverState() = default;
 void DiscoverState::setStore(const QString &path)
 {
     m_storePath = path;
+    // Before anyone hears of the store: the views' next jobs must read the new one.
+    m_background->setStorePath(path);
+    m_interactive->setStorePath(path);
     m_firstNs.reset();
     m_lastNs.reset();
     m_anchorNs.reset();
     m_timeRange = TimeRange{};
+    m_zoomStack.clear();
     m_selected.reset();
     ++m_generation;
     compile(m_queryText);
@@ -227,6 +236,29 @@ void DiscoverState::setTimeRange(const TimeRange &range)
     ++m_generation;
     Q_EMIT timeRangeChanged();
     Q_EMIT filterChanged();
+}
+
+void DiscoverState::zoomIn(std::int64_t fromNs, std::int64_t toNs)
+{
+    TimeRange range;
+    range.kind = TimeRange::Kind::Absolute;
+    range.fromNs = fromNs;
+    range.toNs = toNs;
+    m_zoomStack.push_back(m_timeRange);
+    setTimeRange(range);
+}
+
+void DiscoverState::zoomOut()
+{
+    if (m_zoomStack.empty()) {
+        // Nothing zoomed into: out to the whole bundle.
+        if (m_timeRange.kind != TimeRange::Kind::Whole)
+            setTimeRange(TimeRange{});
+        return;
+    }
+    const TimeRange previous = m_zoomStack.back();
+    m_zoomStack.pop_back();
+    setTimeRange(previous);
 }
 
 void DiscoverState::setSelectedEvent(const std::optional<core::EventRow> &event)

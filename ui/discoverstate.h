@@ -13,6 +13,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
+
+class StoreWorker;
 
 // Which events the time range picker lets through.
 struct TimeRange {
@@ -26,7 +29,8 @@ struct TimeRange {
 
 // The one state of the Discover window: the store, the query and its compiled filter, the time range,
 // the `now` anchor, the selected event, the table's extra columns and the display zone. Every view
-// subscribes to it and writes to it; views never talk to each other.
+// subscribes to it and writes to it; views never talk to each other. It also holds the workers the
+// views share, so that they follow its store.
 class DiscoverState : public QObject
 {
     Q_OBJECT
@@ -35,6 +39,12 @@ public:
     ~DiscoverState() override;
 
     QString storePath() const { return m_storePath; }
+    // Long counts and groupings (histogram, sidebar, errors) queue here, one connection at a lower CPU
+    // priority, so that they never take a core from the GUI or the table's own workers.
+    StoreWorker *backgroundWorker() const { return m_background; }
+    // Short reads a click waits for (the selected event, the store's span, a raw line): never behind
+    // a histogram.
+    StoreWorker *interactiveWorker() const { return m_interactive; }
     // A new store: the query stays, the time range becomes the whole bundle, the selection goes.
     void setStore(const QString &path);
     // The bundle's first and last event times and `now` (Store::timeAnchor), once a worker has read them.
@@ -64,6 +74,12 @@ public:
 
     TimeRange timeRange() const { return m_timeRange; }
     void setTimeRange(const TimeRange &range);
+    // Zooms into [fromNs, toNs) (a drag across any time axis), remembering the range before.
+    void zoomIn(std::int64_t fromNs, std::int64_t toNs);
+    // Back to the range before the last zoomIn(); with none left, out to the whole bundle.
+    void zoomOut();
+    // The ranges zoomOut() goes back through, latest last; a new store forgets them.
+    const std::vector<TimeRange> &zoomStack() const { return m_zoomStack; }
 
     const std::optional<core::EventRow> &selectedEvent() const { return m_selected; }
     void setSelectedEvent(const std::optional<core::EventRow> &event);
@@ -100,6 +116,8 @@ private:
     bool compile(const QString &text);
 
     QString m_storePath;
+    StoreWorker *m_background;
+    StoreWorker *m_interactive;
     std::optional<std::int64_t> m_firstNs;
     std::optional<std::int64_t> m_lastNs;
     std::optional<std::int64_t> m_anchorNs;
@@ -108,6 +126,7 @@ private:
     std::shared_ptr<const core::QueryFilter> m_filter;
     quint64 m_generation = 0;
     TimeRange m_timeRange;
+    std::vector<TimeRange> m_zoomStack;
     std::optional<core::EventRow> m_selected;
     QStringList m_extraColumns;
     bool m_utc = true;

@@ -5,7 +5,6 @@
 #include "errorgroupsmodel.h"
 #include "serviceerrorsview.h"
 #include "sparklinedelegate.h"
-#include "storeworker.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -20,23 +19,14 @@
 
 #include <utility>
 
-namespace {
-
-struct GroupsResult {
-    std::vector<core::ErrorGroup> groups;
-    QString error;
-};
-
-} // namespace
-
 ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
+    , m_job(new ViewJob<Result>(state->backgroundWorker(), this))
     , m_model(new ErrorGroupsModel(this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_worker->setBackground(true);
+    // Closed or behind another tab, grouping every error of a large store is work nobody sees.
+    m_job->deferWhileHidden(this, [this] { refresh(); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -88,19 +78,14 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
             Q_EMIT settled();
     });
     connect(m_state, &DiscoverState::filterChanged, this, &ErrorsPanel::refresh);
-    connect(m_state, &DiscoverState::storeChanged, this, [this] {
-        m_worker->setStorePath(m_state->storePath());
-        refresh();
-    });
+    connect(m_state, &DiscoverState::storeChanged, this, &ErrorsPanel::refresh);
     connect(m_state, &DiscoverState::utcChanged, this, [this](bool utc) {
         m_model->setUtc(utc);
         fitTimeColumns();
     });
     m_model->setUtc(m_state->utc());
-    if (!m_state->storePath().isEmpty()) {
-        m_worker->setStorePath(m_state->storePath());
+    if (!m_state->storePath().isEmpty())
         refresh();
-    }
     updateSummary();
 }
 
@@ -108,7 +93,7 @@ ErrorsPanel::~ErrorsPanel() = default;
 
 bool ErrorsPanel::isSettled() const
 {
-    return m_job.settled() && m_services->isSettled();
+    return m_job->isSettled() && m_services->isSettled();
 }
 
 void ErrorsPanel::fitColumns()
@@ -148,20 +133,9 @@ void ErrorsPanel::refresh()
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
-    // A newer request: the running job sees its flag and stops, cancel() interrupts its statement,
-    // and whatever it still delivers carries an old generation. Closed or behind another tab,
-    // grouping every error of a large store is work nobody sees: it runs when the panel shows.
-    m_worker->cancel();
-    const auto ticket = m_job.start(isVisible());
-    if (!ticket)
-        return;
-    updateSummary();
-    const quint64 generation = ticket->generation;
-    auto cancelled = ticket->cancelled;
-    m_worker->run<GroupsResult>(
-        this,
-        [filter, cancelled](core::EventStore *store) {
-            GroupsResult result;
+    m_job->start(
+        [filter](core::EventStore *store, const ViewJob<Result>::Control &control) {
+            Result result;
             if (!store) {
                 result.error = tr("cannot open the store");
                 return result;
@@ -172,7 +146,7 @@ void ErrorsPanel::refresh()
                 result.error = QString::fromStdString(spec.error().message);
                 return result;
             }
-            auto groups = core::ErrorGroups::compute(*store, *filter, spec.value(), cancelled.get());
+            auto groups = core::ErrorGroups::compute(*store, *filter, spec.value(), control.flag());
             if (!groups) {
                 result.error = QString::fromStdString(groups.error().message);
                 return result;
@@ -180,24 +154,16 @@ void ErrorsPanel::refresh()
             result.groups = std::move(groups.value());
             return result;
         },
-        [this, generation](GroupsResult result) {
-            if (!m_job.isCurrent(generation))
-                return;
+        [this](Result result) {
             m_error = result.error;
             m_model->setGroups(std::move(result.groups));
             fitTimeColumns();
-            m_job.finish();
             updateSummary();
             if (isSettled())
                 Q_EMIT settled();
         });
-}
-
-void ErrorsPanel::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    if (m_job.stale())
-        refresh();
+    if (!m_job->isStale())
+        updateSummary();
 }
 
 void ErrorsPanel::updateSummary()
@@ -205,7 +171,7 @@ void ErrorsPanel::updateSummary()
     const QLocale locale;
     if (!m_error.isEmpty())
         m_summary->setText(tr("Error groups could not be computed: %1").arg(m_error));
-    else if (!m_job.settled())
+    else if (!m_job->isSettled())
         m_summary->setText(tr("Grouping errors\u2026"));
     else if (m_model->rowCount() == 0)
         m_summary->setText(m_state->storePath().isEmpty() ? tr("No store open") : tr("No errors match"));

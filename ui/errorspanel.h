@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "deferredjob.h"
+#include "viewjob.h"
 
 #include <QString>
 #include <QWidget>
 
-#include <atomic>
-#include <memory>
+#include <core/analysis/errorgroups.h>
+
+#include <vector>
 
 class DiscoverState;
 class ErrorGroupsModel;
@@ -15,7 +16,6 @@ class QLabel;
 class QModelIndex;
 class QTableView;
 class ServiceErrorsView;
-class StoreWorker;
 
 // The Errors tab: the error groups of the current query and time range as a table (count, signature,
 // a sparkline over the histogram's buckets, services, first and last seen) beside the per-service
@@ -41,21 +41,23 @@ public Q_SLOTS:
 Q_SIGNALS:
     void settled();
 
-protected:
-    void showEvent(QShowEvent *event) override;
-
 private:
+    // The groups, or why there are none.
+    struct Result {
+        std::vector<core::ErrorGroup> groups;
+        QString error;
+    };
+
     void onClicked(const QModelIndex &index);
     void fitColumns();
     void fitTimeColumns();
     void updateSummary();
 
     DiscoverState *m_state;
-    StoreWorker *m_worker;
+    ViewJob<Result> *m_job;
     ErrorGroupsModel *m_model;
     QLabel *m_summary;
     QTableView *m_view;
     ServiceErrorsView *m_services;
     QString m_error;
-    DeferredJob m_job;
 };

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include "discoverstate.h"
+#include "levelpalette.h"
 #include "storeworker.h"
 
 #include <core/backends/storelocation.h>
@@ -258,7 +259,7 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         }
         return event->extra.value(index.column() - NUM_COLUMNS);
     case Qt::ForegroundRole:
-        if (const QColor color = levelColor(event->levelValue); color.isValid())
+        if (const QColor color = LevelPalette::text(event->levelValue, QGuiApplication::palette()); color.isValid())
             return color;
         return {};
     case Qt::ToolTipRole:
@@ -292,26 +293,6 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
     case RequestIdColumn:
         return tr("Request ID");
     case NUM_COLUMNS:
-        break;
-    }
-    return {};
-}
-
-QColor EventTableModel::levelColor(core::Level level)
-{
-    // Two shades per level so the text keeps its contrast on light and on dark palettes alike.
-    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-    switch (level) {
-    case core::Level::Error:
-    case core::Level::Fatal:
-        return dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
-    case core::Level::Warn:
-        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0x8d, 0x63, 0x00);
-    case core::Level::Debug:
-    case core::Level::Trace:
-        return dark ? QColor(0x9e, 0x9e, 0x9e) : QColor(0x75, 0x75, 0x75);
-    case core::Level::Info:
-    case core::Level::Unknown:
         break;
     }
     return {};

@@ -94,8 +94,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    // The text colour for a level, readable on the current palette; invalid for info and unknown.
-    static QColor levelColor(core::Level level);
     // `2025-11-10 10:30:00.123456` in UTC.
     static QString formatTime(std::int64_t timeNs);
 

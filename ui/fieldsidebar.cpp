@@ -2,7 +2,6 @@
 #include "fieldsidebar.h"
 
 #include "discoverstate.h"
-#include "storeworker.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -76,12 +75,10 @@ std::optional<FieldSummary> exactSummary(core::EventStore &store, const std::str
 FieldSidebar::FieldSidebar(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
+    , m_job(new ViewJob<FieldSidebarData>(state->backgroundWorker(), this))
     , m_summary(new QLabel(this))
     , m_tree(new QTreeWidget(this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_worker->setBackground(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
@@ -130,27 +127,22 @@ QString FieldSidebar::summaryText() const
 
 void FieldSidebar::waitForWorker()
 {
-    m_worker->waitForDone();
+    m_job->worker()->waitForDone();
 }
 
 void FieldSidebar::reload()
 {
     auto filter = m_state->filter();
-    if (m_state->storePath() != m_worker->storePath())
-        m_worker->setStorePath(m_state->storePath());
-    else
-        m_worker->cancel();
     if (!filter || m_state->storePath().isEmpty()) {
+        m_job->cancel();
         m_tree->clear();
         m_summary->clear();
         return;
     }
-    m_busy = true;
     m_summary->setText(tr("Reading fields\u2026"));
     auto compose = m_state->composer();
-    m_worker->run<FieldSidebarData>(
-        this,
-        [filter, compose](core::EventStore *store) {
+    m_job->start(
+        [filter, compose](core::EventStore *store, const ViewJob<FieldSidebarData>::Control &) {
             FieldSidebarData result;
             if (!store) {
                 result.error = tr("the store cannot be opened");
@@ -199,7 +191,6 @@ void FieldSidebar::reload()
 
 void FieldSidebar::showResult(const FieldSidebarData &result)
 {
-    m_busy = false;
     const QLocale locale;
     if (!result.error.isEmpty())
         m_summary->setText(tr("Fields unavailable: %1").arg(result.error));
@@ -325,8 +316,8 @@ void FieldSidebar::countAll(const QString &path)
         return;
     field->setText(CountColumn, tr("counting\u2026"));
     const std::string fieldPath = path.toStdString();
-    m_worker->run<std::optional<FieldSummary>>(
-        this,
+    // Its counts belong to the result shown: the next one drops them.
+    m_job->runAlongside<std::optional<FieldSummary>>(
         [filter, fieldPath](core::EventStore *store) -> std::optional<FieldSummary> {
             if (!store)
                 return std::nullopt;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "viewjob.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -12,7 +14,6 @@ class DiscoverState;
 class QLabel;
 class QTreeWidget;
 class QTreeWidgetItem;
-class StoreWorker;
 
 // One field of the current result as the sidebar shows it.
 struct FieldSummary {
@@ -52,8 +53,8 @@ public:
     // Counts `path`'s values over the whole result on the worker.
     void countAll(const QString &path);
     // True until the current result's fields have arrived.
-    bool isBusy() const { return m_busy; }
-    // Blocks until the worker is idle (tests).
+    bool isBusy() const { return !m_job->isSettled(); }
+    // Blocks until the (shared) worker is idle (tests).
     void waitForWorker();
 
 Q_SIGNALS:
@@ -68,9 +69,8 @@ private:
     void fillValues(QTreeWidgetItem *fieldItem, const FieldSummary &summary);
 
     DiscoverState *m_state = nullptr;
-    StoreWorker *m_worker = nullptr;
+    ViewJob<FieldSidebarData> *m_job = nullptr;
     QLabel *m_summary = nullptr;
     QTreeWidget *m_tree = nullptr;
-    bool m_busy = false;
     bool m_filling = false;
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "histogramwidget.h"
 
-#include "storeworker.h"
+#include "levelpalette.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -36,35 +36,23 @@ std::uint64_t total(const core::LevelCounts &counts)
 HistogramWidget::HistogramWidget(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
-    , m_generation(std::make_shared<std::atomic<quint64>>(0))
+    , m_job(new ViewJob<Result>(state->backgroundWorker(), this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_worker->setBackground(true);
     setMouseTracking(true);
     setFocusPolicy(Qt::ClickFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(m_state, &DiscoverState::filterChanged, this, &HistogramWidget::refresh);
-    connect(m_state, &DiscoverState::storeChanged, this, [this] {
-        m_zoomStack.clear();
-        m_worker->setStorePath(m_state->storePath());
-        refresh();
-    });
+    connect(m_state, &DiscoverState::storeChanged, this, &HistogramWidget::refresh);
     connect(m_state, &DiscoverState::selectionChanged, this, qOverload<>(&QWidget::update));
     connect(m_state, &DiscoverState::utcChanged, this, [this] {
         m_barsDirty = true;
         update();
     });
-    if (!m_state->storePath().isEmpty()) {
-        m_worker->setStorePath(m_state->storePath());
+    if (!m_state->storePath().isEmpty())
         refresh();
-    }
 }
 
-HistogramWidget::~HistogramWidget()
-{
-    ++*m_generation;
-}
+HistogramWidget::~HistogramWidget() = default;
 
 QSize HistogramWidget::sizeHint() const
 {
@@ -76,80 +64,45 @@ QSize HistogramWidget::minimumSizeHint() const
     return {120, 60};
 }
 
-QColor HistogramWidget::levelColor(core::Level level, const QPalette &palette)
-{
-    const bool dark = palette.color(QPalette::Window).lightness() < 128;
-    switch (level) {
-    case core::Level::Fatal: return dark ? QColor(255, 80, 80) : QColor(150, 0, 0);
-    case core::Level::Error: return QColor(220, 40, 40);
-    case core::Level::Warn: return QColor(235, 160, 30);
-    case core::Level::Info: return dark ? QColor(90, 150, 220) : QColor(70, 120, 190);
-    case core::Level::Debug: return dark ? QColor(120, 120, 135) : QColor(160, 165, 175);
-    case core::Level::Trace: return dark ? QColor(95, 95, 105) : QColor(195, 198, 205);
-    case core::Level::Unknown: return dark ? QColor(110, 105, 95) : QColor(185, 180, 170);
-    }
-    return Qt::gray;
-}
-
 void HistogramWidget::refresh()
 {
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
-    // A newer request: older jobs see the generation move, stop at their next chunk, and their
-    // results are dropped; cancel() also interrupts the statement running now.
-    const quint64 generation = ++*m_generation;
-    m_worker->cancel();
-    m_settled = false;
-    auto shared = m_generation;
-    QPointer<HistogramWidget> self(this);
-    core::HistogramOptions options;
-    m_worker->run<std::pair<core::LevelHistogram, QString>>(
-        this,
-        [filter, options, shared, generation, self](core::EventStore *store) -> std::pair<core::LevelHistogram, QString> {
+    m_job->start(
+        [filter](core::EventStore *store, const ViewJob<Result>::Control &control) -> Result {
             if (!store)
                 return {{}, QStringLiteral("cannot open the store")};
-            auto histogram = core::Histogram::compute(*store, *filter, options, [&](const core::LevelHistogram &partial) {
-                if (shared->load() != generation)
-                    return false;
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [self, generation, partial] {
-                        if (self)
-                            self->deliver(generation, partial, false, {});
-                    },
-                    Qt::QueuedConnection);
-                return true;
-            });
+            // Counts arrive chunk by chunk; a newer request stops the older one at its next chunk.
+            auto histogram = core::Histogram::compute(*store, *filter, core::HistogramOptions{},
+                                                      [&](const core::LevelHistogram &partial) {
+                                                          if (control.cancelled())
+                                                              return false;
+                                                          control.partial({partial, QString()});
+                                                          return true;
+                                                      });
             if (!histogram)
                 return {{}, QString::fromStdString(histogram.error().message)};
             return {std::move(histogram.value()), QString()};
         },
-        [this, generation](std::pair<core::LevelHistogram, QString> result) {
-            deliver(generation, std::move(result.first), true, result.second);
-        });
+        [this](Result result) { deliver(std::move(result)); });
 }
 
-void HistogramWidget::deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error)
+void HistogramWidget::deliver(Result result)
 {
-    if (generation != m_generation->load())
-        return;
-    m_data = std::move(histogram);
-    m_error = error;
+    m_data = std::move(result.first);
+    m_error = result.second;
     m_barsDirty = true;
-    if (complete) {
-        m_settled = true;
+    if (m_job->isSettled())
         Q_EMIT settled();
-    }
     update();
 }
 
 void HistogramWidget::setHistogram(const core::LevelHistogram &histogram)
 {
-    ++*m_generation;
+    m_job->cancel();
     m_data = histogram;
     m_error.clear();
-    m_settled = true;
     m_barsDirty = true;
     update();
 }
@@ -190,24 +143,24 @@ QRect HistogramWidget::scaleLabelRect() const
     return QRect(plot.right() - 1 - textWidth, 0, textWidth, std::min(metrics.height(), plot.top()));
 }
 
-HistogramGeometry HistogramWidget::geometryForPaint() const
+TimeScale HistogramWidget::timeScale() const
 {
-    HistogramGeometry geometry;
+    TimeScale scale;
     const QRect plot = plotRect();
-    geometry.left = plot.left();
-    geometry.width = plot.width();
+    scale.left = plot.left();
+    scale.width = plot.width();
     if (!m_data.buckets.empty()) {
-        geometry.fromNs = m_data.fromNs;
-        geometry.toNs = m_data.fromNs + static_cast<std::int64_t>(m_data.buckets.size()) * m_data.bucketNs;
+        scale.fromNs = m_data.fromNs;
+        scale.toNs = m_data.fromNs + static_cast<std::int64_t>(m_data.buckets.size()) * m_data.bucketNs;
     }
-    return geometry;
+    return scale;
 }
 
 std::optional<std::size_t> HistogramWidget::bucketAt(double x) const
 {
     if (m_data.buckets.empty() || m_data.bucketNs <= 0)
         return std::nullopt;
-    const std::int64_t time = geometryForPaint().mapXToTime(x);
+    const std::int64_t time = timeScale().mapXToTime(x);
     if (time < m_data.fromNs)
         return std::nullopt;
     const auto index = static_cast<std::size_t>((time - m_data.fromNs) / m_data.bucketNs);
@@ -224,7 +177,7 @@ void HistogramWidget::renderBars()
     m_bars.fill(palette().color(QPalette::Base));
     QPainter painter(&m_bars);
     const QRect plot = plotRect();
-    const HistogramGeometry geometry = geometryForPaint();
+    const TimeScale scale = timeScale();
     painter.setPen(palette().color(QPalette::Mid));
     painter.drawLine(plot.bottomLeft() + QPoint(0, 1), plot.bottomRight() + QPoint(0, 1));
     if (!m_error.isEmpty()) {
@@ -234,23 +187,23 @@ void HistogramWidget::renderBars()
     }
     if (m_data.buckets.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(plot, Qt::AlignCenter, m_settled ? tr("No events") : tr("Counting…"));
+        painter.drawText(plot, Qt::AlignCenter, m_job->isSettled() ? tr("No events") : tr("Counting…"));
         return;
     }
     std::uint64_t highest = 1;
     for (const core::LevelCounts &bucket : m_data.buckets)
         highest = std::max(highest, total(bucket));
     painter.setRenderHint(QPainter::Antialiasing, false);
-    const double scale = static_cast<double>(plot.height()) / static_cast<double>(highest);
+    const double pixelsPerEvent = static_cast<double>(plot.height()) / static_cast<double>(highest);
     // Bars are whole pixels with a one-pixel gap when there is room for one.
-    const double step = geometry.width / static_cast<double>(m_data.buckets.size());
+    const double step = scale.width / static_cast<double>(m_data.buckets.size());
     const int gap = step >= 4 ? 1 : 0;
     for (std::size_t i = 0; i < m_data.buckets.size(); ++i) {
         const core::LevelCounts &bucket = m_data.buckets[i];
         if (total(bucket) == 0)
             continue;
-        const int x0 = static_cast<int>(std::floor(geometry.left + static_cast<double>(i) * step));
-        const int x1 = std::max(x0 + 1, static_cast<int>(std::floor(geometry.left + static_cast<double>(i + 1) * step)) - gap);
+        const int x0 = static_cast<int>(std::floor(scale.left + static_cast<double>(i) * step));
+        const int x1 = std::max(x0 + 1, static_cast<int>(std::floor(scale.left + static_cast<double>(i + 1) * step)) - gap);
         double base = plot.bottom() + 1;
         std::uint64_t cumulative = 0;
         for (const core::Level level : StackOrder) {
@@ -258,22 +211,22 @@ void HistogramWidget::renderBars()
             if (count == 0)
                 continue;
             cumulative += count;
-            const double top = plot.bottom() + 1 - static_cast<double>(cumulative) * scale;
+            const double top = plot.bottom() + 1 - static_cast<double>(cumulative) * pixelsPerEvent;
             // Never let a non-empty level vanish: at least one pixel (errors are what people look for).
             const int yTop = std::min(static_cast<int>(std::floor(top)), static_cast<int>(base) - 1);
-            painter.fillRect(QRect(QPoint(x0, yTop), QPoint(x1 - 1, static_cast<int>(base) - 1)), levelColor(level, palette()));
+            painter.fillRect(QRect(QPoint(x0, yTop), QPoint(x1 - 1, static_cast<int>(base) - 1)), LevelPalette::bar(level, palette()));
             base = yTop;
         }
     }
     // The axis: ticks in the display zone.
     const int offset = m_state && !m_state->utc()
-        ? QDateTime::fromMSecsSinceEpoch(geometry.fromNs / 1'000'000).offsetFromUtc()
+        ? QDateTime::fromMSecsSinceEpoch(scale.fromNs / 1'000'000).offsetFromUtc()
         : 0;
     painter.setPen(palette().color(QPalette::Text));
     const QFont font = labelFont();
     painter.setFont(font);
     const QFontMetrics metrics(font);
-    for (const HistogramGeometry::Tick &tick : geometry.ticks(std::max(90.0, metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16.0), offset)) {
+    for (const TimeScale::Tick &tick : scale.ticks(std::max(90.0, metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16.0), offset)) {
         const int x = static_cast<int>(std::lround(tick.x));
         painter.setPen(palette().color(QPalette::Mid));
         painter.drawLine(x, plot.bottom() + 1, x, plot.bottom() + 4);
@@ -297,14 +250,14 @@ void HistogramWidget::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.drawPixmap(0, 0, m_bars);
     const QRect plot = plotRect();
-    const HistogramGeometry geometry = geometryForPaint();
+    const TimeScale scale = timeScale();
     // The selected event's bucket.
     if (m_state && m_state->selectedEvent() && !m_data.buckets.empty()) {
         const std::int64_t time = m_state->selectedEvent()->key.timeNs;
-        if (time >= geometry.fromNs && time < geometry.toNs) {
+        if (time >= scale.fromNs && time < scale.toNs) {
             const std::int64_t start = core::HistogramBuckets::floorTo(time - m_data.fromNs, m_data.bucketNs) + m_data.fromNs;
-            const int x0 = static_cast<int>(std::floor(geometry.mapTimeToX(start)));
-            const int x1 = std::max(x0 + 2, static_cast<int>(std::ceil(geometry.mapTimeToX(start + m_data.bucketNs))));
+            const int x0 = static_cast<int>(std::floor(scale.mapTimeToX(start)));
+            const int x1 = std::max(x0 + 2, static_cast<int>(std::ceil(scale.mapTimeToX(start + m_data.bucketNs))));
             QColor mark = palette().color(QPalette::Highlight);
             mark.setAlpha(70);
             painter.fillRect(QRect(x0, plot.top(), x1 - x0, plot.height()), mark);
@@ -364,13 +317,8 @@ void HistogramWidget::mouseReleaseEvent(QMouseEvent *event)
     // A click is not a drag: it would zoom into a sliver.
     if (std::abs(m_dragTo - from) < 4)
         return;
-    const auto [begin, end] = geometryForPaint().zoom(from, m_dragTo);
-    TimeRange range;
-    range.kind = TimeRange::Kind::Absolute;
-    range.fromNs = begin;
-    range.toNs = end;
-    m_zoomStack.push_back(m_state->timeRange());
-    m_state->setTimeRange(range);
+    const auto [begin, end] = timeScale().zoom(from, m_dragTo);
+    m_state->zoomIn(begin, end);
 }
 
 void HistogramWidget::mouseDoubleClickEvent(QMouseEvent *)
@@ -390,15 +338,7 @@ void HistogramWidget::keyPressEvent(QKeyEvent *event)
 
 void HistogramWidget::zoomOut()
 {
-    if (m_zoomStack.empty()) {
-        // Nothing dragged here: out to the whole bundle.
-        if (m_state->timeRange().kind != TimeRange::Kind::Whole)
-            m_state->setTimeRange(TimeRange{});
-        return;
-    }
-    const TimeRange previous = m_zoomStack.back();
-    m_zoomStack.pop_back();
-    m_state->setTimeRange(previous);
+    m_state->zoomOut();
 }
 
 bool HistogramWidget::event(QEvent *event)
@@ -422,7 +362,7 @@ bool HistogramWidget::event(QEvent *event)
             const std::string_view name = core::levelName(*it);
             if (count > 0)
                 text += QStringLiteral("<br><span style=\"color:%1\">■</span> %2: %3")
-                            .arg(levelColor(*it, palette()).name(), QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())),
+                            .arg(LevelPalette::bar(*it, palette()).name(), QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())),
                                  QString::number(count));
         }
         QToolTip::showText(help->globalPos(), text, this);

@@ -2,19 +2,17 @@
 #pragma once
 
 #include "discoverstate.h"
-#include "histogramgeometry.h"
+#include "timescale.h"
+#include "viewjob.h"
 
 #include <QPixmap>
 #include <QWidget>
 
 #include <core/store/storetypes.h>
 
-#include <atomic>
-#include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
-
-class StoreWorker;
 
 // Events over time above the table: bars stacked by level (errors and fatals red), a time axis,
 // a tooltip with the bucket's counts. Dragging across it zooms the shared time range into that
@@ -31,23 +29,21 @@ public:
     // The counts shown now (tests, screenshots).
     const core::LevelHistogram &histogram() const { return m_data; }
     // Whether the latest request has delivered its final counts.
-    bool isSettled() const { return m_settled; }
+    bool isSettled() const { return m_job->isSettled(); }
     // Paints `histogram` as if a worker had delivered it (tests).
     void setHistogram(const core::LevelHistogram &histogram);
     // Where bars and axis go for the current size and counts.
-    HistogramGeometry geometryForPaint() const;
+    TimeScale timeScale() const;
     // The bars' area: under the scale label's strip, over the axis.
     QRect plotRectForPaint() const { return plotRect(); }
     // Where the "highest count / step" label goes; empty while there are no bars.
     QRect scaleLabelRect() const;
-    // The colour of a level's bars.
-    static QColor levelColor(core::Level level, const QPalette &palette);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 public Q_SLOTS:
-    // Zooms back out to the range before the last drag.
+    // Zooms back out to the range before the last drag (DiscoverState::zoomOut).
     void zoomOut();
     // Counts again for the state's current filter.
     void refresh();
@@ -67,7 +63,9 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void deliver(quint64 generation, core::LevelHistogram histogram, bool complete, const QString &error);
+    // Counts, partial or final, or the reason there are none.
+    using Result = std::pair<core::LevelHistogram, QString>;
+    void deliver(Result result);
     std::optional<std::size_t> bucketAt(double x) const;
     QRect plotRect() const;
     QFont labelFont() const;
@@ -75,12 +73,9 @@ private:
     void renderBars();
 
     DiscoverState *m_state;
-    StoreWorker *m_worker;
-    std::shared_ptr<std::atomic<quint64>> m_generation; ///< shared with jobs: a newer request stops older ones
+    ViewJob<Result> *m_job;
     core::LevelHistogram m_data;
     QString m_error;
-    bool m_settled = true;
-    std::vector<TimeRange> m_zoomStack; ///< the ranges before each drag, latest last
     std::optional<int> m_dragFrom;
     int m_dragTo = 0;
     QPixmap m_bars; ///< the bars and axis, redrawn only when counts, size or palette change

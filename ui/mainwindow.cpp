@@ -17,7 +17,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QPushButton>
@@ -36,7 +35,6 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -44,27 +42,11 @@
 
 #include <core/model/eventformat.h>
 #include <core/query/queryfilter.h>
-#include <core/backends/storelocation.h>
+#include <core/store/eventstore.h>
 
 #include <algorithm>
 
 namespace {
-
-// How often the row count is read again while an import writes: often enough to look live, rarely
-// enough that the read connection stays out of the writer's way.
-constexpr int RefreshIntervalMs = 250;
-// History kept per store, and recent lists across stores.
-constexpr qsizetype MaxHistory = 200;
-constexpr qsizetype MaxRecent = 10;
-
-// The store's time span and `now`, and its field catalogue, read on a worker when a store opens.
-struct StoreInfo {
-    std::optional<std::int64_t> firstNs;
-    std::optional<std::int64_t> lastNs;
-    std::optional<std::int64_t> anchorNs;
-    QStringList fields;
-    QMap<QString, QStringList> values;
-};
 
 QStringList localPaths(const QMimeData *mime)
 {
@@ -80,44 +62,12 @@ QStringList localPaths(const QMimeData *mime)
 
 } // namespace
 
-QString defaultStorePath(const QString &firstPath)
-{
-    const QFileInfo info(QDir::cleanPath(firstPath));
-    QString name = info.fileName();
-    if (!info.isDir()) {
-        // "api.log.gz" and "bundle.tar.gz" name their store "api" and "bundle".
-        static const QStringList suffixes{QStringLiteral(".gz"), QStringLiteral(".zst"), QStringLiteral(".bz2"),
-            QStringLiteral(".xz"), QStringLiteral(".zip"), QStringLiteral(".tgz"), QStringLiteral(".tar"),
-            QStringLiteral(".log"), QStringLiteral(".json"), QStringLiteral(".jsonl"), QStringLiteral(".ndjson"),
-            QStringLiteral(".txt")};
-        bool stripped = true;
-        while (stripped) {
-            stripped = false;
-            for (const QString &suffix : suffixes) {
-                if (name.size() > suffix.size() && name.endsWith(suffix, Qt::CaseInsensitive)) {
-                    name.chop(suffix.size());
-                    stripped = true;
-                }
-            }
-        }
-    }
-    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("/"))
-        name = QStringLiteral("incident");
-    // GenericDataLocation is $XDG_DATA_HOME (or ~/.local/share) on Linux, and a test location in test mode.
-    const QString dataHome = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    return dataHome + QLatin1String("/timberline/") + name + QLatin1String(".timberline");
-}
-
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_state(new DiscoverState(this))
-    , m_infoWorker(new StoreWorker(this))
     , m_model(new EventTableModel(this))
-    , m_import(new ImportController(this))
-    , m_refreshTimer(new QTimer(this))
+    , m_session(new StoreSession(m_state, m_model, this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_infoWorker->setBackground(true);
     setWindowTitle(tr("Timberline"));
     setAcceptDrops(true);
 
@@ -192,16 +142,14 @@ MainWindow::MainWindow(QWidget *parent)
 
     createMenus();
 
-    m_refreshTimer->setObjectName(QStringLiteral("refreshTimer"));
-    m_refreshTimer->setInterval(RefreshIntervalMs);
-    connect(m_refreshTimer, &QTimer::timeout, this, [this] {
-        // Counted on the model's worker; the rows follow when the count arrives.
-        m_model->refresh();
-    });
-    connect(m_import, &ImportController::progressChanged, m_progress, &ImportProgressWidget::setStatus);
-    connect(m_import, &ImportController::rowsCommitted, this, &MainWindow::onRowsCommitted);
-    connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
-    connect(m_progress, &ImportProgressWidget::cancelRequested, m_import, &ImportController::cancel);
+    ImportController *import = m_session->importController();
+    connect(import, &ImportController::progressChanged, m_progress, &ImportProgressWidget::setStatus);
+    connect(m_progress, &ImportProgressWidget::cancelRequested, import, &ImportController::cancel);
+    connect(m_session, &StoreSession::opened, this, &MainWindow::onStoreOpened);
+    connect(m_session, &StoreSession::failed, this, &MainWindow::showError);
+    connect(m_session, &StoreSession::importStarted, this, &MainWindow::onImportStarted);
+    connect(m_session, &StoreSession::importFinished, this, &MainWindow::onImportFinished);
+    connect(m_session, &StoreSession::vocabularyRead, m_queryBar, &QueryBar::setCompletions);
     connect(m_model, &EventTableModel::errorOccurred, this, &MainWindow::showError);
     connect(m_model, &EventTableModel::modelReset, this, &MainWindow::updateStatus);
     connect(m_model, &EventTableModel::rowsInserted, this, &MainWindow::updateStatus);
@@ -398,114 +346,37 @@ void MainWindow::resizeEvent(QResizeEvent *event)
 
 void MainWindow::openStore(const QString &storePath)
 {
-    const QString path = QFileInfo(storePath).absoluteFilePath();
-    if (m_import->isRunning() && path != m_import->storePath()) {
-        showError(tr("An import into %1 is running; open another store when it ends").arg(m_import->storePath()));
-        return;
-    }
-    if (!QFileInfo::exists(path)) {
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        // Creating the schema is the writer's job; the table's own connection is read-only.
-        auto created = core::openStore(path.toStdString(), core::OpenMode::ReadWrite);
-        if (!created) {
-            showError(tr("Cannot create %1: %2").arg(path, QString::fromStdString(created.error().message)));
-            return;
-        }
-    } else if (!core::recognises(path.toStdString())) {
-        showError(tr("%1 is not a Timberline store").arg(path));
-        return;
-    }
-    QString error;
-    if (!m_model->openStore(path, &error)) {
-        showError(tr("Cannot open %1: %2").arg(path, error));
-        return;
-    }
-    m_storePath = path;
+    m_session->open(storePath);
+}
+
+void MainWindow::onStoreOpened(const QString &path)
+{
     setWindowTitle(tr("%1 \u2014 Timberline").arg(QDir::toNativeSeparators(path)));
-    m_model->setOrder(m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time);
-    m_infoWorker->setStorePath(path);
-    m_state->setStore(path);
-    m_queryBar->setHistory(QSettings().value(historyKey()).toStringList());
-    rememberStore(path);
-    loadStoreInfo();
+    m_history.setStore(path);
+    m_queryBar->setHistory(m_history.queries());
+    rebuildRecentMenus();
     updateStatus();
 }
 
 void MainWindow::importPaths(const QStringList &paths)
 {
-    QStringList toImport;
-    for (const QString &path : paths) {
-        // A store among the paths is opened, not imported; when several are, the first wins.
-        if (core::recognises(path.toStdString())) {
-            if (!m_import->isRunning())
-                openStore(path);
-        } else {
-            toImport << path;
-        }
-    }
-    if (toImport.isEmpty()) {
-        // Nothing started, but whoever waits for the import must not wait forever.
+    // Nothing started, but whoever waits for the import must not wait forever.
+    if (!m_session->import(paths))
         QTimer::singleShot(0, this, &MainWindow::importFinished);
-        return;
-    }
-    if (m_storePath.isEmpty())
-        openStore(defaultStorePath(toImport.first()));
-    if (m_storePath.isEmpty()) {
-        QTimer::singleShot(0, this, &MainWindow::importFinished);
-        return;
-    }
-    m_queue << toImport;
-    startNextImport();
 }
 
-void MainWindow::startNextImport()
+void MainWindow::onImportStarted(int sources)
 {
-    if (m_import->isRunning() || m_queue.isEmpty())
-        return;
-    const QStringList paths = m_queue.takeFirst();
-    if (!m_import->start(m_storePath, paths))
-        return;
-    m_progress->begin(static_cast<int>(paths.size()));
-    // Until the importer builds the time index, reading in time order would sort the whole table on
-    // every page; arrival order is what the writer's row ids give for free.
-    m_model->setOrder(EventTableModel::Order::Arrival);
+    m_progress->begin(sources);
     m_openStoreAction->setEnabled(false);
-    m_refreshTimer->start();
     updateStatus();
-}
-
-void MainWindow::onRowsCommitted()
-{
-    ensureModelOpen();
-    m_model->refresh();
-}
-
-bool MainWindow::ensureModelOpen()
-{
-    if (m_model->hasStore() || m_storePath.isEmpty())
-        return m_model->hasStore();
-    QString error;
-    if (!m_model->openStore(m_storePath, &error)) {
-        showError(error);
-        return false;
-    }
-    return true;
 }
 
 void MainWindow::onImportFinished(const ImportResult &result)
 {
-    m_refreshTimer->stop();
+    // The session has had the table and every view read the store again.
     m_progress->end();
     m_openStoreAction->setEnabled(true);
-    ensureModelOpen();
-    // The importer has built the time index by now, whatever the outcome.
-    m_model->setOrder(EventTableModel::Order::Time);
-    m_model->refresh();
-    // The span, `now`, the catalogue and every view's result grew: the histogram, the sidebar and the
-    // error groups last read the store when it was opened, often before the first row was committed.
-    loadStoreInfo();
-    m_state->rerun();
-
     const QLocale locale;
     QString message;
     switch (result.outcome) {
@@ -529,12 +400,11 @@ void MainWindow::onImportFinished(const ImportResult &result)
     statusBar()->showMessage(message);
     updateStatus();
     Q_EMIT importFinished();
-    startNextImport();
 }
 
 void MainWindow::updateStatus()
 {
-    const bool importing = m_import->isRunning();
+    const bool importing = m_session->isImporting();
     const int rows = m_model->rowCount();
     // An empty table waiting for its first page is not an empty store: no drop hint yet.
     const bool loading = m_model->hasStore() && !m_model->isCountKnown();
@@ -612,7 +482,7 @@ void MainWindow::selectRow(int row)
 
 bool MainWindow::isSettled() const
 {
-    return m_model->isSettled() && !m_infoPending && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
+    return m_model->isSettled() && m_session->isSettled() && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
         && m_errors->isSettled();
 }
 
@@ -622,7 +492,7 @@ void MainWindow::onFilterChanged()
     if (!m_model->hasStore() || !filter)
         return;
     m_queryBar->clearError();
-    const auto order = m_import->isRunning() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time;
+    const auto order = m_session->isImporting() ? EventTableModel::Order::Arrival : EventTableModel::Order::Time;
     if (filter->root().kind == core::QueryFilter::Node::Kind::All) {
         // No query and the whole bundle: the table pages the store itself, in arrival order while importing.
         m_announceCount = false;
@@ -648,51 +518,6 @@ void MainWindow::onQueryFailed(const QString &message, int offset, int length)
     // The previous results stay; the bar says where and the status bar what.
     m_queryBar->setError(message, offset, length);
     statusBar()->showMessage(tr("Query error: %1").arg(message));
-}
-
-void MainWindow::loadStoreInfo()
-{
-    m_infoPending = true;
-    m_infoWorker->run<StoreInfo>(
-        this,
-        [](core::EventStore *store) {
-            StoreInfo info;
-            if (!store)
-                return info;
-            // Strictly after every event without a time: those sort first, at the smallest time.
-            const core::EventKey noTime{std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
-                std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max()};
-            if (auto first = store->events(noTime, 1); first && !first->empty())
-                info.firstNs = first->front().key.timeNs;
-            if (auto last = store->events(std::nullopt, 1, core::Direction::Descending); last && !last->empty()
-                && last->front().key.timeNs != std::numeric_limits<std::int64_t>::min())
-                info.lastNs = last->front().key.timeNs;
-            if (auto anchor = store->timeAnchor(); anchor && *anchor)
-                info.anchorNs = **anchor;
-            info.fields = {QStringLiteral("level"), QStringLiteral("service"), QStringLiteral("message"),
-                QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("@timestamp")};
-            for (int level = static_cast<int>(core::Level::Trace); level <= static_cast<int>(core::Level::Fatal); ++level) {
-                const std::string_view name = core::levelName(static_cast<core::Level>(level));
-                info.values[QStringLiteral("level")] << QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
-            }
-            if (auto catalogue = store->fieldCatalogue()) {
-                for (const core::FieldInfo &field : *catalogue) {
-                    const QString path = QString::fromStdString(field.path);
-                    if (!info.fields.contains(path))
-                        info.fields << path;
-                    QStringList &values = info.values[path];
-                    for (const auto &[value, count] : field.topValues)
-                        if (!values.contains(QString::fromStdString(value)))
-                            values << QString::fromStdString(value);
-                }
-            }
-            return info;
-        },
-        [this](StoreInfo info) {
-            m_infoPending = false;
-            m_state->setTimeSpan(info.firstNs, info.lastNs, info.anchorNs);
-            m_queryBar->setCompletions(info.fields, info.values);
-        });
 }
 
 void MainWindow::showTableMenu(const QPoint &pos)
@@ -721,7 +546,7 @@ void MainWindow::showTableMenu(const QPoint &pos)
         QApplication::clipboard()->setText(QString::fromStdString(core::format::eventJson(*event)));
     });
     connect(menu.addAction(tr("Copy raw line")), &QAction::triggered, this, [this, event] {
-        m_infoWorker->run<QString>(
+        m_state->interactiveWorker()->run<QString>(
             this,
             [event](core::EventStore *store) {
                 if (!store)
@@ -756,53 +581,24 @@ void MainWindow::showHeaderMenu(const QPoint &pos)
     menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
 }
 
-QString MainWindow::historyKey() const
-{
-    // One history per store, keyed by a hash of its path (QSettings keys cannot hold every path character).
-    const QByteArray hash = QCryptographicHash::hash(m_storePath.toUtf8(), QCryptographicHash::Sha1).toHex();
-    return QLatin1String("history/") + QString::fromLatin1(hash);
-}
-
 void MainWindow::rememberQuery(const QString &text)
 {
-    if (text.isEmpty() || m_storePath.isEmpty())
+    if (!m_history.remember(text))
         return;
-    QSettings settings;
-    QStringList history = settings.value(historyKey()).toStringList();
-    history.removeAll(text);
-    history << text;
-    while (history.size() > MaxHistory)
-        history.removeFirst();
-    settings.setValue(historyKey(), history);
-    m_queryBar->setHistory(history);
-    QStringList recent = settings.value(QStringLiteral("recent/queries")).toStringList();
-    recent.removeAll(text);
-    recent.prepend(text);
-    settings.setValue(QStringLiteral("recent/queries"), recent.mid(0, MaxRecent));
-    rebuildRecentMenus();
-}
-
-void MainWindow::rememberStore(const QString &path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recent/stores")).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    settings.setValue(QStringLiteral("recent/stores"), recent.mid(0, MaxRecent));
+    m_queryBar->setHistory(m_history.queries());
     rebuildRecentMenus();
 }
 
 void MainWindow::rebuildRecentMenus()
 {
-    const QSettings settings;
     m_recentStores->clear();
-    for (const QString &path : settings.value(QStringLiteral("recent/stores")).toStringList()) {
+    for (const QString &path : StoreSession::recentStores()) {
         connect(m_recentStores->addAction(QDir::toNativeSeparators(path)), &QAction::triggered, this,
             [this, path] { openStore(path); });
     }
     m_recentStores->setEnabled(!m_recentStores->isEmpty());
     m_recentQueries->clear();
-    for (const QString &query : settings.value(QStringLiteral("recent/queries")).toStringList()) {
+    for (const QString &query : QueryHistory::recentQueries()) {
         const QString shown = QFontMetrics(m_recentQueries->font()).elidedText(query, Qt::ElideRight, 500);
         connect(m_recentQueries->addAction(shown), &QAction::triggered, this, [this, query] { runQuery(query); });
     }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "queryhistory.h"
+#include "storesession.h"
+
 #include <QMainWindow>
 #include <QStringList>
 
@@ -13,7 +16,6 @@ class FieldSidebar;
 class HistogramWidget;
 class QueryBar;
 class QSplitter;
-class StoreWorker;
 class TimeRangePicker;
 class ImportController;
 class ImportProgressWidget;
@@ -21,11 +23,11 @@ class QDockWidget;
 class QLabel;
 class QStackedWidget;
 class QTableView;
-class QTimer;
 
 // The Discover window: query bar and time range over a field sidebar, the virtual event table and the
-// selected event's detail. Imports what is given or dropped. Every view reads and writes one
-// DiscoverState; the table's pages and counts are read on workers, never on the GUI thread.
+// selected event's detail. Imports what is given or dropped through its StoreSession, which owns the
+// store's lifecycle and import queue. Every view reads and writes one DiscoverState; the table's pages
+// and counts are read on workers, never on the GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -58,10 +60,11 @@ public:
     HistogramWidget *histogram() const { return m_histogram; }
     ErrorsPanel *errorsPanel() const { return m_errors; }
 
-    QString storePath() const { return m_storePath; }
+    QString storePath() const { return m_session->storePath(); }
     EventTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
-    ImportController *importController() const { return m_import; }
+    StoreSession *session() const { return m_session; }
+    ImportController *importController() const { return m_session->importController(); }
     ImportProgressWidget *progressWidget() const { return m_progress; }
 
     // Emitted when the import started by importPaths finished (any outcome).
@@ -79,26 +82,21 @@ protected:
 private:
     void createMenus();
     void setupView();
-    void startNextImport();
-    void onRowsCommitted();
+    void onStoreOpened(const QString &path);
+    void onImportStarted(int sources);
     void onImportFinished(const ImportResult &result);
-    bool ensureModelOpen();
     void fitColumns();
     void updateStatus();
     void showError(const QString &message);
     void onFilterChanged();
     void onQueryFailed(const QString &message, int offset, int length);
-    void loadStoreInfo();
     void showTableMenu(const QPoint &pos);
     void showHeaderMenu(const QPoint &pos);
     void rememberQuery(const QString &text);
-    void rememberStore(const QString &path);
     void rebuildRecentMenus();
     void saveSettings() const;
-    QString historyKey() const;
 
     DiscoverState *m_state = nullptr;
-    StoreWorker *m_infoWorker = nullptr; ///< the store's time span and catalogue, copies of raw lines
     QueryBar *m_queryBar = nullptr;
     TimeRangePicker *m_timeRange = nullptr;
     FieldSidebar *m_sidebar = nullptr;
@@ -115,20 +113,14 @@ private:
     bool m_announceCount = false; ///< the next count is a new query's: say it in the status bar
     bool m_persistent = false; ///< window state is saved only when it was restored
 
-    bool m_infoPending = false;
     EventTableModel *m_model = nullptr;
-    ImportController *m_import = nullptr;
+    StoreSession *m_session = nullptr;
+    QueryHistory m_history;
     ImportProgressWidget *m_progress = nullptr;
     QStackedWidget *m_stack = nullptr;
     QLabel *m_emptyHint = nullptr;
     QTableView *m_view = nullptr;
     QLabel *m_countLabel = nullptr;
     QLabel *m_orderLabel = nullptr;
-    QTimer *m_refreshTimer = nullptr;
     QAction *m_openStoreAction = nullptr;
-    QString m_storePath;
-    QList<QStringList> m_queue; ///< paths waiting for the running import
 };
-
-// Where a store is created when none is given: $XDG_DATA_HOME/timberline/<first path's base name>.timberline
-QString defaultStorePath(const QString &firstPath);

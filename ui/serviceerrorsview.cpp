@@ -3,7 +3,6 @@
 
 #include "discoverstate.h"
 #include "sparklinedelegate.h"
-#include "storeworker.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -16,23 +15,13 @@
 
 #include <utility>
 
-namespace {
-
-struct TimelinesResult {
-    core::ServiceTimelines timelines;
-    QString error;
-};
-
-} // namespace
-
 ServiceErrorsView::ServiceErrorsView(DiscoverState *state, QWidget *parent)
     : QWidget(parent)
     , m_state(state)
-    , m_worker(new StoreWorker(this))
+    , m_job(new ViewJob<Result>(state->backgroundWorker(), this))
     , m_model(new QStandardItemModel(0, NUM_COLUMNS, this))
 {
-    // Long work beside the table: it yields the CPU to the GUI thread and the table's page reads.
-    m_worker->setBackground(true);
+    m_job->deferWhileHidden(this, [this] { refresh(); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -70,15 +59,10 @@ ServiceErrorsView::ServiceErrorsView(DiscoverState *state, QWidget *parent)
 
     connect(m_view, &QTableView::clicked, this, &ServiceErrorsView::onClicked);
     connect(m_state, &DiscoverState::filterChanged, this, &ServiceErrorsView::refresh);
-    connect(m_state, &DiscoverState::storeChanged, this, [this] {
-        m_worker->setStorePath(m_state->storePath());
-        refresh();
-    });
+    connect(m_state, &DiscoverState::storeChanged, this, &ServiceErrorsView::refresh);
     connect(m_state, &DiscoverState::utcChanged, this, &ServiceErrorsView::rebuild);
-    if (!m_state->storePath().isEmpty()) {
-        m_worker->setStorePath(m_state->storePath());
+    if (!m_state->storePath().isEmpty())
         refresh();
-    }
     rebuild();
 }
 
@@ -89,47 +73,28 @@ void ServiceErrorsView::refresh()
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
-    m_worker->cancel();
-    const auto ticket = m_job.start(isVisible());
-    if (!ticket)
-        return;
-    const quint64 generation = ticket->generation;
-    auto cancelled = ticket->cancelled;
-    m_worker->run<TimelinesResult>(
-        this,
-        [filter, cancelled](core::EventStore *store) {
-            TimelinesResult result;
+    m_job->start(
+        [filter](core::EventStore *store, const ViewJob<Result>::Control &control) {
+            Result result;
             if (!store) {
                 result.error = tr("cannot open the store");
                 return result;
             }
             // Step 0: the histogram's own nice step, so the marks line up with its bars.
-            auto timelines = core::ErrorGroups::byService(*store, *filter, 0, cancelled.get());
+            auto timelines = core::ErrorGroups::byService(*store, *filter, 0, control.flag());
             if (!timelines)
                 result.error = QString::fromStdString(timelines.error().message);
             else
                 result.timelines = std::move(timelines.value());
             return result;
         },
-        [this, generation](TimelinesResult result) {
-            if (!m_job.isCurrent(generation))
-                return;
-            deliver(std::move(result.timelines), result.error);
-        });
+        [this](Result result) { deliver(std::move(result)); });
 }
 
-void ServiceErrorsView::showEvent(QShowEvent *event)
+void ServiceErrorsView::deliver(Result result)
 {
-    QWidget::showEvent(event);
-    if (m_job.stale())
-        refresh();
-}
-
-void ServiceErrorsView::deliver(core::ServiceTimelines timelines, const QString &error)
-{
-    m_timelines = std::move(timelines);
-    m_error = error;
-    m_job.finish();
+    m_timelines = std::move(result.timelines);
+    m_error = result.error;
     rebuild();
     Q_EMIT settled();
 }

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "deferredjob.h"
+#include "viewjob.h"
 
 #include <QWidget>
 
 #include <core/analysis/errorgroups.h>
-
-#include <atomic>
-#include <memory>
 
 class DiscoverState;
 class QLabel;
 class QModelIndex;
 class QStandardItemModel;
 class QTableView;
-class StoreWorker;
 
 // Errors per service over the histogram's buckets: one row per service (those that errored first, by
 // their first error, then the rest), a sparkline of its errors over its traffic with the first error
@@ -33,7 +29,7 @@ public:
     const core::ServiceTimelines &timelines() const { return m_timelines; }
     QStandardItemModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
-    bool isSettled() const { return m_job.settled(); }
+    bool isSettled() const { return m_job->isSettled(); }
 
 public Q_SLOTS:
     // Computes again for the state's current filter.
@@ -42,20 +38,22 @@ public Q_SLOTS:
 Q_SIGNALS:
     void settled();
 
-protected:
-    void showEvent(QShowEvent *event) override;
-
 private:
-    void deliver(core::ServiceTimelines timelines, const QString &error);
+    // The timelines, or why there are none.
+    struct Result {
+        core::ServiceTimelines timelines;
+        QString error;
+    };
+
+    void deliver(Result result);
     void rebuild();
     void onClicked(const QModelIndex &index);
 
     DiscoverState *m_state;
-    StoreWorker *m_worker;
+    ViewJob<Result> *m_job;
     QStandardItemModel *m_model;
     QLabel *m_title;
     QTableView *m_view;
     core::ServiceTimelines m_timelines;
     QString m_error;
-    DeferredJob m_job;
 };

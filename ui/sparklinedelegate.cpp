@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sparklinedelegate.h"
 
-#include "histogramwidget.h"
+#include "levelpalette.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -69,7 +69,7 @@ void SparklineDelegate::paintSparkline(QPainter *painter, const QRect &rect, con
         }
     }
     const std::uint64_t top = highest(sparkline.counts);
-    const QColor red = HistogramWidget::levelColor(core::Level::Error, palette);
+    const QColor red = LevelPalette::bar(core::Level::Error, palette);
     int lastX = -1;
     for (std::size_t i = 0; i < buckets; ++i) {
         const int h = barHeight(sparkline.counts[i], top);

@@ -41,16 +41,26 @@ void StoreWorker::cancel()
         m_shared->store->interrupt();
 }
 
+void StoreWorker::interrupt(const std::shared_ptr<std::atomic<bool>> &job)
+{
+    job->store(true);
+    std::lock_guard lock(m_shared->mutex);
+    // Another view's job may hold the connection now: it must not be stopped for this one.
+    if (m_shared->store && m_shared->running == job.get())
+        m_shared->store->interrupt();
+}
+
 void StoreWorker::waitForDone()
 {
     m_pool.waitForDone();
 }
 
-core::EventStore *StoreWorker::Shared::storeFor(quint64)
+core::EventStore *StoreWorker::Shared::begin(const std::atomic<bool> *job)
 {
     if (background)
         lowerCurrentThreadPriority();
     std::lock_guard lock(mutex);
+    running = job;
     if (wantedPath.empty()) {
         store.reset();
         openPath.clear();
@@ -64,4 +74,10 @@ core::EventStore *StoreWorker::Shared::storeFor(quint64)
             store = std::move(opened.value());
     }
     return store.get();
+}
+
+void StoreWorker::Shared::end()
+{
+    std::lock_guard lock(mutex);
+    running = nullptr;
 }

@@ -39,24 +39,37 @@ public:
     template<typename T>
     void run(QObject *context, std::function<T(core::EventStore *)> job, std::function<void(T)> deliver)
     {
+        run<T>(context, nullptr, std::move(job), std::move(deliver));
+    }
+
+    // As run(), for one job among others on a shared worker: once `cancelled` is set the job's result is
+    // dropped, and interrupt(cancelled) stops its statement without touching the other jobs.
+    template<typename T>
+    void run(QObject *context, std::shared_ptr<std::atomic<bool>> cancelled, std::function<T(core::EventStore *)> job,
+             std::function<void(T)> deliver)
+    {
         const quint64 generation = m_generation.load();
         auto shared = m_shared;
         QPointer<QObject> guard(context);
+        const auto live = [shared, generation, cancelled] {
+            return shared->generation.load() == generation && !(cancelled && cancelled->load());
+        };
         // The future is not kept: results come back through `deliver`, cancellation through the generation.
-        (void)QtConcurrent::run(&m_pool, [shared, generation, guard, job = std::move(job), deliver = std::move(deliver)] {
-            if (shared->generation.load() != generation)
+        (void)QtConcurrent::run(&m_pool, [shared, live, guard, cancelled, job = std::move(job), deliver = std::move(deliver)] {
+            if (!live())
                 return;
-            core::EventStore *store = shared->storeFor(generation);
+            core::EventStore *store = shared->begin(cancelled.get());
             T result = job(store);
-            if (shared->generation.load() != generation)
+            shared->end();
+            if (!live())
                 return;
             QObject *target = guard.data();
             if (!target)
                 return;
             QMetaObject::invokeMethod(
                 target,
-                [guard, shared, generation, deliver, result = std::move(result)]() mutable {
-                    if (guard && shared->generation.load() == generation)
+                [guard, live, deliver, result = std::move(result)]() mutable {
+                    if (guard && live())
                         deliver(std::move(result));
                 },
                 Qt::QueuedConnection);
@@ -72,6 +85,8 @@ public:
 
     // Makes pending results stale and interrupts the running statement.
     void cancel();
+    // Sets `job` (the flag given to run()) and interrupts its statement if it is the one running now.
+    void interrupt(const std::shared_ptr<std::atomic<bool>> &job);
     // Blocks until queued jobs have run (tests, teardown).
     void waitForDone();
 
@@ -83,7 +98,10 @@ private:
         std::unique_ptr<core::EventStore> store;
         std::string openPath;
         std::string wantedPath;
-        core::EventStore *storeFor(quint64 generation);
+        const std::atomic<bool> *running = nullptr; ///< the flag of the job running now; guarded by mutex
+        // Opens the wanted store if needed and notes which job uses it from now on.
+        core::EventStore *begin(const std::atomic<bool> *job);
+        void end();
     };
 
     QThreadPool m_pool;

@@ -58,13 +58,17 @@ private Q_SLOTS:
 
     void dropOfFileUrlsImportsThem()
     {
-        const QString expectedStore = defaultStorePath(m_api);
+        // A name of its own: tst_mainwindow drops api.log too, and under ctest -j2 both suites would
+        // create and remove the same default store at the same time.
+        const QString dropped = m_dir.filePath(QStringLiteral("discover-drop.log"));
+        QVERIFY(uitest::writeFile(dropped, uitest::ApiLog));
+        const QString expectedStore = defaultStorePath(dropped);
         for (const char *suffix : {"", "-journal"})
             QFile::remove(expectedStore + QLatin1String(suffix));
         MainWindow window;
         window.show();
         QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(m_api), QUrl::fromLocalFile(m_db)});
+        mime.setUrls({QUrl::fromLocalFile(dropped), QUrl::fromLocalFile(m_db)});
         // Anywhere on the window: here, over the detail pane.
         const QPoint at = window.detailPane()->mapTo(&window, window.detailPane()->rect().center());
         QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -385,6 +389,37 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
         QCOMPARE(state.queryText(), QStringLiteral("(level:error or level:warn) and service:api"));
         QCOMPARE(DiscoverState::formatTime(1'762'770'600'123'456'789, true), QStringLiteral("2025-11-10 10:30:00.123456"));
+    }
+
+    // Every zoom goes back the way it came, whichever view zoomed; a new store starts from the whole bundle.
+    void zoomingOutRetracesTheZooms()
+    {
+        constexpr std::int64_t SecondNs = 1'000'000'000;
+        constexpr std::int64_t StartNs = 1'762'770'600 * SecondNs; // 2025-11-10T10:30:00Z
+        DiscoverState state;
+        state.setStore(m_store);
+        QSignalSpy filters(&state, &DiscoverState::filterChanged);
+        state.zoomIn(StartNs, StartNs + 4 * SecondNs);
+        state.zoomIn(StartNs + SecondNs, StartNs + 2 * SecondNs);
+        QCOMPARE(filters.count(), 2);
+        QCOMPARE(state.zoomStack().size(), std::size_t(2));
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Absolute);
+        QCOMPARE(state.timeRange().fromNs, StartNs + SecondNs);
+        QCOMPARE(state.timeRange().toNs, StartNs + 2 * SecondNs);
+        state.zoomOut();
+        QCOMPARE(state.timeRange().fromNs, StartNs);
+        QCOMPARE(state.timeRange().toNs, StartNs + 4 * SecondNs);
+        state.zoomOut();
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Whole);
+        QVERIFY(state.zoomStack().empty());
+        // Nothing left to go back to: already the whole bundle, nothing runs again.
+        state.zoomOut();
+        QCOMPARE(filters.count(), 4);
+
+        state.zoomIn(StartNs, StartNs + SecondNs);
+        state.setStore(m_store);
+        QVERIFY(state.zoomStack().empty());
+        QCOMPARE(state.timeRange().kind, TimeRange::Kind::Whole);
     }
 
 private:

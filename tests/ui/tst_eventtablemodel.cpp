@@ -14,6 +14,7 @@
 #include <core/query/queryfilter.h>
 #include <core/backends/storelocation.h>
 #include <ui/eventtablemodel.h>
+#include <ui/levelpalette.h>
 
 #include <memory>
 
@@ -96,12 +97,12 @@ private Q_SLOTS:
         dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
         dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
         QApplication::setPalette(dark);
-        const QColor error = EventTableModel::levelColor(core::Level::Error);
+        const QColor error = LevelPalette::text(core::Level::Error, QApplication::palette());
         QApplication::setPalette(original);
         QVERIFY(uitest::isReddish(error));
         // Light enough to read on a dark base.
         QVERIFY(error.lightness() > 128);
-        QVERIFY(EventTableModel::levelColor(core::Level::Error).lightness() < 128);
+        QVERIFY(LevelPalette::text(core::Level::Error, QApplication::palette()).lightness() < 128);
     }
 
     void arrivalOrder()

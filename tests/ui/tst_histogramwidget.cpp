@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The histogram rendered offscreen over a store with an error burst: red pixels sit exactly where the
-// burst's time maps to (through HistogramGeometry), and nowhere else.
+// burst's time maps to (through TimeScale), and nowhere else.
 #include "uitestsupport.h"
 
 #include <QImage>
@@ -11,7 +11,7 @@
 
 #include <core/analysis/histogrambuckets.h>
 #include <ui/discoverstate.h>
-#include <ui/histogramgeometry.h>
+#include <ui/timescale.h>
 #include <ui/histogramwidget.h>
 
 namespace {
@@ -87,7 +87,7 @@ private Q_SLOTS:
 
         const QImage image = widget.grab().toImage();
         const qreal ratio = image.devicePixelRatio();
-        const HistogramGeometry geometry = widget.geometryForPaint();
+        const TimeScale geometry = widget.timeScale();
         // The burst's buckets, whole: bars fill their buckets, so red may start at the first one's
         // edge and end at the last one's.
         const std::int64_t burstBegin = StartNs + BurstFrom * SecondNs + SecondNs / 4;

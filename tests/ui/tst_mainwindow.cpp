@@ -30,6 +30,7 @@
 #include <ui/histogramwidget.h>
 #include <ui/importcontroller.h>
 #include <ui/importprogresswidget.h>
+#include <ui/levelpalette.h>
 #include <ui/mainwindow.h>
 
 #include <algorithm>
@@ -271,7 +272,7 @@ private Q_SLOTS:
         const QColor base = window.view()->palette().color(QPalette::Base);
         for (const core::Level level : {core::Level::Error, core::Level::Warn, core::Level::Debug})
             QVERIFY2(
-                contrast(EventTableModel::levelColor(level), base) >= 3.0, qPrintable(QString::number(int(level))));
+                contrast(LevelPalette::text(level, QApplication::palette()), base) >= 3.0, qPrintable(QString::number(int(level))));
 
         // Through the view: the first event is at the top and none of its cells is cut short.
         QTableView *view = window.view();

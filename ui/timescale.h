@@ -7,9 +7,10 @@
 #include <utility>
 #include <vector>
 
-// Where the histogram draws: the visible time range [fromNs, toNs) across `width` pixels from `left`.
+// A time axis across pixels: the visible range [fromNs, toNs) over `width` pixels from `left`, shared by
+// the histogram and whatever draws beside it on the same axis (swimlanes, a waterfall).
 // A plain value, so time ↔ pixel, zoom and the axis ticks are tested without a GUI.
-struct HistogramGeometry {
+struct TimeScale {
     std::int64_t fromNs = 0;
     std::int64_t toNs = 1;
     double left = 0;

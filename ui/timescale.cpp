@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "histogramgeometry.h"
+#include "timescale.h"
 
 #include <core/analysis/histogrambuckets.h>
 
@@ -9,19 +9,19 @@
 #include <algorithm>
 #include <cmath>
 
-double HistogramGeometry::mapTimeToX(std::int64_t timeNs) const
+double TimeScale::mapTimeToX(std::int64_t timeNs) const
 {
     const double span = static_cast<double>(toNs - fromNs);
     return left + static_cast<double>(timeNs - fromNs) / span * width;
 }
 
-std::int64_t HistogramGeometry::mapXToTime(double x) const
+std::int64_t TimeScale::mapXToTime(double x) const
 {
     const double span = static_cast<double>(toNs - fromNs);
     return fromNs + static_cast<std::int64_t>(std::llround((x - left) / width * span));
 }
 
-std::pair<std::int64_t, std::int64_t> HistogramGeometry::zoom(double x1, double x2) const
+std::pair<std::int64_t, std::int64_t> TimeScale::zoom(double x1, double x2) const
 {
     const double a = std::clamp(std::min(x1, x2), left, left + width);
     const double b = std::clamp(std::max(x1, x2), left, left + width);
@@ -32,7 +32,7 @@ std::pair<std::int64_t, std::int64_t> HistogramGeometry::zoom(double x1, double 
     return {begin, end};
 }
 
-std::int64_t HistogramGeometry::tickStep(double minSpacing) const
+std::int64_t TimeScale::tickStep(double minSpacing) const
 {
     const double span = static_cast<double>(toNs - fromNs);
     for (const std::int64_t step : core::HistogramBuckets::niceSteps())
@@ -44,7 +44,7 @@ std::int64_t HistogramGeometry::tickStep(double minSpacing) const
     return weeks * core::HistogramBuckets::WeekNs;
 }
 
-std::vector<HistogramGeometry::Tick> HistogramGeometry::ticks(double minSpacing, int offsetSeconds) const
+std::vector<TimeScale::Tick> TimeScale::ticks(double minSpacing, int offsetSeconds) const
 {
     std::vector<Tick> out;
     if (toNs <= fromNs || width <= 0)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The histogram's geometry without a GUI: time ↔ pixel, zoom from a drag, tick steps and labels.
-#include <ui/histogramgeometry.h>
+// The time scale without a GUI: time ↔ pixel, zoom from a drag, tick steps and labels.
+#include "ui/timescale.h"
 
 #include <QTest>
 
@@ -9,9 +9,9 @@ namespace {
 constexpr std::int64_t kSecondNs = 1'000'000'000;
 constexpr std::int64_t kStartNs = 1762770600LL * kSecondNs; // 2025-11-10T10:30:00Z
 
-HistogramGeometry geometry(std::int64_t spanNs, double width = 1000)
+TimeScale scale(std::int64_t spanNs, double width = 1000)
 {
-    HistogramGeometry g;
+    TimeScale g;
     g.fromNs = kStartNs;
     g.toNs = kStartNs + spanNs;
     g.left = 10;
@@ -21,14 +21,14 @@ HistogramGeometry geometry(std::int64_t spanNs, double width = 1000)
 
 } // namespace
 
-class TestHistogramGeometry : public QObject
+class TestTimeScale : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void mapsBothWays()
     {
-        const HistogramGeometry g = geometry(100 * kSecondNs);
+        const TimeScale g = scale(100 * kSecondNs);
         QCOMPARE(g.mapTimeToX(kStartNs), 10.0);
         QCOMPARE(g.mapTimeToX(kStartNs + 50 * kSecondNs), 510.0);
         QCOMPARE(g.mapTimeToX(kStartNs + 100 * kSecondNs), 1010.0);
@@ -39,7 +39,7 @@ private Q_SLOTS:
 
     void zoomsEitherDirectionAndClamps()
     {
-        const HistogramGeometry g = geometry(100 * kSecondNs);
+        const TimeScale g = scale(100 * kSecondNs);
         const auto forwards = g.zoom(110, 210);
         QCOMPARE(forwards.first, kStartNs + 10 * kSecondNs);
         QCOMPARE(forwards.second, kStartNs + 20 * kSecondNs);
@@ -67,7 +67,7 @@ private Q_SLOTS:
         QFETCH(qint64, spanNs);
         QFETCH(qint64, step);
         QFETCH(QString, firstLabel);
-        const HistogramGeometry g = geometry(spanNs);
+        const TimeScale g = scale(spanNs);
         QCOMPARE(g.tickStep(90), step);
         const auto ticks = g.ticks(90);
         QVERIFY(ticks.size() >= 3);
@@ -84,7 +84,7 @@ private Q_SLOTS:
 
     void dateWhereADayStarts()
     {
-        HistogramGeometry g;
+        TimeScale g;
         g.fromNs = kStartNs + 13 * 3600 * kSecondNs; // 23:30
         g.toNs = g.fromNs + 3 * 3600 * kSecondNs;
         g.width = 600;
@@ -97,12 +97,12 @@ private Q_SLOTS:
     void localZoneOffset()
     {
         // One hour ahead of UTC: ticks fall on whole local hours and say local times.
-        HistogramGeometry g = geometry(6 * 3600 * kSecondNs, 600);
+        TimeScale g = scale(6 * 3600 * kSecondNs, 600);
         const auto ticks = g.ticks(90, 3600);
         QVERIFY(!ticks.empty());
         QCOMPARE(ticks.front().label, QStringLiteral("12:00"));
     }
 };
 
-QTEST_GUILESS_MAIN(TestHistogramGeometry)
-#include "tst_histogramgeometry.moc"
+QTEST_GUILESS_MAIN(TestTimeScale)
+#include "tst_timescale.moc"
