@@ -6,7 +6,6 @@
 
 namespace core::format {
 
-
 namespace {
 
 struct Civil {
@@ -23,8 +22,11 @@ Civil civil(std::int64_t timeNs)
     const year_month_day date{day};
     const auto sinceMidnight = time - day;
     const auto secondsOfDay = duration_cast<seconds>(sinceMidnight).count();
-    return Civil{int(date.year()), unsigned(date.month()), unsigned(date.day()),
-                 static_cast<unsigned>(secondsOfDay / 3600), static_cast<unsigned>(secondsOfDay / 60 % 60),
+    return Civil{int(date.year()),
+                 unsigned(date.month()),
+                 unsigned(date.day()),
+                 static_cast<unsigned>(secondsOfDay / 3600),
+                 static_cast<unsigned>(secondsOfDay / 60 % 60),
                  static_cast<unsigned>(secondsOfDay % 60),
                  (sinceMidnight - duration_cast<seconds>(sinceMidnight)).count()};
 }

@@ -30,8 +30,8 @@ public:
     // The events committed, those of a source still being imported included.
     virtual Result<std::uint64_t> eventCount() = 0;
     // Up to `limit` events strictly after `after` (or from the start) in the one order.
-    virtual Result<std::vector<EventRow>> events(
-        std::optional<EventKey> after, std::size_t limit, Direction direction = Direction::Ascending)
+    virtual Result<std::vector<EventRow>> events(std::optional<EventKey> after, std::size_t limit,
+                                                 Direction direction = Direction::Ascending)
         = 0;
     // Up to `limit` events in arrival order after row id `afterId`: what a table shows while an import
     // is still adding events and the one order is not yet known.
@@ -47,15 +47,15 @@ public:
     virtual Result<std::uint64_t> count(const QueryFilter &filter) = 0;
     // Up to `limit` matching events strictly after `after` (or from the start) in the one order.
     virtual Result<std::vector<EventRow>> events(const QueryFilter &filter, std::optional<EventKey> after,
-        std::size_t limit, Direction direction = Direction::Ascending)
+                                                 std::size_t limit, Direction direction = Direction::Ascending)
         = 0;
     // Up to `limit` (matching) events from `position` (0-based) in the one order or its reverse: what a
     // scroll bar dragged to a row shows.
-    virtual Result<std::vector<EventRow>> eventsAt(
-        std::uint64_t position, std::size_t limit, Direction direction = Direction::Ascending)
+    virtual Result<std::vector<EventRow>> eventsAt(std::uint64_t position, std::size_t limit,
+                                                   Direction direction = Direction::Ascending)
         = 0;
-    virtual Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position,
-        std::size_t limit, Direction direction = Direction::Ascending)
+    virtual Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
+                                                   Direction direction = Direction::Ascending)
         = 0;
     // Where `now` stands for `--now end`: the last event at or before the 99.9th percentile of times, so
     // a stray far-future line does not move it; nullopt for a store without times.
@@ -65,25 +65,25 @@ public:
     virtual Result<std::vector<FieldInfo>> fieldCatalogue() = 0;
     // The fields of the first `limit` matching events, tallied: paths by count, `top` values each;
     // `sampled` says how many events were read.
-    virtual Result<std::vector<FieldInfo>> sampleFields(
-        const QueryFilter &filter, std::size_t limit, std::size_t top, std::uint64_t *sampled = nullptr)
+    virtual Result<std::vector<FieldInfo>> sampleFields(const QueryFilter &filter, std::size_t limit, std::size_t top,
+                                                        std::uint64_t *sampled = nullptr)
         = 0;
     // The `top` most frequent values of one record path over every matching event; stops (Cancelled)
     // when `*cancelled`.
     virtual Result<FieldInfo> countValues(const QueryFilter &filter, const std::string &path, std::size_t top,
-        const std::atomic<bool> *cancelled = nullptr)
+                                          const std::atomic<bool> *cancelled = nullptr)
         = 0;
 
     // Matching events per bucket × level (× service); `progress` sees partial counts and may cancel.
-    virtual Result<LevelHistogram> levelHistogram(
-        const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress = {})
+    virtual Result<LevelHistogram> levelHistogram(const QueryFilter &filter, const HistogramSpec &spec,
+                                                  const HistogramProgress &progress = {})
         = 0;
     // The first and last time of the matching events that have one; nullopt when none does.
     virtual Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeExtent(const QueryFilter &filter) = 0;
     // The matching error and fatal events, counted per stored signature or one by one (see
     // ErrorEventsRequest); stops (Cancelled) when `*cancelled`.
-    virtual Result<ErrorEvents> errorEvents(
-        const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled = nullptr)
+    virtual Result<ErrorEvents> errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request,
+                                            const std::atomic<bool> *cancelled = nullptr)
         = 0;
     // The events with these row ids (ErrorEvent::id, EventRow::id), in the one order.
     virtual Result<std::vector<EventRow>> eventsById(const std::vector<std::int64_t> &ids) = 0;

@@ -187,8 +187,7 @@ struct SqliteSink::Private {
 
 SqliteSink::SqliteSink(std::unique_ptr<Private> parts)
     : d(std::move(parts))
-{
-}
+{ }
 
 SqliteSink::~SqliteSink()
 {
