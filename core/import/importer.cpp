@@ -224,6 +224,10 @@ private:
     void addLine(SourceParser &parser, std::string_view line, bool newline)
     {
         ++m_lineNumber;
+        // The sink commits the first batch on its own thread: looking for it on every line (an atomic
+        // load, until it is seen) tells the observer within a line of it, not a batch later.
+        if (m_summary.firstRowsSeconds < 0)
+            noticeCommittedRows();
         parser.addLine(line, *m_batch);
         m_raw.bytes.append(line);
         if (newline)
