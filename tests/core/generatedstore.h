@@ -3,7 +3,7 @@
 
 #include "bundlegenerator.h"
 #include <core/import/importer.h>
-#include <core/store/sqlite/sqlitestore.h>
+#include <core/backends/storelocation.h>
 
 #include <QFile>
 #include <QString>
@@ -30,13 +30,15 @@ inline bool copyStoreWithoutOrder(const QString &path, const QString &copy)
 }
 
 // A generated incident imported into a store, the generator's own records beside it (the truth a
-// suite checks the store's answers against), and the same store without its stored order.
+// suite checks the store's answers against), and the same store without its stored order. Both are
+// opened from their location and asked through core::EventStore only: the suites that use this are
+// the contract a second backend passes too.
 struct GeneratedStore {
     std::vector<bundlegen::GeneratedRecord> records;
-    std::unique_ptr<core::SqliteStore> store;
-    std::unique_ptr<core::SqliteStore> withoutOrder;
+    std::unique_ptr<core::EventStore> store;
+    std::unique_ptr<core::EventStore> withoutOrder;
 
-    core::SqliteStore &of(bool withOrder) { return withOrder ? *store : *withoutOrder; }
+    core::EventStore &of(bool withOrder) { return withOrder ? *store : *withoutOrder; }
 };
 
 // Fills `out` from a bundle generated with `options` into `dir`; a failed check (and null stores)
@@ -56,12 +58,12 @@ inline void makeGeneratedStore(const QTemporaryDir &dir, const bundlegen::Genera
     request.paths = {bundle};
     Quiet quiet;
     QVERIFY(core::runImport(request, quiet).has_value());
-    auto store = core::SqliteStore::open(request.storePath, core::OpenMode::ReadOnly);
+    auto store = core::openStore(request.storePath, core::OpenMode::ReadOnly);
     QVERIFY(store.has_value());
     QCOMPARE(store.value()->eventCount().value(), std::uint64_t(out.records.size()));
     const QString copy = dir.filePath(QStringLiteral("without-order.timberline"));
     QVERIFY(copyStoreWithoutOrder(QString::fromStdString(request.storePath), copy));
-    auto withoutOrder = core::SqliteStore::open(copy.toStdString(), core::OpenMode::ReadOnly);
+    auto withoutOrder = core::openStore(copy.toStdString(), core::OpenMode::ReadOnly);
     QVERIFY(withoutOrder.has_value());
     out.store = std::move(store.value());
     out.withoutOrder = std::move(withoutOrder.value());

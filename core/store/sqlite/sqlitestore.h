@@ -61,9 +61,6 @@ public:
     Result<std::vector<EventRow>> eventsAt(std::uint64_t position, std::size_t limit, Direction direction = Direction::Ascending) override;
     Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
                                            Direction direction = Direction::Ascending) override;
-    // Matching events in `buckets` consecutive intervals of `bucketNs` from `fromNs`: the histogram's counts.
-    Result<std::vector<std::uint64_t>> histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
-                                                 std::size_t buckets);
     // Where `now` stands for `--now end`: the last event at or before the 99.9th percentile of
     // times, so a stray far-future line does not move it; nullopt for a store without times.
     Result<std::optional<std::int64_t>> timeAnchor() override;

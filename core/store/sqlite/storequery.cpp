@@ -31,13 +31,6 @@ Result<std::vector<EventRow>> SqliteStore::eventsAt(const QueryFilter &filter, s
     return QueryEngine(*this, *d).eventsAt(filter, position, limit, direction);
 }
 
-Result<std::vector<std::uint64_t>> SqliteStore::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
-                                                    std::size_t buckets)
-{
-    sql::ReadTransaction transaction(d->db.get());
-    return QueryEngine(*this, *d).histogram(filter, fromNs, bucketNs, buckets);
-}
-
 Result<std::optional<std::int64_t>> SqliteStore::timeAnchor()
 {
     sql::ReadTransaction transaction(d->db.get());
