@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "histogram.h"
 
+#include <core/query/querybounds.h>
 #include <core/query/queryfilter.h>
 #include <core/store/eventstore.h>
 #include "histogrambuckets.h"
@@ -11,24 +12,9 @@ namespace core {
 
 std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> Histogram::queryRange(const QueryFilter &filter)
 {
-    std::optional<std::int64_t> begin;
-    std::optional<std::int64_t> end;
-    const auto take = [&](const QueryFilter::Node &node) {
-        if (node.kind != QueryFilter::Node::Kind::Time)
-            return;
-        // INT64_MIN + 1 is the lower bound of an open range: events without a time stay outside.
-        if (node.timeBegin > INT64_MIN + 1)
-            begin = std::max(begin.value_or(INT64_MIN), node.timeBegin);
-        if (node.timeEnd != INT64_MAX)
-            end = std::min(end.value_or(INT64_MAX), node.timeEnd);
-    };
-    const QueryFilter::Node &root = filter.root();
-    if (root.kind == QueryFilter::Node::Kind::And)
-        for (const QueryFilter::Node &child : root.children)
-            take(child);
-    else
-        take(root);
-    return {begin, end};
+    // Only bounds a user set count: the lower bound of an open range keeps events without a time out.
+    const QueryBounds bounds = QueryBounds::of(filter.root());
+    return {bounds.userBegin(), bounds.userEnd()};
 }
 
 Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const QueryFilter &filter, const HistogramOptions &options)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "queryfilter.h"
 
+#include "querybounds.h"
 #include <core/model/normalize.h>
 #include "querypattern.h"
 #include "queryparser.h"
@@ -150,7 +151,7 @@ private:
         node.path = query.field;
         if (node.column == QueryFilter::Column::Time) {
             node.kind = Node::Kind::Time;
-            node.timeBegin = INT64_MIN + 1; // events without a time (NoTimeNs) are in no range
+            node.timeBegin = HasTimeNs; // events without a time (NoTimeNs) are in no range
             node.timeEnd = INT64_MAX;
             for (const auto &[bound, inclusive, isLower] :
                  {std::tuple{&query.lower, query.lowerInclusive, true}, std::tuple{&query.upper, query.upperInclusive, false}}) {

@@ -12,6 +12,8 @@
 
 namespace core {
 
+class QueryContext;
+
 // Evaluates a QueryFilter with the store's own indexes. Posting lists become sorted id sets that are
 // intersected, united and subtracted; equality on the first-class columns comes from their `@` terms,
 // time bounds from the events_order index, and rows are read only to check phrases, wildcard token
@@ -19,7 +21,9 @@ namespace core {
 // still running) are not in the postings yet: their rows are read and matched one by one. Counts of
 // filters on time, level and service alone come from the bucket counts. With the one order in memory
 // (timeorder.h), id sets become bitmaps over ranks: pages, counts within time bounds and histograms
-// read no row but the ones they return.
+// read no row but the ones they return. This class chooses the strategy per operation; the pieces
+// are QueryContext, PostingPlanner, QueryPlan, TailScan, RankPager and BucketCounts, and the meaning
+// of a filter on one event is core/query's QueryMatcher.
 class QueryEngine
 {
 public:
@@ -58,26 +62,21 @@ public:
     Result<bool> binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs, std::int64_t bucketNs,
                             std::size_t buckets, const std::function<void(std::size_t, int, std::int64_t)> &visit,
                             const std::function<bool()> &progress);
-    // A filter on time, level and service alone as a WHERE clause over `events` (rows, time column
-    // `ts`) or `buckets` (`start`): its values bind from ?3 on.
-    struct Where {
-        std::string text;
-        std::vector<std::int64_t> values;
-    };
-    Result<Where> timeLevelServiceWhere(const QueryFilter &filter, bool rows);
     // One term's posting list, live and indexed ids only.
     Result<std::vector<std::int64_t>> termIds(const std::string &term);
     // The distinct terms that start with `prefix` (`error.type=`).
     Result<std::vector<std::string>> termsWithPrefix(const std::string &prefix);
 
-    struct Private;
+    // The state of the last operation, for readers that build on it (BucketCounts, the histogram's).
+    QueryContext &context();
 
 private:
     // Pages through the id sets of the posting lists (the general path of events()).
     Result<std::vector<EventRow>> eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                                  Direction direction);
+    Result<std::uint64_t> countBuckets(const QueryFilter &filter, std::int64_t from, std::int64_t to);
 
-    std::unique_ptr<Private> d;
+    std::unique_ptr<QueryContext> d;
 };
 
 } // namespace core

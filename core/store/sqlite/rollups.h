@@ -32,6 +32,20 @@ constexpr std::int64_t floorTo(std::int64_t ns, std::int64_t width)
     const std::int64_t rest = ns % width;
     return rest < 0 ? ns - rest - width : ns - rest;
 }
+// Start of the second holding `ns`: the rows of `buckets` (any ns but the first second of the time line).
+constexpr std::int64_t floorSecond(std::int64_t ns)
+{
+    return floorTo(ns, SecondNs);
+}
+// The next width below `width` (a rollup width), down to SecondNs.
+constexpr std::int64_t finerThan(std::int64_t width)
+{
+    std::int64_t finer = SecondNs;
+    for (const std::int64_t w : Widths)
+        if (w < width)
+            finer = w;
+    return finer;
+}
 
 // Splits [begin, end) into spans each answered by one table: width SecondNs is `buckets`, any other
 // `rollups` of that width. Inside the domain the bounds must be whole seconds; outside it, spans are

@@ -4,6 +4,7 @@
 #include <core/ingest/jsonrecord.h>
 #include <core/ingest/sourceparser.h>
 #include "postingreader.h"
+#include "rawblocks.h"
 #include "rollups.h"
 #include "schema.h"
 #include "storeprivate.h"
@@ -378,42 +379,7 @@ Result<std::vector<EventRow>> SqliteStore::eventsByArrival(std::int64_t afterId,
 
 Result<std::string> SqliteStore::rawText(const EventRow &event)
 {
-    auto statement = sql::Statement::prepare(
-        d->db.get(), "SELECT id, line_count, data FROM raw WHERE id <= ?1 AND id >= ?2 ORDER BY id DESC LIMIT 1");
-    if (!statement)
-        return statement.error();
-    std::string text;
-    std::uint32_t line = event.key.line;
-    const std::uint32_t endLine = event.key.line + std::max<std::uint32_t>(event.lineCount, 1);
-    while (line < endLine) {
-        statement->reset();
-        statement->bind(1, rawBlockId(event.key.sourceId, line)).bind(2, rawBlockId(event.key.sourceId, 0));
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return makeError(ErrorCode::Store, "no raw lines stored for line " + std::to_string(line));
-        const auto blockFirst = static_cast<std::uint32_t>(statement->integer(0) & 0xFFFFFFFF);
-        const auto blockLines = static_cast<std::uint32_t>(statement->integer(1));
-        auto block = decompressRaw(statement->view(2));
-        if (!block)
-            return block.error();
-        if (line >= blockFirst + blockLines)
-            return makeError(ErrorCode::Store, "no raw lines stored for line " + std::to_string(line));
-        // Skip to `line` inside the block, then copy lines until the event or the block ends.
-        std::string_view bytes = block.value();
-        for (std::uint32_t skip = blockFirst; skip < line; ++skip)
-            bytes.remove_prefix(std::min(bytes.size(), bytes.find('\n') + 1));
-        while (line < endLine && line < blockFirst + blockLines) {
-            const std::size_t end = bytes.find('\n');
-            if (!text.empty())
-                text.push_back('\n');
-            text.append(bytes.substr(0, end));
-            bytes.remove_prefix(end == std::string_view::npos ? bytes.size() : end + 1);
-            ++line;
-        }
-    }
-    return text;
+    return RawBlocks(d->db.get()).lines(event);
 }
 
 const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBatch &batch)
