@@ -9,6 +9,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <core/analysis/fieldvalues.h>
 #include <core/query/queryfilter.h>
 
 #include <algorithm>
@@ -23,16 +24,6 @@ constexpr int CountAllRole = Qt::UserRole + 2; ///< true on the "count all" item
 // Services counted exactly at most; beyond that the sample decides which are shown.
 constexpr std::size_t MaxServices = 64;
 
-core::QueryNode matchNode(const std::string &field, const std::string &value)
-{
-    core::QueryNode node;
-    node.kind = core::QueryNode::Kind::Match;
-    node.field = field;
-    node.value.kind = core::QueryValue::Kind::Phrase;
-    node.value.text = value;
-    return node;
-}
-
 FieldSummary summaryOf(const core::FieldInfo &info, bool exact)
 {
     FieldSummary summary;
@@ -42,32 +33,6 @@ FieldSummary summaryOf(const core::FieldInfo &info, bool exact)
     for (const auto &[value, count] : info.topValues)
         summary.topValues.append({QString::fromStdString(value), count});
     return summary;
-}
-
-// Exact counts of each candidate value of a first-class column over the result, top ones first.
-std::optional<FieldSummary> exactSummary(core::EventStore &store, const std::string &field,
-    const std::vector<std::string> &candidates,
-    const std::function<std::shared_ptr<const core::QueryFilter>(const core::QueryNode &)> &compose)
-{
-    core::FieldInfo info;
-    info.path = field;
-    for (const std::string &value : candidates) {
-        auto filter = compose(matchNode(field, value));
-        if (!filter)
-            continue;
-        auto count = store.count(*filter);
-        if (!count)
-            return std::nullopt;
-        if (*count > 0) {
-            info.events += *count;
-            info.topValues.emplace_back(value, *count);
-        }
-    }
-    std::sort(info.topValues.begin(), info.topValues.end(),
-        [](const auto &a, const auto &b) { return a.second > b.second; });
-    if (info.topValues.size() > FieldSidebar::TopValues)
-        info.topValues.resize(FieldSidebar::TopValues);
-    return summaryOf(info, true);
 }
 
 } // namespace
@@ -162,13 +127,13 @@ void FieldSidebar::reload()
             }
             for (const auto &[field, candidates] :
                 {std::pair{std::string("level"), levels}, std::pair{std::string("service"), services}}) {
-                auto summary = exactSummary(*store, field, candidates, compose);
-                if (!summary) {
+                auto counted = core::FieldValues::exactCounts(*store, field, candidates, TopValues, compose);
+                if (!counted) {
                     result.error = tr("counting %1 failed").arg(QString::fromStdString(field));
                     return result;
                 }
-                if (summary->events > 0)
-                    result.fields << *summary;
+                if (counted->events > 0)
+                    result.fields << summaryOf(*counted, true);
             }
             // Every other path is tallied from the first events of the result.
             auto sample = store->sampleFields(*filter, SampleSize, TopValues, &result.sampled);

@@ -12,6 +12,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 
+#include <core/analysis/fieldvalues.h>
 #include <core/backends/storelocation.h>
 
 #include <limits>
@@ -200,32 +201,18 @@ void StoreSession::loadStoreInfo()
             StoreInfo info;
             if (!store)
                 return info;
-            // Strictly after every event without a time: those sort first, at the smallest time.
-            const core::EventKey noTime{std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
-                std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max()};
-            if (auto first = store->events(noTime, 1); first && !first->empty())
-                info.firstNs = first->front().key.timeNs;
-            if (auto last = store->events(std::nullopt, 1, core::Direction::Descending); last && !last->empty()
-                && last->front().key.timeNs != std::numeric_limits<std::int64_t>::min())
-                info.lastNs = last->front().key.timeNs;
-            if (auto anchor = store->timeAnchor(); anchor && *anchor)
-                info.anchorNs = **anchor;
-            info.fields = {QStringLiteral("level"), QStringLiteral("service"), QStringLiteral("message"),
-                QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("@timestamp")};
-            for (int level = static_cast<int>(core::Level::Trace); level <= static_cast<int>(core::Level::Fatal); ++level) {
-                const std::string_view name = core::levelName(static_cast<core::Level>(level));
-                info.values[QStringLiteral("level")] << QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
-            }
-            if (auto catalogue = store->fieldCatalogue()) {
-                for (const core::FieldInfo &field : *catalogue) {
-                    const QString path = QString::fromStdString(field.path);
-                    if (!info.fields.contains(path))
-                        info.fields << path;
-                    QStringList &values = info.values[path];
-                    for (const auto &[value, count] : field.topValues)
-                        if (!values.contains(QString::fromStdString(value)))
-                            values << QString::fromStdString(value);
-                }
+            auto summary = core::StoreSummary::of(*store);
+            if (!summary)
+                return info;
+            info.firstNs = summary->firstNs;
+            info.lastNs = summary->lastNs;
+            info.anchorNs = summary->anchorNs;
+            for (const auto &[path, values] : summary->vocabulary) {
+                const QString field = QString::fromStdString(path);
+                info.fields << field;
+                QStringList &texts = info.values[field];
+                for (const std::string &value : values)
+                    texts << QString::fromStdString(value);
             }
             return info;
         },

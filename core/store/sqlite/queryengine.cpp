@@ -291,57 +291,6 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
     return events(filter, after, limit, direction);
 }
 
-Result<std::vector<std::uint64_t>> QueryEngine::histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
-                                                          std::size_t buckets)
-{
-    std::vector<std::uint64_t> counts(buckets, 0);
-    if (bucketNs <= 0 || buckets == 0)
-        return counts;
-    if (auto prepared = d->prepare(filter); !prepared)
-        return prepared.error();
-    if (filter.onlyTimeLevelService()) {
-        auto bucketCounts = BucketCounts::make(*d, filter);
-        if (!bucketCounts)
-            return bucketCounts.error();
-        for (std::size_t i = 0; i < buckets; ++i) {
-            const std::int64_t begin = fromNs + static_cast<std::int64_t>(i) * bucketNs;
-            auto count = bucketCounts->count(begin, begin + bucketNs);
-            if (!count)
-                return count.error();
-            counts[i] = *count;
-        }
-        return counts;
-    }
-    const std::int64_t toNs = fromNs + static_cast<std::int64_t>(buckets) * bucketNs;
-    auto plan = QueryPlan::make(*d, filter);
-    if (!plan)
-        return plan.error();
-    plan->bounds.begin = std::max(plan->bounds.begin, fromNs);
-    plan->bounds.end = std::min(plan->bounds.end, toNs);
-    const auto add = [&](std::int64_t ts) {
-        if (plan->bounds.contains(ts))
-            ++counts[static_cast<std::size_t>((ts - fromNs) / bucketNs)];
-    };
-    for (const EventRow &row : plan->tail)
-        add(row.key.timeNs);
-    if (d->order()) {
-        // The ranks of the bucket edges split the members' bitmap: a bucket's count is the bits between.
-        if (plan->bounds.begin >= plan->bounds.end)
-            return counts;
-        auto ranks = RankPager(*d).edgeRanks(fromNs, bucketNs, buckets, plan->bounds);
-        if (!ranks)
-            return ranks.error();
-        const std::vector<std::size_t> &edges = ranks.value();
-        const RankBitmap bits = RankPager(*d).bitmapOf(plan->set.ids, plan->set.complement, edges.front(), edges.back());
-        for (std::size_t i = 0; i < buckets; ++i)
-            counts[i] += bits.count(edges[i], edges[i + 1]);
-        return counts;
-    }
-    if (auto walked = TailScan(*d).forEachIndexedMatch(plan->bounds, plan->set, add); !walked)
-        return walked.error();
-    return counts;
-}
-
 Result<QueryEngine::Matches> QueryEngine::matches(const QueryFilter &filter)
 {
     if (auto prepared = d->prepare(filter); !prepared)

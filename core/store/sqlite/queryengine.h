@@ -35,8 +35,6 @@ public:
                                          Direction direction);
     // Up to `limit` matching events from `position` (0-based) in the one order or its reverse.
     Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit, Direction direction);
-    Result<std::vector<std::uint64_t>> histogram(const QueryFilter &filter, std::int64_t fromNs, std::int64_t bucketNs,
-                                                 std::size_t buckets);
     Result<std::optional<std::int64_t>> timeAnchor();
 
     // What the analysis (core/store/storeanalysis.cpp) builds on: the indexed matches within the
