@@ -3,6 +3,7 @@
 // for queries on time, level and service alone (bucket counts), other queries (matching ids) and
 // bucket sizes from milliseconds to minutes; step choice and bucket alignment.
 #include "bundlegenerator.h"
+#include <core/analysis/fieldvalues.h>
 #include <core/analysis/histogram.h>
 #include <core/analysis/histogrambuckets.h>
 #include <core/import/importer.h>
@@ -185,6 +186,64 @@ private Q_SLOTS:
             QCOMPARE(found, expected);
         }
         QVERIFY(histogram->services.size() >= 3);
+    }
+
+    // The sidebar's exact level counts within a query, against the generator's records.
+    void fieldValuesCountTheRecords()
+    {
+        const QueryTime time(0);
+        const FieldValues::Composer compose = [&](const QueryNode &extra) -> std::shared_ptr<const QueryFilter> {
+            auto filter = QueryFilter::fromText("service:orchestrator and " + extra.field + ":\"" + extra.value.text + "\"", time);
+            return filter ? std::make_shared<const QueryFilter>(std::move(filter.value())) : nullptr;
+        };
+        const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "fatal"};
+        auto counted = FieldValues::exactCounts(*m_generated.store, "level", levels, 3, compose);
+        QVERIFY2(counted.has_value(), counted.has_value() ? "" : counted.error().message.c_str());
+        std::map<std::string, std::uint64_t> expected;
+        std::uint64_t total = 0;
+        for (const Generated &r : m_generated.records) {
+            if (r.service == "orchestrator") {
+                ++expected[r.level];
+                ++total;
+            }
+        }
+        QVERIFY(expected.size() > 3);
+        QCOMPARE(counted->events, total);
+        QCOMPARE(counted->topValues.size(), std::size_t(3));
+        for (std::size_t i = 0; i < counted->topValues.size(); ++i) {
+            const auto &[level, count] = counted->topValues[i];
+            QCOMPARE(count, expected[level]);
+            if (i > 0)
+                QVERIFY(counted->topValues[i - 1].second >= count);
+        }
+    }
+
+    // What the window reads when a store opens: the span of the records, `now`, the fields to complete.
+    void storeSummarySpansTheRecords()
+    {
+        auto summary = StoreSummary::of(*m_generated.store);
+        QVERIFY(summary.has_value());
+        std::int64_t first = INT64_MAX;
+        std::int64_t last = INT64_MIN;
+        for (const Generated &r : m_generated.records) {
+            first = std::min(first, r.timeUs * 1000);
+            last = std::max(last, r.timeUs * 1000);
+        }
+        QCOMPARE(summary->firstNs.value(), first);
+        QCOMPARE(summary->lastNs.value(), last);
+        QVERIFY(summary->anchorNs.value() <= last && summary->anchorNs.value() >= first);
+        QCOMPARE(summary->vocabulary.front().first, std::string("level"));
+        // The normalised level words first; the catalogue may add the words as written after them.
+        const std::vector<std::string> &levels = summary->vocabulary.front().second;
+        QVERIFY(levels.size() >= 6);
+        QCOMPARE(std::vector<std::string>(levels.begin(), levels.begin() + 6),
+            (std::vector<std::string>{"trace", "debug", "info", "warn", "error", "fatal"}));
+        const auto has = [&](const std::string &path) {
+            return std::any_of(summary->vocabulary.begin(), summary->vocabulary.end(), [&](const auto &e) { return e.first == path; });
+        };
+        QVERIFY(has("request_id"));
+        QVERIFY(has("service"));
+        QVERIFY(has("task_id"));
     }
 
     void progressAndCancel()
