@@ -16,6 +16,9 @@ if (. /etc/os-release && [ "${ID:-}" = debian ] && [ "${VERSION_ID:-99}" -ge 13 
     packages+=(libkf6syntaxhighlighting-dev)
 fi
 [ "${TL_WITH_CLANG:-0}" = 1 ] && packages+=(clang)
+# CI's X stage (.ci/xvfb.sh): a real X server for the ui suites and the screenshot, xauth for
+# xvfb-run, ImageMagick's identify to tell a drawn screenshot from a blank one.
+[ "${TL_WITH_XVFB:-0}" = 1 ] && packages+=(xvfb xauth imagemagick)
 
 missing=()
 for package in "${packages[@]}"; do
