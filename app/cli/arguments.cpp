@@ -93,6 +93,9 @@ bool CommandLine::parse(const QStringList &arguments)
         return false;
     }
     for (const QString &name : m_parser.optionNames()) {
+        // Flags have no values to look at, and Qt 6.8 warns on stderr when asked for them.
+        if (m_flags.contains(name))
+            continue;
         if (m_parser.values(name).contains(missing)) {
             m_error = QStringLiteral("--") + name + QStringLiteral(" needs a value");
             return false;
