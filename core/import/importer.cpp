@@ -10,7 +10,6 @@
 #include <QFileInfo>
 #include <QTimeZone>
 
-#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <map>
