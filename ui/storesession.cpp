@@ -12,7 +12,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 
-#include <core/analysis/fieldvalues.h>
+#include <core/analysis/storesummary.h>
 #include <core/backends/storelocation.h>
 
 #include <limits>

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commandcontext.h"
 
+#include <core/model/timezone.h>
 #include <core/query/queryparser.h>
-
-#include <QDateTime>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,18 +12,6 @@
 namespace cli {
 
 namespace {
-
-// The same conversion the importer applies to times without an offset (core/ingest/importer.cpp),
-// so a query date means what an imported one does.
-std::function<std::int64_t(std::int64_t)> naiveToUtcIn(const QTimeZone &zone)
-{
-    if (zone == QTimeZone::utc())
-        return {};
-    return [zone](std::int64_t naiveNs) {
-        const auto utc = QDateTime::fromMSecsSinceEpoch(naiveNs / 1'000'000, QTimeZone::utc());
-        return naiveNs - static_cast<std::int64_t>(zone.offsetFromUtc(utc)) * 1'000'000'000;
-    };
-}
 
 // A time as a query phrase: --from and --to are written by people, so any quote or backslash in them
 // stays text.
@@ -109,13 +95,11 @@ bool CommandContext::openStore()
 
 bool CommandContext::compileFilter()
 {
-    QTimeZone zone = QTimeZone::utc();
-    if (!m_arguments.timeZone.isEmpty() && m_arguments.timeZone != QLatin1String("UTC")) {
-        zone = QTimeZone(m_arguments.timeZone.toUtf8());
-        if (!zone.isValid()) {
-            usageError(QStringLiteral("unknown time zone: ") + m_arguments.timeZone);
-            return false;
-        }
+    // The importer's own conversion, so a query date means what an imported one does.
+    auto naiveToUtc = core::naiveToUtcIn(m_arguments.timeZone.toStdString());
+    if (!naiveToUtc) {
+        usageError(QString::fromStdString(naiveToUtc.error().message));
+        return false;
     }
     std::int64_t now = core::QueryTime::wallClockNs();
     if (m_arguments.now == QLatin1String("end")) {
@@ -129,7 +113,7 @@ bool CommandContext::compileFilter()
             now = *anchor.value();
     }
     const std::string query = withRange(m_arguments.positional.join(QLatin1Char(' ')).toStdString(), m_arguments.from, m_arguments.to);
-    auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, naiveToUtcIn(zone)));
+    auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, std::move(naiveToUtc.value())));
     if (!filter) {
         m_exitCode = queryError(query, filter.error());
         return false;

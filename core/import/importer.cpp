@@ -5,10 +5,9 @@
 #include <core/ingest/sha256.h>
 #include <core/ingest/sourceparser.h>
 #include <core/ingest/sourcereader.h>
+#include <core/model/timezone.h>
 
-#include <QDateTime>
 #include <QFileInfo>
-#include <QTimeZone>
 
 #include <chrono>
 #include <cstring>
@@ -32,19 +31,6 @@ std::string absolutePath(const std::string &path)
     return path.empty() ? path : QFileInfo(QString::fromStdString(path)).absoluteFilePath().toStdString();
 }
 
-std::function<std::int64_t(std::int64_t)> naiveConverter(const std::string &zoneName)
-{
-    if (zoneName.empty() || zoneName == "UTC")
-        return {};
-    const QTimeZone zone(QByteArray::fromStdString(zoneName));
-    return [zone](std::int64_t naiveNs) {
-        // The offset in force at that wall-clock time, looked up as if it were UTC: off by the offset
-        // itself only within hours of a transition.
-        const auto utc = QDateTime::fromMSecsSinceEpoch(naiveNs / 1'000'000, QTimeZone::utc());
-        return naiveNs - static_cast<std::int64_t>(zone.offsetFromUtc(utc)) * 1'000'000'000;
-    };
-}
-
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -62,7 +48,7 @@ class ParseStage
 public:
     ParseStage(const ImportRequest &request, ImportSink &sink, ImportObserver &observer, ImportSummary &summary,
         std::map<std::string, SourceRow> existingByName, std::map<std::string, std::string> nameBySha,
-        Clock::time_point started)
+        NaiveToUtc naiveToUtc, Clock::time_point started)
         : m_request(request)
         , m_sink(sink)
         , m_observer(observer)
@@ -72,7 +58,7 @@ public:
         , m_nameBySha(std::move(nameBySha))
         , m_started(started)
         , m_bytesTotal(totalDiskBytes(request.paths))
-        , m_naiveToUtc(naiveConverter(request.timeZone))
+        , m_naiveToUtc(std::move(naiveToUtc))
     {
     }
 
@@ -302,7 +288,7 @@ private:
     Clock::time_point m_lastProgress = Clock::now();
     bool m_cancel = false;
     Sha256 m_sha;
-    std::function<std::int64_t(std::int64_t)> m_naiveToUtc;
+    NaiveToUtc m_naiveToUtc;
     std::unique_ptr<RecordBatch> m_batch;
     RawLines m_raw;
     std::vector<RawLines> m_rawBlocks;
@@ -322,9 +308,9 @@ private:
 Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &observer)
 {
     const auto started = Clock::now();
-    if (!request.timeZone.empty() && request.timeZone != "UTC"
-        && !QTimeZone(QByteArray::fromStdString(request.timeZone)).isValid())
-        return makeError(ErrorCode::Usage, "unknown time zone: " + request.timeZone);
+    auto naiveToUtc = naiveToUtcIn(request.timeZone);
+    if (!naiveToUtc)
+        return naiveToUtc.error();
 
     auto sink = openSink(request.storePath);
     if (!sink)
@@ -341,7 +327,8 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
     }
 
     ImportSummary summary;
-    ParseStage parser(request, **sink, observer, summary, std::move(existingByName), std::move(nameBySha), started);
+    ParseStage parser(request, **sink, observer, summary, std::move(existingByName), std::move(nameBySha),
+        std::move(naiveToUtc.value()), started);
     parser.run();
     if (parser.failure)
         return *parser.failure; // the sink rolls back what it had not committed

@@ -4,6 +4,7 @@
 // bucket sizes from milliseconds to minutes; step choice and bucket alignment.
 #include "bundlegenerator.h"
 #include <core/analysis/fieldvalues.h>
+#include <core/analysis/storesummary.h>
 #include <core/analysis/histogram.h>
 #include <core/analysis/histogrambuckets.h>
 #include <core/import/importer.h>
