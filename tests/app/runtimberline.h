@@ -5,6 +5,8 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <sys/resource.h>
+
 // What a command-line test sees of one run of the real binary.
 struct Run {
     int exitCode = -1;
@@ -25,4 +27,13 @@ inline Run timberline(const QStringList &arguments, const QProcessEnvironment &e
     process.start(QStringLiteral(TL_APP_PATH), arguments);
     process.waitForFinished(120000);
     return Run{process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+// The largest resident set of any child this test process has waited for, in MiB. A memory bound
+// asserted on it after a run holds for that run too, since the figure only grows.
+inline double peakChildResidentMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
 }
