@@ -233,7 +233,7 @@ void DetailPane::showDetail(const EventDetail &detail)
         const QStringList cells{m_state->formatTime(row.key.timeNs), levelText(row),
             QString::fromStdString(row.service),
             QString::fromStdString(row.message).section(QLatin1Char('\n'), 0, 0)};
-        const bool self = row.id == event.id;
+        const bool self = row.key == event.key;
         const QColor color = LevelPalette::text(row.level, QGuiApplication::palette());
         for (int column = 0; column < cells.size(); ++column) {
             auto *item = new QTableWidgetItem(cells[column]);

@@ -263,7 +263,7 @@ void DiscoverState::zoomOut()
 
 void DiscoverState::setSelectedEvent(const std::optional<core::EventRow> &event)
 {
-    const bool same = event.has_value() == m_selected.has_value() && (!event || event->id == m_selected->id);
+    const bool same = event.has_value() == m_selected.has_value() && (!event || event->key == m_selected->key);
     if (same)
         return;
     m_selected = event;

@@ -125,7 +125,7 @@ EventTablePage EventPageReader::read(
                 return out;
             }
             note(spec, position, *chunk, false);
-            cursor = Anchor{chunk->back().key, chunk->back().id};
+            cursor = Anchor{chunk->back().key, chunk->back().arrival};
             position += chunk->size();
         }
         if (cancelled()) {
@@ -171,7 +171,7 @@ core::Result<std::vector<core::EventRow>> EventPageReader::readFrom(
     core::EventStore &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const
 {
     if (spec.arrival)
-        return store.eventsByArrival(after ? after->id : std::numeric_limits<std::int64_t>::min(), limit);
+        return store.eventsByArrival(after ? after->arrival : std::numeric_limits<std::int64_t>::min(), limit);
     const core::Direction direction = backwards ? reverseOf(spec.direction) : spec.direction;
     const std::optional<core::EventKey> key = after ? std::optional(after->key) : std::nullopt;
     if (spec.filter)
@@ -189,7 +189,7 @@ void EventPageReader::note(
         const std::uint64_t at = backwards ? position - 1 - i : position + i;
         // The last row of a page: the next page is read after it.
         if (at % PageSize == PageSize - 1)
-            m_anchors[at] = Anchor{rows[i].key, rows[i].id};
+            m_anchors[at] = Anchor{rows[i].key, rows[i].arrival};
     }
 }
 
@@ -208,7 +208,6 @@ std::vector<EventTableRow> EventPageReader::format(core::EventStore &store, cons
         out.requestId = QString::fromStdString(event.requestId.empty() ? event.traceId : event.requestId);
         out.levelValue = event.level;
         out.timeNs = event.key.timeNs;
-        out.id = event.id;
         if (!spec.extraColumns.isEmpty()) {
             // Record paths live in the raw line only: parsed again here, once per page read.
             out.extra.resize(spec.extraColumns.size());

@@ -28,7 +28,6 @@ struct EventTableRow {
     core::EventRow event;
     core::Level levelValue = core::Level::Unknown;
     std::int64_t timeNs = 0;
-    std::int64_t id = 0;
 };
 
 // Consecutive pages of the table as the page worker read them.
@@ -87,7 +86,7 @@ public:
 private:
     struct Anchor {
         core::EventKey key;
-        std::int64_t id = 0;
+        std::int64_t arrival = 0;
     };
     core::Result<std::vector<core::EventRow>> readFrom(
         core::EventStore &store, const Spec &spec, const Anchor *after, std::size_t limit, bool backwards) const;

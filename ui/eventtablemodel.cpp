@@ -268,8 +268,8 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         return static_cast<int>(event->levelValue);
     case TimeNsRole:
         return QVariant::fromValue<qint64>(event->timeNs);
-    case EventIdRole:
-        return QVariant::fromValue<qint64>(event->id);
+    case ArrivalRole:
+        return QVariant::fromValue<qint64>(event->event.arrival);
     default:
         return {};
     }

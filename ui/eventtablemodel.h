@@ -38,7 +38,7 @@ public:
     enum Roles {
         LevelRole = Qt::UserRole, ///< core::Level as int
         TimeNsRole, ///< UTC nanoseconds since the epoch (qint64)
-        EventIdRole, ///< store-local row id (qint64)
+        ArrivalRole, ///< the event's place in arrival order (qint64)
     };
     enum class Order {
         Time, ///< the one order: time, source, line

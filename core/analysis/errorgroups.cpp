@@ -6,6 +6,7 @@
 #include "histogram.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 namespace core {
@@ -52,18 +53,19 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
     std::vector<ErrorGroup> groups;
     std::unordered_map<std::string, std::size_t> index;
     std::vector<std::vector<std::uint64_t>> perService; // group → per service index
-    // group → (least id, path): a group lists its type paths in the order their events arrived.
-    std::vector<std::vector<std::pair<std::int64_t, std::string>>> paths;
+    // group → (first event holding it, path): a group lists its type paths in the order they appear.
+    std::vector<std::vector<std::pair<EventKey, std::string>>> paths;
+    std::vector<EventKey> sampleKeys; // per group
     const std::int64_t timelineEnd = timeline ? timeline->fromNs + static_cast<std::int64_t>(timeline->buckets) * timeline->bucketNs : 0;
-    // The group of a signature, made on first sight; `timeNs` and `id` are its first event's.
-    const auto groupOf = [&](std::string signature, std::int64_t timeNs, std::int64_t id) -> std::size_t {
+    // The group of a signature, made on first sight of the event `first`.
+    const auto groupOf = [&](std::string signature, const EventKey &first) -> std::size_t {
         auto [at, added] = index.try_emplace(std::move(signature), groups.size());
         if (added) {
             ErrorGroup group;
             group.signature = at->first;
-            group.firstNs = timeNs;
-            group.lastNs = timeNs;
-            group.sampleId = id;
+            group.firstNs = first.timeNs;
+            group.lastNs = first.timeNs;
+            sampleKeys.push_back(first);
             if (timeline)
                 group.timeline.assign(timeline->buckets, 0);
             groups.push_back(std::move(group));
@@ -72,28 +74,29 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
         }
         return at->second;
     };
-    const auto addPath = [&](std::size_t g, std::int64_t id, const std::string &path) {
+    const auto addPath = [&](std::size_t g, const EventKey &key, const std::string &path) {
         auto known = std::find_if(paths[g].begin(), paths[g].end(), [&](const auto &p) { return p.second == path; });
         if (known == paths[g].end())
-            paths[g].emplace_back(id, path);
+            paths[g].emplace_back(key, path);
         else
-            known->first = std::min(known->first, id);
+            known->first = std::min(known->first, key);
     };
-    // The sample is the group's first event in time (ids are arrival order, not time order).
-    const auto addTimes = [](ErrorGroup &group, std::int64_t firstNs, std::int64_t sampleId, std::int64_t lastNs) {
-        if (firstNs < group.firstNs || (firstNs == group.firstNs && sampleId < group.sampleId)) {
-            group.firstNs = firstNs;
-            group.sampleId = sampleId;
+    // The sample is the group's first event in the one order.
+    const auto addTimes = [&](std::size_t g, const EventKey &first, std::int64_t lastNs) {
+        ErrorGroup &group = groups[g];
+        if (first < sampleKeys[g]) {
+            group.firstNs = first.timeNs;
+            sampleKeys[g] = first;
         }
         group.lastNs = std::max(group.lastNs, lastNs);
     };
     for (const StoredErrorGroup &part : found.stored) {
-        const std::size_t g = groupOf(part.signature, part.firstNs, part.sampleId);
+        const std::size_t g = groupOf(part.signature, part.first);
         ErrorGroup &group = groups[g];
         group.count += part.count;
         if (!part.typePath.empty())
-            addPath(g, part.firstId, part.typePath);
-        addTimes(group, part.firstNs, part.sampleId, part.lastNs);
+            addPath(g, part.first, part.typePath);
+        addTimes(g, part.first, part.lastNs);
         for (const StoredErrorGroup::Service &service : part.services)
             perService[g][service.service] += service.count;
         for (std::size_t b = 0; b < part.timeline.size() && b < group.timeline.size(); ++b)
@@ -103,19 +106,20 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
     for (const ErrorEvent &event : found.events) {
         if (cancelled && ++seen % 4096 == 0 && cancelled->load(std::memory_order_relaxed))
             return cancelledError();
-        const std::size_t g = groupOf(ErrorSignature::of(event.errorType, event.message), event.timeNs, event.id);
+        const std::int64_t timeNs = event.key.timeNs;
+        const std::size_t g = groupOf(ErrorSignature::of(event.errorType, event.message), event.key);
         ErrorGroup &group = groups[g];
         ++group.count;
         if (event.typePath >= 0)
-            addPath(g, event.id, ErrorSignature::typePaths()[static_cast<std::size_t>(event.typePath)]);
-        addTimes(group, event.timeNs, event.id, event.timeNs);
+            addPath(g, event.key, ErrorSignature::typePaths()[static_cast<std::size_t>(event.typePath)]);
+        addTimes(g, event.key, timeNs);
         ++perService[g][event.service];
-        if (timeline && event.timeNs >= timeline->fromNs && event.timeNs < timelineEnd)
-            ++group.timeline[static_cast<std::size_t>((event.timeNs - timeline->fromNs) / timeline->bucketNs)];
+        if (timeline && timeNs >= timeline->fromNs && timeNs < timelineEnd)
+            ++group.timeline[static_cast<std::size_t>((timeNs - timeline->fromNs) / timeline->bucketNs)];
     }
     for (std::size_t g = 0; g < groups.size(); ++g) {
         std::sort(paths[g].begin(), paths[g].end());
-        for (auto &[id, path] : paths[g])
+        for (auto &[first, path] : paths[g])
             groups[g].typePaths.push_back(std::move(path));
     }
     for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -125,6 +129,16 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
         std::sort(groups[g].services.begin(), groups[g].services.end(),
                   [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     }
+    auto samples = store.eventsByKey(sampleKeys);
+    if (!samples)
+        return samples.error();
+    // Every group has its own first event, so a sample's key names one group.
+    std::map<EventKey, std::size_t> groupOfSample;
+    for (std::size_t g = 0; g < sampleKeys.size(); ++g)
+        groupOfSample.emplace(sampleKeys[g], g);
+    for (EventRow &row : samples.value())
+        if (auto at = groupOfSample.find(row.key); at != groupOfSample.end())
+            groups[at->second].sample = std::move(row);
     std::sort(groups.begin(), groups.end(), [](const ErrorGroup &a, const ErrorGroup &b) {
         if (a.count != b.count)
             return a.count > b.count;
@@ -132,19 +146,6 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
             return a.firstNs < b.firstNs;
         return a.signature < b.signature;
     });
-    std::vector<std::int64_t> ids;
-    ids.reserve(groups.size());
-    for (const ErrorGroup &group : groups)
-        ids.push_back(group.sampleId);
-    auto samples = store.eventsById(ids);
-    if (!samples)
-        return samples.error();
-    std::unordered_map<std::int64_t, EventRow *> byId;
-    for (EventRow &row : samples.value())
-        byId.emplace(row.id, &row);
-    for (ErrorGroup &group : groups)
-        if (auto sample = byId.find(group.sampleId); sample != byId.end())
-            group.sample = *sample->second;
     return groups;
 }
 
@@ -179,7 +180,7 @@ Result<ServiceTimelines> ErrorGroups::byService(EventStore &store, const QueryFi
         for (const StoredErrorGroup::Service &service : group.services)
             addFirst(service.service, service.firstNs);
     for (const ErrorEvent &event : errors->events)
-        addFirst(event.service, event.timeNs);
+        addFirst(event.service, event.key.timeNs);
     for (const auto &[name, counts] : histogram->services) {
         ServiceErrors service;
         service.name = name;

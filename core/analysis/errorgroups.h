@@ -24,8 +24,7 @@ struct ErrorGroup {
     std::int64_t firstNs = 0;
     std::int64_t lastNs = 0;
     std::vector<std::pair<std::string, std::uint64_t>> services; ///< most errors first
-    std::int64_t sampleId = 0; ///< the first event of the group
-    EventRow sample;
+    EventRow sample; ///< the group's first event in the one order
     std::vector<std::uint32_t> timeline; ///< counts per bucket of the timeline spec, when one was given
 };
 

@@ -33,7 +33,9 @@ struct SourceRow {
     LineCounts counts;
 };
 
-// The one order everywhere: time, then source, then line, then index within the line.
+// The one order everywhere: time, then source, then line, then index within the line. It is also the
+// event's identity in its store: views, analyses and the store interface name events by it (across
+// stores, the source's SHA-256 stands for the source).
 struct EventKey {
     std::int64_t timeNs = 0;
     std::int64_t sourceId = 0;
@@ -43,7 +45,9 @@ struct EventKey {
 };
 
 struct EventRow {
-    std::int64_t id = 0; ///< store-local row id (arrival order); not stable across re-import
+    // The event's place in the order it was imported: only a cursor for eventsByArrival, which a table
+    // pages while an import is still adding events; it names no event (the key does).
+    std::int64_t arrival = 0;
     EventKey key;
     Level level = Level::Unknown;
     std::uint8_t flags = 0; ///< RecordFlag bits

@@ -33,9 +33,10 @@ public:
     virtual Result<std::vector<EventRow>> events(std::optional<EventKey> after, std::size_t limit,
                                                  Direction direction = Direction::Ascending)
         = 0;
-    // Up to `limit` events in arrival order after row id `afterId`: what a table shows while an import
-    // is still adding events and the one order is not yet known.
-    virtual Result<std::vector<EventRow>> eventsByArrival(std::int64_t afterId, std::size_t limit) = 0;
+    // Up to `limit` events in arrival order after the one whose EventRow::arrival is `after` (from the
+    // start with INT64_MIN): what a table shows while an import is still adding events and the one
+    // order is not yet known.
+    virtual Result<std::vector<EventRow>> eventsByArrival(std::int64_t after, std::size_t limit) = 0;
     // The event's lines exactly as read (continuations and document lines included), '\n' between them.
     virtual Result<std::string> rawText(const EventRow &event) = 0;
     // The event's fields under their dotted paths, with their original values.
@@ -85,8 +86,9 @@ public:
     virtual Result<ErrorEvents> errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request,
                                             const std::atomic<bool> *cancelled = nullptr)
         = 0;
-    // The events with these row ids (ErrorEvent::id, EventRow::id), in the one order.
-    virtual Result<std::vector<EventRow>> eventsById(const std::vector<std::int64_t> &ids) = 0;
+    // The events with these keys (their identity: EventRow::key, ErrorEvent::key), in the one order;
+    // a key the store does not hold is left out.
+    virtual Result<std::vector<EventRow>> eventsByKey(const std::vector<EventKey> &keys) = 0;
 };
 
 } // namespace core

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <core/model/event.h>
 #include <core/model/record.h>
 
 #include <array>
@@ -40,8 +41,7 @@ using HistogramProgress = std::function<bool(const LevelHistogram &partial)>;
 
 // One error or fatal event as error grouping needs it.
 struct ErrorEvent {
-    std::int64_t id = 0; ///< store-local row id
-    std::int64_t timeNs = 0;
+    EventKey key; ///< its identity and time
     Level level = Level::Error;
     std::uint32_t service = 0; ///< index into ErrorEvents::services
     std::string message;
@@ -64,9 +64,7 @@ struct StoredErrorGroup {
     std::string signature; ///< ErrorSignature::of the events
     std::string typePath; ///< the record path that held the type; empty for a masked message
     std::uint64_t count = 0;
-    std::int64_t firstId = 0; ///< the least row id (arrival order)
-    std::int64_t firstNs = 0; ///< the least time, and of the events at that time the least id
-    std::int64_t sampleId = 0;
+    EventKey first; ///< the group's first event in the one order
     std::int64_t lastNs = 0;
     struct Service {
         std::uint32_t service = 0; ///< index into ErrorEvents::services
@@ -79,7 +77,7 @@ struct StoredErrorGroup {
 
 struct ErrorEvents {
     std::vector<std::string> services; ///< names, "" for events without one
-    std::vector<ErrorEvent> events; ///< the events read one by one (no stored signature), in id order
+    std::vector<ErrorEvent> events; ///< the events read one by one (no stored signature), in no particular order
     std::vector<StoredErrorGroup> stored; ///< the others, per signature term
 };
 

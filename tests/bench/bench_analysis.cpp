@@ -40,7 +40,7 @@ bool sameGroups(const std::vector<core::ErrorGroup> &a, const std::vector<core::
 {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const core::ErrorGroup &x, const core::ErrorGroup &y) {
         return x.signature == y.signature && x.typePaths == y.typePaths && x.count == y.count && x.firstNs == y.firstNs
-            && x.lastNs == y.lastNs && x.services == y.services && x.sampleId == y.sampleId;
+            && x.lastNs == y.lastNs && x.services == y.services && x.sample.key == y.sample.key;
     });
 }
 

@@ -147,8 +147,8 @@ void compareGroups(SqliteStore &store, const QueryFilter &filter, const std::opt
         QCOMPARE(a.firstNs, b.firstNs);
         QCOMPARE(a.lastNs, b.lastNs);
         QCOMPARE(a.services, b.services);
-        QCOMPARE(a.sampleId, b.sampleId);
-        QCOMPARE(a.sample.id, b.sample.id);
+        QVERIFY(a.sample.key == b.sample.key);
+        QCOMPARE(a.sample.key.timeNs, a.firstNs); // the sample is the group's first event
         QCOMPARE(a.timeline, b.timeline);
     }
     // Each service's first error, against every event read.
@@ -159,9 +159,9 @@ void compareGroups(SqliteStore &store, const QueryFilter &filter, const std::opt
     QVERIFY(events->stored.empty());
     std::map<std::string, std::int64_t> firstErrors;
     for (const ErrorEvent &event : events->events) {
-        auto [at, added] = firstErrors.try_emplace(events->services[event.service], event.timeNs);
+        auto [at, added] = firstErrors.try_emplace(events->services[event.service], event.key.timeNs);
         if (!added)
-            at->second = std::min(at->second, event.timeNs);
+            at->second = std::min(at->second, event.key.timeNs);
     }
     auto services = ErrorGroups::byService(store, filter);
     QVERIFY(services.has_value());

@@ -11,6 +11,8 @@
 
 #include <functional>
 
+#include <sqlite3.h>
+
 using namespace core;
 
 namespace {
@@ -320,7 +322,37 @@ private Q_SLOTS:
             return event.sourceSha256 + ':' + std::to_string(event.key.line) + ':' + std::to_string(event.key.index);
         };
         QCOMPARE(identity(a[0]), identity(b[1])); // cache.miss
-        QVERIFY(a[0].id != b[1].id || a[0].key.sourceId != b[1].key.sourceId);
+        QVERIFY(a[0].key.sourceId != b[1].key.sourceId); // the key names an event within its store only
+    }
+
+    // Events are found by their key with the time index (after an import) and without it (during the
+    // first import into a store, which builds the index only when it ends).
+    void eventsAreFoundByKey()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("keys.timberline"));
+        importInto(path, {QStringLiteral(TL_SOURCE_DIR "/resources/sample-incident")});
+        std::vector<EventRow> all = openStore(path)->events(std::nullopt, 100000).value();
+        QVERIFY(all.size() > 1000);
+        std::vector<EventKey> keys;
+        for (std::size_t i = all.size(); i-- > 0;) // any order in, the one order out
+            keys.push_back(all[i].key);
+        EventKey missing = all.back().key;
+        missing.index += 7;
+        keys.push_back(missing);
+        const auto sameEvents = [&](const std::vector<EventRow> &found) {
+            QCOMPARE(found.size(), all.size());
+            for (std::size_t i = 0; i < all.size(); ++i) {
+                QVERIFY(found[i].key == all[i].key);
+                QCOMPARE(found[i].message, all[i].message);
+            }
+        };
+        sameEvents(openStore(path)->eventsByKey(keys).value());
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "DROP INDEX events_order", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+        sameEvents(openStore(path)->eventsByKey(keys).value());
     }
 };
 

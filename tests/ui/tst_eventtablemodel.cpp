@@ -121,11 +121,11 @@ private Q_SLOTS:
         QCOMPARE(messages.mid(0, 3),
             (QStringList{
                 QStringLiteral("request started"), QStringLiteral("upstream timeout"), QStringLiteral("cache stats")}));
-        qint64 previousId = 0;
+        qint64 previous = 0;
         for (int row = 0; row < model.rowCount(); ++row) {
-            const qint64 id = uitest::cell(model, row, 0, EventTableModel::EventIdRole).toLongLong();
-            QVERIFY(id > previousId);
-            previousId = id;
+            const qint64 arrival = uitest::cell(model, row, 0, EventTableModel::ArrivalRole).toLongLong();
+            QVERIFY(arrival > previous);
+            previous = arrival;
         }
     }
 

@@ -121,6 +121,9 @@ public:
 
         // Every event of a first or last minute has its time now, and no other can be earlier or later.
         std::vector<StoredErrorGroup> stored(groups);
+        // Of the events at a group's least time, the least id is its first in the one order: an import
+        // writes sources one after another and each in line order.
+        std::vector<std::int64_t> firstIds(groups, 0);
         std::vector<std::unordered_map<std::int32_t, std::size_t>> serviceSlots(groups);
         const std::int64_t timelineEnd = m_timeline ? m_timeline->fromNs + static_cast<std::int64_t>(m_timeline->buckets) * m_timeline->bucketNs : 0;
         for (std::size_t i = 0; i < n; ++i) {
@@ -131,8 +134,7 @@ public:
             const std::int64_t id = m_chosen[i];
             const bool exact = m_state[i] == 2;
             if (group.count == 0) {
-                group.firstId = id;
-                group.firstNs = INT64_MAX;
+                group.first.timeNs = INT64_MAX;
                 group.lastNs = INT64_MIN;
                 if (m_timeline)
                     group.timeline.assign(m_timeline->buckets, 0);
@@ -145,9 +147,9 @@ public:
             ++service.count;
             if (exact) {
                 const std::int64_t ts = m_ts[i];
-                if (ts < group.firstNs || (ts == group.firstNs && id < group.sampleId)) {
-                    group.firstNs = ts;
-                    group.sampleId = id;
+                if (ts < group.first.timeNs || (ts == group.first.timeNs && id < firstIds[g])) {
+                    group.first.timeNs = ts;
+                    firstIds[g] = id;
                 }
                 group.lastNs = std::max(group.lastNs, ts);
                 service.firstNs = std::min(service.firstNs, ts);
@@ -162,6 +164,8 @@ public:
         for (std::size_t g = 0; g < groups; ++g) {
             if (stored[g].count == 0)
                 continue;
+            if (auto placed = placeFirst(stored[g].first, firstIds[g]); !placed)
+                return placed;
             std::string_view term = m_terms[g];
             term.remove_prefix(ErrorTerms::Signature.size());
             const bool typed = term.starts_with(ErrorTerms::TypeKind);
@@ -253,6 +257,28 @@ private:
         return (a - from) / m_timeline->bucketNs != (b - 1 - from) / m_timeline->bucketNs;
     }
 
+    // The source, line and index of the row `id` into `key`.
+    Result<void> placeFirst(EventKey &key, std::int64_t id)
+    {
+        if (!m_place) {
+            auto statement = sql::Statement::prepare(m_db, "SELECT source, line, idx FROM events WHERE id = ?1");
+            if (!statement)
+                return statement.error();
+            m_place.emplace(std::move(statement.value()));
+        }
+        m_place->reset();
+        m_place->bind(1, id);
+        auto row = m_place->step();
+        if (!row)
+            return row.error();
+        if (*row) {
+            key.sourceId = m_place->integer(0);
+            key.line = static_cast<std::uint32_t>(m_place->integer(1));
+            key.index = static_cast<std::uint32_t>(m_place->integer(2));
+        }
+        return {};
+    }
+
     // Reads the times of these events (indexes into chosen, ascending); those out of the bounds, or
     // whose row is gone, drop out.
     Result<void> readTimes(const std::vector<std::size_t> &indexes)
@@ -300,6 +326,7 @@ private:
     std::vector<std::uint8_t> m_state;
     std::vector<std::int64_t> m_ts;
     std::optional<sql::Statement> m_lookup;
+    std::optional<sql::Statement> m_place;
 };
 
 } // namespace
@@ -407,7 +434,7 @@ Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const Erro
                 types[at] = {&typeValues[index], path};
         }
 
-    auto statement = sql::Statement::prepare(db, "SELECT ts, level, coalesce(service, 0), message FROM events WHERE id = ?1");
+    auto statement = sql::Statement::prepare(db, "SELECT ts, level, coalesce(service, 0), message, source, line, idx FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();
     out.events.reserve(slowIds.size());
@@ -425,8 +452,8 @@ Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const Erro
         if (ts < m.begin || ts >= m.end)
             continue;
         ErrorEvent event;
-        event.id = slowIds[i];
-        event.timeNs = ts;
+        event.key = EventKey{ts, statement->integer(4), static_cast<std::uint32_t>(statement->integer(5)),
+                             static_cast<std::uint32_t>(statement->integer(6))};
         event.level = static_cast<Level>(std::clamp<std::int64_t>(statement->integer(1), 0, LevelCount - 1));
         event.service = serviceOf(statement->integer(2));
         event.message = statement->text(3);
@@ -444,8 +471,7 @@ Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const Erro
         if (row.level != Level::Error && row.level != Level::Fatal)
             continue;
         ErrorEvent event;
-        event.id = row.id;
-        event.timeNs = row.key.timeNs;
+        event.key = row.key;
         event.level = row.level;
         auto dictId = dictIds.find(row.service);
         event.service = serviceOf(dictId == dictIds.end() ? 0 : dictId->second);

@@ -360,7 +360,7 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
             if (!hit)
                 return hit.error();
             if (*hit)
-                kept.push_back(event.id);
+                kept.push_back(event.arrival); // the row id
         }
     }
     std::sort(kept.begin(), kept.end());

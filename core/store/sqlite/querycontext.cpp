@@ -31,7 +31,7 @@ public:
             if (!raw) {
                 // A source being imported commits its rows before the block of raw lines that holds
                 // them fills: such an event is matched on its columns alone until the block is written.
-                if (m_context.isImporting(m_event.id))
+                if (m_context.isImporting(m_event.arrival))
                     return nullptr;
                 return raw.error();
             }

@@ -309,7 +309,7 @@ Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement
         if (!*stepped)
             break;
         EventRow row;
-        row.id = statement.integer(0);
+        row.arrival = statement.integer(0); // the row id: the SQLite store's arrival order
         row.key = EventKey{statement.integer(1), statement.integer(2), static_cast<std::uint32_t>(statement.integer(3)),
                            static_cast<std::uint32_t>(statement.integer(4))};
         row.lineCount = static_cast<std::uint32_t>(statement.integer(5));
@@ -367,13 +367,13 @@ Result<std::vector<EventRow>> SqliteStore::events(std::optional<EventKey> after,
     return readEvents(*d, *statement);
 }
 
-Result<std::vector<EventRow>> SqliteStore::eventsByArrival(std::int64_t afterId, std::size_t limit)
+Result<std::vector<EventRow>> SqliteStore::eventsByArrival(std::int64_t after, std::size_t limit)
 {
     auto statement = sql::Statement::prepare(
         d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
     if (!statement)
         return statement.error();
-    statement->bind(1, afterId).bind(2, static_cast<std::int64_t>(limit));
+    statement->bind(1, after).bind(2, static_cast<std::int64_t>(limit));
     return readEvents(*d, *statement);
 }
 

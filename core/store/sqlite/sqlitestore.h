@@ -37,8 +37,7 @@ public:
     // Up to `limit` events strictly after `after` (or from the start) in the one order.
     Result<std::vector<EventRow>> events(std::optional<EventKey> after, std::size_t limit,
                                          Direction direction = Direction::Ascending) override;
-    // Up to `limit` events in arrival order after row id `afterId` (while the time index is being built).
-    Result<std::vector<EventRow>> eventsByArrival(std::int64_t afterId, std::size_t limit) override;
+    Result<std::vector<EventRow>> eventsByArrival(std::int64_t after, std::size_t limit) override;
     // The event's lines exactly as read (continuations and document lines included), '\n' between them.
     Result<std::string> rawText(const EventRow &event) override;
     // The event's fields under their dotted paths, with their original values.
@@ -85,7 +84,7 @@ public:
     Result<ErrorEvents> errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request,
                                     const std::atomic<bool> *cancelled = nullptr) override;
     // The events with these row ids, in the one order.
-    Result<std::vector<EventRow>> eventsById(const std::vector<std::int64_t> &ids) override;
+    Result<std::vector<EventRow>> eventsByKey(const std::vector<EventKey> &keys) override;
 
     struct Private;
 
