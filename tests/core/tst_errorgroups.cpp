@@ -10,7 +10,7 @@
 #include <core/query/queryfilter.h>
 #include <core/store/sqlite/postingblocks.h>
 #include <core/store/sqlite/postingreader.h>
-#include <core/store/sqlite/sqlitestore.h>
+#include <core/backends/storelocation.h>
 #include <core/store/sqlite/varint.h>
 #include "generatedstore.h"
 
@@ -32,7 +32,8 @@ public:
     ProgressAnswer progress(const ImportProgress &) override { return ProgressAnswer::Continue; }
 };
 
-std::unique_ptr<SqliteStore> importInto(const QTemporaryDir &dir, const std::string &path, const char *name)
+// The groups are computed through the store interface only: the suite holds for any backend.
+std::unique_ptr<EventStore> importInto(const QTemporaryDir &dir, const std::string &path, const char *name)
 {
     ImportRequest request;
     request.storePath = dir.filePath(QString::fromLatin1(name)).toStdString();
@@ -41,7 +42,7 @@ std::unique_ptr<SqliteStore> importInto(const QTemporaryDir &dir, const std::str
     auto summary = runImport(request, quiet);
     if (!summary)
         return nullptr;
-    auto store = SqliteStore::open(request.storePath, OpenMode::ReadOnly);
+    auto store = openStore(request.storePath, OpenMode::ReadOnly);
     return store ? std::move(store.value()) : nullptr;
 }
 
@@ -131,7 +132,7 @@ bool makeVersion3(const std::string &path)
 }
 
 // The groups from stored signatures against those from every event's row, field by field.
-void compareGroups(SqliteStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline)
+void compareGroups(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline)
 {
     auto stored = ErrorGroups::compute(store, filter, timeline, nullptr, true);
     auto read = ErrorGroups::compute(store, filter, timeline, nullptr, false);
@@ -181,8 +182,8 @@ class TestErrorGroups : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<SqliteStore> m_mixed;
-    std::unique_ptr<SqliteStore> m_mixedWithoutOrder;
+    std::unique_ptr<EventStore> m_mixed;
+    std::unique_ptr<EventStore> m_mixedWithoutOrder;
 
     // A generated incident with extra errors, and records of every shape the rules tell apart; made
     // once, for the tests that compare groups and terms on it.
@@ -217,7 +218,7 @@ private:
         // The same store without its stored order, as while an import adds events.
         const QString copy = m_dir.filePath(QStringLiteral("mixed-without-order.timberline"));
         QVERIFY(copyStoreWithoutOrder(m_dir.filePath(QStringLiteral("mixed.timberline")), copy));
-        auto opened = SqliteStore::open(copy.toStdString(), OpenMode::ReadOnly);
+        auto opened = openStore(copy.toStdString(), OpenMode::ReadOnly);
         QVERIFY(opened.has_value());
         m_mixedWithoutOrder = std::move(opened.value());
     }
@@ -423,12 +424,12 @@ private Q_SLOTS:
         const auto expected = termIdsOf(imported, "@err");
         QCOMPARE(expected.size(), std::size_t(11 + 2 + 1));
         {
-            auto upgraded = SqliteStore::open(older, OpenMode::ReadWrite);
+            auto upgraded = openStore(older, OpenMode::ReadWrite);
             QVERIFY2(upgraded.has_value(), upgraded.has_value() ? "" : upgraded.error().message.c_str());
         }
         QCOMPARE(termIdsOf(older, "@err"), expected);
-        auto before = SqliteStore::open(imported, OpenMode::ReadOnly);
-        auto after = SqliteStore::open(older, OpenMode::ReadOnly);
+        auto before = openStore(imported, OpenMode::ReadOnly);
+        auto after = openStore(older, OpenMode::ReadOnly);
         QVERIFY(before.has_value() && after.has_value());
         auto a = ErrorGroups::compute(**before, filterOf(""));
         auto b = ErrorGroups::compute(**after, filterOf(""));
@@ -447,7 +448,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(QString::fromStdString(mixed), QString::fromStdString(mixedOlder)));
         QVERIFY(makeVersion3(mixedOlder));
         {
-            auto upgraded = SqliteStore::open(mixedOlder, OpenMode::ReadWrite);
+            auto upgraded = openStore(mixedOlder, OpenMode::ReadWrite);
             QVERIFY(upgraded.has_value());
         }
         const auto mixedTerms = termIdsOf(mixed, "@err");
@@ -455,7 +456,7 @@ private Q_SLOTS:
         QCOMPARE(termIdsOf(mixedOlder, "@err"), mixedTerms);
         // Upgraded once: opening it again adds nothing.
         {
-            auto again = SqliteStore::open(older, OpenMode::ReadWrite);
+            auto again = openStore(older, OpenMode::ReadWrite);
             QVERIFY(again.has_value());
         }
         QCOMPARE(termIdsOf(older, "@err"), expected);
