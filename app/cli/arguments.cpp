@@ -33,6 +33,7 @@ const OptionSpelling Spellings[] = {
     {Option::Bucket, "bucket", "auto|N{ms,s,m,h,d,w}", &Arguments::bucket},
     {Option::From, "from", "T", &Arguments::from},
     {Option::To, "to", "T", &Arguments::to},
+    {Option::Wait, "wait", nullptr, nullptr, &Arguments::wait},
 };
 
 const OptionSpelling &spellingOf(Option option)
@@ -193,7 +194,7 @@ void printUsage(FILE *stream)
                  "Usage:\n"
                  "  timberline [--store FILE] [PATH...]           open the window, importing PATHs\n"
                  "  timberline --screenshot OUT.png [--size WxH] [--query Q] [--store FILE] [PATH...]\n"
-                 "  timberline import --store FILE [--json] [--tz ZONE] PATH...\n"
+                 "  timberline import --store FILE [--wait] [--json] [--tz ZONE] PATH...\n"
                  "  timberline stats --store FILE [--json]\n"
                  "  timberline events --store FILE [--limit N] [--json]\n"
                  "  timberline query --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock]\n"
@@ -205,7 +206,8 @@ void printUsage(FILE *stream)
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
                  "import exits 0 when every source imported, 1 when some failed or were binary,\n"
-                 "2 on usage errors, 130 when interrupted (what was read is kept).\n");
+                 "2 on usage errors, 130 when interrupted (what was read is kept). One import writes\n"
+                 "a store at a time: another exits 1, or with --wait waits for the first to end.\n");
 }
 
 } // namespace cli

@@ -41,7 +41,7 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To };
+enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait };
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {
@@ -52,6 +52,7 @@ struct Arguments {
     bool csv = false;
     bool count = false;
     bool byService = false;
+    bool wait = false;
     QString now; ///< "end", "wallclock" or empty
     QString bucket;
     QString from;

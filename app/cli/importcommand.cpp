@@ -32,6 +32,11 @@ public:
         }
         return InterruptCatcher::requested() ? core::ProgressAnswer::Cancel : core::ProgressAnswer::Continue;
     }
+    void waitingForWriter() override
+    {
+        if (!m_quiet)
+            std::fputs("timberline: another import is writing the store; waiting for it to end (Ctrl-C stops)\n", stderr);
+    }
 
 private:
     bool m_quiet;
@@ -60,10 +65,20 @@ void printSummary(const core::ImportSummary &summary, const std::string &storePa
             writeCounts(out, source.counts);
             out.endObject();
         }
-        out.endArray().endObject();
+        out.endArray();
+        if (!summary.rolledBack.empty()) {
+            out.key("rolled_back").beginArray();
+            for (const core::SourceSummary &source : summary.rolledBack)
+                out.beginObject().key("name").value(source.name).key("events").value(source.counts.events).endObject();
+            out.endArray();
+        }
+        out.endObject();
         printJson(out);
         return;
     }
+    for (const core::SourceSummary &source : summary.rolledBack)
+        std::printf("Rolled back %s: an interrupted import had left %s of its events\n", source.name.c_str(),
+                    formatCount(source.counts.events).c_str());
     std::printf("%s %zu source(s): %s events from %s lines, %.1f MB in %.2f s -> %s\n",
                 summary.outcome == core::Outcome::Cancelled ? "Cancelled after" : "Imported", summary.sources.size(),
                 formatCount(summary.events).c_str(), formatCount(summary.lines).c_str(),
@@ -84,11 +99,12 @@ void printSummary(const core::ImportSummary &summary, const std::string &storePa
 
 } // namespace
 
-int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json)
+int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json, bool wait)
 {
     core::ImportRequest request;
     request.storePath = storePath.toStdString();
     request.timeZone = timeZone.toStdString();
+    request.waitForWriter = wait;
     for (const QString &path : paths)
         request.paths.push_back(path.toStdString());
     CommandLineObserver observer(json);
@@ -115,12 +131,12 @@ int importHeadless(const QString &storePath, const QStringList &paths, const QSt
 int importCommand(const QStringList &arguments)
 {
     CommandContext context(QStringLiteral("import needs --store FILE"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::TimeZone}))
+    if (!context.parse(arguments, {Option::Store, Option::Json, Option::TimeZone, Option::Wait}))
         return context.exitCode();
     const Arguments &parsed = context.arguments();
     if (parsed.positional.isEmpty())
         return context.usageError(QStringLiteral("import needs at least one PATH"));
-    return importHeadless(parsed.store, parsed.positional, parsed.timeZone, parsed.json);
+    return importHeadless(parsed.store, parsed.positional, parsed.timeZone, parsed.json, parsed.wait);
 }
 
 } // namespace cli

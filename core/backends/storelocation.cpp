@@ -19,9 +19,9 @@ Result<std::unique_ptr<EventStore>> openStore(const std::string &location, OpenM
     return std::unique_ptr<EventStore>(std::move(store.value()));
 }
 
-Result<std::unique_ptr<ImportSink>> openSink(const std::string &location)
+Result<std::unique_ptr<ImportSink>> openSink(const std::string &location, const std::function<bool()> &keepWaiting)
 {
-    auto sink = SqliteSink::open(location);
+    auto sink = SqliteSink::open(location, keepWaiting);
     if (!sink)
         return sink.error();
     return std::unique_ptr<ImportSink>(std::move(sink.value()));

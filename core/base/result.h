@@ -19,6 +19,7 @@ enum class ErrorCode {
     Query, ///< the query text is malformed (offset and length say where)
     Usage, ///< the caller asked for something the API does not offer
     Cancelled, ///< the observer asked to stop
+    Busy, ///< another import is writing the store
 };
 
 // What went wrong and where: a source and line for input, an offset for queries.

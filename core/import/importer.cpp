@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace core {
 
@@ -239,6 +241,9 @@ private:
 
     void pushBatch()
     {
+        // The raw lines of every record in the batch go with it, so readers never see an event whose
+        // lines are not stored yet: a short block at the end of each batch.
+        flushRaw();
         if (m_batch->records.empty() && m_rawBlocks.empty())
             return;
         const std::uint64_t events = m_batch->records.size();
@@ -312,7 +317,15 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
     if (!naiveToUtc)
         return naiveToUtc.error();
 
-    auto sink = openSink(request.storePath);
+    std::function<bool()> keepWaiting;
+    bool toldWaiting = false;
+    if (request.waitForWriter)
+        keepWaiting = [&] {
+            if (!std::exchange(toldWaiting, true))
+                observer.waitingForWriter();
+            return observer.progress(ImportProgress{}) == ProgressAnswer::Continue;
+        };
+    auto sink = openSink(request.storePath, keepWaiting);
     if (!sink)
         return sink.error();
     auto existing = (*sink)->existingSources();
@@ -327,6 +340,8 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
     }
 
     ImportSummary summary;
+    for (const SourceRow &row : (*sink)->rolledBackSources())
+        summary.rolledBack.push_back(SourceSummary{row.name, row.format, SourceStatus::Interrupted, "rolled back", row.counts});
     ParseStage parser(request, **sink, observer, summary, std::move(existingByName), std::move(nameBySha),
         std::move(naiveToUtc.value()), started);
     parser.run();

@@ -14,6 +14,9 @@ struct ImportRequest {
     std::vector<std::string> paths; ///< files, folders, archives
     std::string storePath; ///< created when missing, appended to otherwise
     std::string timeZone; ///< IANA zone for times without an offset; empty = UTC
+    // While another import writes the store: wait for it (the observer's progress() may cancel, and
+    // waitingForWriter() is told once) instead of failing with ErrorCode::Busy.
+    bool waitForWriter = false;
 };
 
 struct ImportProgress {
@@ -39,6 +42,9 @@ struct SourceSummary {
 struct ImportSummary {
     Outcome outcome = Outcome::Finished;
     std::vector<SourceSummary> sources;
+    // Sources an interrupted import had left, rolled back before this one began (counts.events: how
+    // many events went with each).
+    std::vector<SourceSummary> rolledBack;
     std::uint64_t events = 0;
     std::uint64_t lines = 0;
     std::uint64_t bytes = 0;
@@ -57,6 +63,8 @@ public:
     virtual ProgressAnswer progress(const ImportProgress &progress) = 0;
     virtual void sourceFinished(const SourceSummary &) { }
     virtual void rowsCommitted() { }
+    // Another import is writing the store and this one waits for it (ImportRequest::waitForWriter).
+    virtual void waitingForWriter() { }
 };
 
 // Synchronous: returns when the import ends. Parses on the calling thread into the store's import sink

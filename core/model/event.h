@@ -16,7 +16,9 @@
 // the one order, and the counts a summary gives.
 namespace core {
 
-enum class SourceStatus { Importing, Complete, Partial, Failed };
+// Interrupted: left `importing` by an import that died (kill -9, a crash, power loss); the next
+// import into the store rolls it back.
+enum class SourceStatus { Importing, Complete, Partial, Failed, Interrupted };
 std::string_view sourceStatusName(SourceStatus status);
 
 // One row of the sources table: the line accounting proves nothing was lost.

@@ -5,6 +5,7 @@
 #include <core/model/event.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct RawLines {
 // sources are read. A backend may write on threads of its own (calls then only queue the work), so a
 // failure can surface at a later call; what it has committed is what readers see, and an import that
 // stops keeps what was committed. Every source a call names was begun by beginSource or addFailedSource.
+//
+// One sink writes a store at a time, whatever the process: opening a second one fails with
+// ErrorCode::Busy, or waits (see openSink). A source is atomic across crashes: one that an import
+// left `importing` when it died is rolled back when the next sink opens, so importing it again
+// never counts it twice; readers see a source's events only with their raw lines.
 class ImportSink
 {
 public:
@@ -30,6 +36,9 @@ public:
 
     // The sources the store already holds: duplicates by SHA-256, partial sources to import again.
     virtual Result<std::vector<SourceRow>> existingSources() = 0;
+    // The sources an interrupted import had left, rolled back when this sink opened (counts.events:
+    // how many events went with each).
+    virtual std::vector<SourceRow> rolledBackSources() const = 0;
     // The id the next new source takes; ids then count up by one per source.
     virtual std::int64_t nextSourceId() = 0;
 

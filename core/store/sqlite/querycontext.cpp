@@ -29,8 +29,9 @@ public:
                 return nullptr;
             auto raw = m_context.m_raw.lines(m_event);
             if (!raw) {
-                // A source being imported commits its rows before the block of raw lines that holds
-                // them fills: such an event is matched on its columns alone until the block is written.
+                // Imports before 2026-12 committed a batch's rows before the block of raw lines that
+                // held them filled, and one killed then left such rows behind: such an event of a
+                // source still marked importing is matched on its columns alone.
                 if (m_context.isImporting(m_event.arrival))
                     return nullptr;
                 return raw.error();

@@ -199,12 +199,12 @@ SqliteSink::~SqliteSink()
         (void)d->writer->rollback();
 }
 
-Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string &path)
+Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string &path, const std::function<bool()> &keepWaiting)
 {
     auto store = SqliteStore::open(path, OpenMode::ReadWrite);
     if (!store)
         return store.error();
-    auto writer = (*store)->writer();
+    auto writer = (*store)->writer(keepWaiting);
     if (!writer)
         return writer.error();
     auto d = std::make_unique<Private>();
@@ -221,6 +221,11 @@ Result<std::vector<SourceRow>> SqliteSink::existingSources()
 {
     // Before the first source: the writer thread has not touched the connection yet.
     return d->store->sources();
+}
+
+std::vector<SourceRow> SqliteSink::rolledBackSources() const
+{
+    return d->writer->rolledBack();
 }
 
 std::int64_t SqliteSink::nextSourceId()

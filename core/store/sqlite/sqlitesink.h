@@ -3,6 +3,7 @@
 
 #include <core/store/importsink.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,11 +17,13 @@ namespace core {
 class SqliteSink final : public ImportSink
 {
 public:
-    static Result<std::unique_ptr<SqliteSink>> open(const std::string &path);
+    // Holds the store's writer lock until destroyed; `keepWaiting` as for openSink.
+    static Result<std::unique_ptr<SqliteSink>> open(const std::string &path, const std::function<bool()> &keepWaiting = {});
     // Without finish(): stops the threads and rolls back what was not committed.
     ~SqliteSink() override;
 
     Result<std::vector<SourceRow>> existingSources() override;
+    std::vector<SourceRow> rolledBackSources() const override;
     std::int64_t nextSourceId() override;
     Result<void> beginSource(const SourceRow &source, std::int64_t mtimeNs, std::int64_t replacesSourceId) override;
     Result<void> addFailedSource(const SourceRow &source) override;

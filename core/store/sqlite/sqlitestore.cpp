@@ -56,6 +56,8 @@ std::string_view sourceStatusName(SourceStatus status)
         return "partial";
     case SourceStatus::Failed:
         return "failed";
+    case SourceStatus::Interrupted:
+        return "interrupted";
     }
     return "importing";
 }
@@ -67,10 +69,39 @@ SqliteStore::SqliteStore(std::unique_ptr<Private> impl)
 
 SqliteStore::~SqliteStore() = default;
 
+namespace {
+
+// A store an import was killed in the middle of writing keeps a hot journal, which only a writable
+// connection rolls back; a read-only one cannot read the store until then. So when no import is
+// writing, a reader rolls it back first, through a connection of its own, if the file allows.
+Result<void> recoverJournal(const std::string &path, const WriterLock &lock)
+{
+    const QFileInfo journal(QString::fromStdString(path + "-journal"));
+    if (!journal.exists() || journal.size() == 0 || lock.heldElsewhere())
+        return {};
+    if (!QFileInfo(QString::fromStdString(path)).isWritable() || !QFileInfo(journal.absolutePath()).isWritable())
+        return makeError(ErrorCode::Store, path + ": an interrupted import left the store mid-write (its journal "
+                                               + path + "-journal); open it once with write access to recover it");
+    sqlite3 *raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    sql::DbHandle db(raw);
+    if (rc != SQLITE_OK)
+        return sql::storeError(db.get(), "recovering " + path);
+    sqlite3_busy_timeout(db.get(), 5000);
+    if (auto read = sql::queryInteger(db.get(), "SELECT count(*) FROM sqlite_schema"); !read)
+        return sql::storeError(db.get(), "recovering " + path);
+    return {};
+}
+
+} // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, OpenMode mode)
 {
     configureSqliteOnce();
-    if (mode == OpenMode::ReadOnly && !QFileInfo::exists(QString::fromStdString(path)))
+    const QFileInfo file(QString::fromStdString(path));
+    if (file.isDir())
+        return makeError(ErrorCode::Io, path + " is a folder; a store is a file (such as incident.timberline)");
+    if (mode == OpenMode::ReadOnly && !file.exists())
         return makeError(ErrorCode::Io, path + ": no such file");
     sqlite3 *raw = nullptr;
     const int flags = mode == OpenMode::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
@@ -80,6 +111,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, 
         return sql::storeError(db.get(), "opening " + path);
     sqlite3_busy_timeout(db.get(), 5000);
     sqlite3_extended_result_codes(db.get(), 1);
+    // SQLite has created the file by now; the lock's descriptor outlives the connection (Private).
+    auto lock = WriterLock::open(path, mode == OpenMode::ReadWrite);
+    if (!lock)
+        return lock.error();
+    if (mode == OpenMode::ReadOnly)
+        if (auto recovered = recoverJournal(path, lock.value()); !recovered)
+            return recovered.error();
 
     if (mode == OpenMode::ReadWrite) {
         if (auto migrated = schema::createOrMigrate(db.get()); !migrated) {
@@ -101,6 +139,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, 
 
     auto impl = std::make_unique<Private>();
     impl->path = path;
+    impl->lock = std::move(lock.value());
     impl->db = std::move(db);
     impl->writable = mode == OpenMode::ReadWrite;
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
@@ -130,11 +169,13 @@ void SqliteStore::interrupt()
     sqlite3_interrupt(d->db.get());
 }
 
-Result<std::unique_ptr<StoreWriter>> SqliteStore::writer()
+Result<std::unique_ptr<StoreWriter>> SqliteStore::writer(const std::function<bool()> &keepWaiting)
 {
     if (!d->writable)
         return makeError(ErrorCode::Usage, "the store was opened read-only");
-    return makeStoreWriter(d->db.get());
+    if (auto locked = d->lock.acquire(keepWaiting); !locked)
+        return locked.error();
+    return makeStoreWriter(d->db.get(), d->path);
 }
 
 Result<std::vector<SourceRow>> SqliteStore::sources()
@@ -169,6 +210,10 @@ Result<std::vector<SourceRow>> SqliteStore::sources()
         source.counts.unparsed = static_cast<std::uint64_t>(statement->integer(14));
         source.counts.spans = static_cast<std::uint64_t>(statement->integer(15));
         source.path = statement->text(16);
+        if (source.status == SourceStatus::Importing && !d->lock.held() && !d->lock.heldElsewhere()) {
+            source.status = SourceStatus::Interrupted;
+            source.error = "its import was interrupted; the next import into this store rolls it back";
+        }
         d->sourceNames[source.id] = {source.name, source.sha256};
         rows.push_back(std::move(source));
     }

@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,7 +48,9 @@ public:
     void interrupt() override;
 
     // The single writer; fails if the store was opened read-only.
-    Result<std::unique_ptr<StoreWriter>> writer();
+    // The import's writer, once this connection holds the store's writer lock (WriterLock::acquire
+    // says how `keepWaiting` is asked); sources an interrupted import left are rolled back first.
+    Result<std::unique_ptr<StoreWriter>> writer(const std::function<bool()> &keepWaiting = {});
 
     // Queries: one compiled filter (core/query) for every view, evaluated with this store's indexes
     // (core/store/queryengine.h). Events still being imported are matched too.

@@ -3,6 +3,7 @@
 
 #include "sqlite.h"
 #include "sqlitestore.h"
+#include "writerlock.h"
 
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@ inline std::int64_t rawBlockId(std::int64_t sourceId, std::uint32_t line)
 
 struct SqliteStore::Private {
     std::string path;
+    WriterLock lock; ///< before db: closed after it
     sql::DbHandle db;
     bool writable = false;
     // Dictionary strings (services, level texts, statuses) by id, filled on demand.
@@ -43,5 +45,5 @@ Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement
 // Parses an event's raw lines again; the record it came from (its fields live in `batch`), or null.
 const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBatch &batch);
 // The writer on the store's own connection, its statements prepared.
-Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db);
+Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db, const std::string &path);
 } // namespace core

@@ -30,6 +30,8 @@ struct StoreWriter::Private {
     std::int64_t nextSourceId = 1;
     std::int64_t nextSegment = 1;
     bool inTransaction = false;
+    std::string path;
+    std::vector<SourceRow> rolledBack;
 
     Result<void> begin()
     {
@@ -58,10 +60,11 @@ struct StoreWriter::Private {
     }
 };
 
-Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
+Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db, const std::string &path)
 {
     auto d = std::make_unique<StoreWriter::Private>();
     d->db = db;
+    d->path = path;
     struct {
         sql::Statement *target;
         const char *text;
@@ -94,7 +97,7 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
     auto nextSource = sql::queryInteger(db, "SELECT coalesce(max(id), 0) + 1 FROM sources");
     auto nextSegment = sql::queryInteger(db, "SELECT coalesce(max(segment), 0) + 1 FROM postings");
     if (!nextEvent || !nextSource || !nextSegment)
-        return sql::storeError(db, "reading the store's counters");
+        return sql::storeError(db, path + ": reading the store's counters");
     d->nextEventId = *nextEvent;
     d->nextSourceId = *nextSource;
     d->nextSegment = *nextSegment;
@@ -105,7 +108,50 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db)
                                      "PRAGMA cache_size = -32768;");
         !pragmas)
         return pragmas.error();
-    return std::make_unique<StoreWriter>(std::move(d));
+    auto writer = std::make_unique<StoreWriter>(std::move(d));
+    if (auto recovered = writer->rollBackInterrupted(); !recovered)
+        return recovered.error();
+    return writer;
+}
+
+Result<void> StoreWriter::rollBackInterrupted()
+{
+    // The caller holds the writer lock: a source still `importing` belongs to an import that died.
+    auto statement = sql::Statement::prepare(d->db, "SELECT id, name FROM sources WHERE status = 'importing'");
+    if (!statement)
+        return statement.error();
+    std::vector<SourceRow> interrupted;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        SourceRow source;
+        source.id = statement->integer(0);
+        source.name = statement->text(1);
+        interrupted.push_back(std::move(source));
+    }
+    statement->reset();
+    for (SourceRow &source : interrupted) {
+        auto events = sql::queryInteger(d->db, "SELECT count(*) FROM events WHERE source = " + std::to_string(source.id));
+        if (!events)
+            return events.error();
+        source.counts.events = static_cast<std::uint64_t>(events.value());
+        if (auto removed = removeSource(source.id); !removed)
+            return removed;
+    }
+    if (interrupted.empty())
+        return {};
+    if (auto committed = commit(); !committed)
+        return committed;
+    d->rolledBack = std::move(interrupted);
+    return {};
+}
+
+const std::vector<SourceRow> &StoreWriter::rolledBack() const
+{
+    return d->rolledBack;
 }
 
 StoreWriter::StoreWriter(std::unique_ptr<Private> impl)

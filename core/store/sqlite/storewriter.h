@@ -32,6 +32,9 @@ public:
 
     std::int64_t nextEventId() const;
     std::int64_t nextSourceId() const;
+    // The sources an interrupted import had left, rolled back when this writer was made (their
+    // counts.events says how many events went with them).
+    const std::vector<SourceRow> &rolledBack() const;
 
     Result<void> addSource(const SourceRow &source, std::int64_t mtimeNs);
     Result<void> updateSource(const SourceRow &source);
@@ -47,6 +50,7 @@ public:
     // Readers may use the postings for events up to this id; later ones are scanned.
     Result<void> setIndexedThrough(std::int64_t eventId);
 
+    Result<void> rollBackInterrupted();
     Result<void> commit();
     Result<void> rollback();
     // After the last commit: the time-order index and planner statistics.
