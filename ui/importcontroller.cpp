@@ -66,6 +66,11 @@ public:
         post([](ImportController *controller) { Q_EMIT controller->rowsCommitted(); });
     }
 
+    void waitingForWriter() override
+    {
+        post([](ImportController *controller) { Q_EMIT controller->waitingForWriter(); });
+    }
+
     QStringList problems() const { return m_problems; }
 
     template <typename Fn>
@@ -108,7 +113,7 @@ ImportController::~ImportController()
     m_pool.waitForDone();
 }
 
-bool ImportController::start(const QString &storePath, const QStringList &paths)
+bool ImportController::start(const QString &storePath, const QStringList &paths, bool waitForWriter)
 {
     if (m_running)
         return false;
@@ -121,6 +126,7 @@ bool ImportController::start(const QString &storePath, const QStringList &paths)
     request.storePath = storePath.toStdString();
     for (const QString &path : paths)
         request.paths.push_back(path.toStdString());
+    request.waitForWriter = waitForWriter;
 
     Q_EMIT started();
     // A plain task rather than promise mode: a promise-mode task cancelled before it starts never runs its
@@ -131,13 +137,16 @@ bool ImportController::start(const QString &storePath, const QStringList &paths)
             lowerCurrentThreadPriority();
             ForwardingObserver observer(target, cancelled);
             ImportResult result;
+            for (const std::string &path : request.paths)
+                result.paths << QString::fromStdString(path);
             auto summary = core::runImport(request, observer);
             if (summary) {
                 result.outcome = summary->outcome;
                 result.events = summary->events;
                 result.seconds = summary->seconds;
             } else {
-                result.outcome = core::Outcome::Failed;
+                result.outcome = summary.error().code == core::ErrorCode::Cancelled ? core::Outcome::Cancelled : core::Outcome::Failed;
+                result.storeBusy = summary.error().code == core::ErrorCode::Busy;
                 result.error = QString::fromStdString(summary.error().message);
                 if (!summary.error().source.empty())
                     result.error = QString::fromStdString(summary.error().source) + QLatin1String(": ") + result.error;

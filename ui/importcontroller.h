@@ -34,6 +34,8 @@ struct ImportResult {
     double seconds = 0;
     QString error; ///< why it failed; empty otherwise
     QStringList problems; ///< "name: reason" for sources that were skipped or failed
+    QStringList paths; ///< what was to be imported
+    bool storeBusy = false; ///< failed because another import is writing the store
 };
 
 Q_DECLARE_METATYPE(ImportStatus)
@@ -49,7 +51,9 @@ public:
     ~ImportController() override;
 
     // Starts importing `paths` into `storePath` (created when missing); false if an import is running.
-    bool start(const QString &storePath, const QStringList &paths);
+    // With `waitForWriter`, an import another process is writing into the store is waited for
+    // (waitingForWriter() says so; cancel() stops waiting) instead of failing with storeBusy.
+    bool start(const QString &storePath, const QStringList &paths, bool waitForWriter = false);
     bool isRunning() const;
     QString storePath() const { return m_storePath; }
     // Blocks until the running import has returned (the finished() signal is still queued).
@@ -65,6 +69,7 @@ Q_SIGNALS:
     void progressChanged(const ImportStatus &status);
     // The first batch is committed: readers on their own connection see rows.
     void rowsCommitted();
+    void waitingForWriter();
     void finished(const ImportResult &result);
 
 private:

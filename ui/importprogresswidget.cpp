@@ -48,14 +48,25 @@ void ImportProgressWidget::begin(int sourceCount)
 {
     m_bar->setRange(0, 0); // busy until the first progress report says how much there is
     m_cancel->setEnabled(true);
+    m_waiting = false;
     m_label->setText(tr("Importing %n path(s)…", nullptr, sourceCount));
     show();
+}
+
+void ImportProgressWidget::showWaiting()
+{
+    m_waiting = true;
+    m_bar->setRange(0, 0);
+    m_label->setText(tr("Waiting for the other import writing this store to end…"));
 }
 
 void ImportProgressWidget::setStatus(const ImportStatus &status)
 {
     if (!m_cancel->isEnabled())
         return; // keep saying "Cancelling…"
+    if (m_waiting && status.bytesTotal == 0 && status.events == 0)
+        return; // still waiting: nothing read yet
+    m_waiting = false;
     const QLocale locale;
     if (status.bytesTotal > 0) {
         m_bar->setRange(0, BarSteps);

@@ -20,6 +20,8 @@ public:
     // Shows the strip for a new import of `sourceCount` paths.
     void begin(int sourceCount);
     void setStatus(const ImportStatus &status);
+    // Says the import waits for another one writing the store, until progress arrives.
+    void showWaiting();
     // Hides the strip; Cancel is enabled again for the next import.
     void end();
 
@@ -36,4 +38,5 @@ private:
     QProgressBar *m_bar = nullptr;
     QLabel *m_label = nullptr;
     QPushButton *m_cancel = nullptr;
+    bool m_waiting = false;
 };

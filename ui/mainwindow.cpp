@@ -33,6 +33,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -145,6 +146,7 @@ MainWindow::MainWindow(QWidget *parent)
     ImportController *import = m_session->importController();
     connect(import, &ImportController::progressChanged, m_progress, &ImportProgressWidget::setStatus);
     connect(m_progress, &ImportProgressWidget::cancelRequested, import, &ImportController::cancel);
+    connect(import, &ImportController::waitingForWriter, m_progress, &ImportProgressWidget::showWaiting);
     connect(m_session, &StoreSession::opened, this, &MainWindow::onStoreOpened);
     connect(m_session, &StoreSession::failed, this, &MainWindow::showError);
     connect(m_session, &StoreSession::importStarted, this, &MainWindow::onImportStarted);
@@ -399,7 +401,27 @@ void MainWindow::onImportFinished(const ImportResult &result)
     }
     statusBar()->showMessage(message);
     updateStatus();
+    if (result.storeBusy)
+        offerToWait(result.paths);
     Q_EMIT importFinished();
+}
+
+void MainWindow::offerToWait(const QStringList &paths)
+{
+    // Not modal: the window stays usable (and testable) while the question is open.
+    auto *question = new QMessageBox(QMessageBox::Question, tr("Another import is writing this store"),
+        tr("Another import is writing %1. Import %n path(s) once it ends?", nullptr, static_cast<int>(paths.size()))
+            .arg(QDir::toNativeSeparators(m_session->storePath())),
+        QMessageBox::NoButton, this);
+    question->setObjectName(QStringLiteral("waitForWriterQuestion"));
+    QPushButton *wait = question->addButton(tr("Wait"), QMessageBox::AcceptRole);
+    question->addButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, wait, paths](QAbstractButton *clicked) {
+        if (clicked == wait)
+            m_session->importAfterOtherWriter(paths);
+    });
+    question->open();
 }
 
 void MainWindow::updateStatus()

@@ -85,6 +85,8 @@ private:
     void onStoreOpened(const QString &path);
     void onImportStarted(int sources);
     void onImportFinished(const ImportResult &result);
+    // Another process is writing the store: asks whether to import `paths` once it ends.
+    void offerToWait(const QStringList &paths);
     void fitColumns();
     void updateStatus();
     void showError(const QString &message);

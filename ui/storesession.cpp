@@ -147,12 +147,19 @@ bool StoreSession::import(const QStringList &paths)
     return true;
 }
 
+void StoreSession::importAfterOtherWriter(const QStringList &paths)
+{
+    m_queue.prepend(paths);
+    m_waitForWriter = true;
+    startNextImport();
+}
+
 void StoreSession::startNextImport()
 {
     if (m_import->isRunning() || m_queue.isEmpty())
         return;
     const QStringList paths = m_queue.takeFirst();
-    if (!m_import->start(m_storePath, paths))
+    if (!m_import->start(m_storePath, paths, std::exchange(m_waitForWriter, false)))
         return;
     // Until the importer builds the time index, reading in time order would sort the whole table on
     // every page; arrival order is what the writer's row ids give for free.

@@ -34,6 +34,8 @@ public:
     // Imports `paths` into the open store (or a new one at defaultStorePath); a path that is a store is
     // opened instead. Paths given while an import runs are imported after it. False when nothing was queued.
     bool import(const QStringList &paths);
+    // Imports `paths` once the other import writing the store ends (an ImportResult::storeBusy retried).
+    void importAfterOtherWriter(const QStringList &paths);
     // The store's span and vocabulary have been read.
     bool isSettled() const;
 
@@ -66,6 +68,7 @@ private:
     QTimer *m_refreshTimer;
     QString m_storePath;
     QList<QStringList> m_queue; ///< paths waiting for the running import
+    bool m_waitForWriter = false; ///< the next import waits for another process's
 };
 
 // Where a store is created when none is given: $XDG_DATA_HOME/timberline/<first path's base name>.timberline

@@ -8,7 +8,9 @@
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QProcess>
 #include <QPalette>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -211,6 +213,57 @@ private Q_SLOTS:
         window.importPaths({m_api});
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
         QTRY_COMPARE(window.model()->rowCount(), kept + 3);
+    }
+
+    // Another process writing the store: the window says so, offers to wait, and when asked to,
+    // imports once that import ends — both imports' events are there, once each.
+    void anImportWaitsForAnotherWriterWhenAsked()
+    {
+        const QString big = m_dir.filePath(QStringLiteral("other-writer.log"));
+        QVERIFY(uitest::writeSequence(big, 300000));
+        const QString store = m_dir.filePath(QStringLiteral("shared.timberline"));
+        QProcess other;
+        other.start(QStringLiteral(TL_APP_PATH), {QStringLiteral("import"), QStringLiteral("--store"), store, big});
+        QVERIFY(other.waitForStarted());
+        const auto committed = [&] {
+            if (!core::recognises(store.toStdString()))
+                return false;
+            auto reader = core::openStore(store.toStdString(), core::OpenMode::ReadOnly);
+            if (!reader)
+                return false;
+            auto events = (*reader)->eventCount();
+            return events && events.value() > 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(committed(), 30000);
+
+        MainWindow window;
+        window.show();
+        window.openStore(store);
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        window.importPaths({m_api});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QVERIFY2(other.state() == QProcess::Running, "the other import ended too soon; make its file bigger");
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("another import is writing")));
+        auto *question = window.findChild<QMessageBox *>(QStringLiteral("waitForWriterQuestion"));
+        QVERIFY(question);
+        QTRY_VERIFY(question->isVisible());
+        keepScreenshot(window, QStringLiteral("another-writer"));
+        if (const QString dir = qEnvironmentVariable("TL_KEEP_SCREENSHOT"); !dir.isEmpty())
+            QVERIFY(question->grab().save(dir + QLatin1String("/window-another-writer-question.png")));
+        QPushButton *wait = nullptr;
+        for (QAbstractButton *button : question->buttons())
+            if (button->text() == QStringLiteral("Wait"))
+                wait = qobject_cast<QPushButton *>(button);
+        QVERIFY(wait);
+        wait->click();
+        QTRY_VERIFY(window.progressWidget()->isVisible());
+        QTRY_VERIFY(window.progressWidget()->text().startsWith(QStringLiteral("Waiting for the other import")));
+
+        QVERIFY(other.waitForFinished(120000));
+        QCOMPARE(other.exitCode(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QTRY_VERIFY(window.isSettled());
+        QTRY_COMPARE(window.model()->rowCount(), 300000 + 3);
     }
 
     void controllerTeardownCancels()
