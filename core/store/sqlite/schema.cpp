@@ -177,6 +177,27 @@ Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
     return sql::queryInteger(db, std::string("PRAGMA ") + name);
 }
 
+// Why the store's header could not be read, in words a user can act on (SQLite's own say neither
+// which file nor what to do).
+Error unreadable(sqlite3 *db)
+{
+    const int code = sqlite3_extended_errcode(db);
+    const std::string detail = sqlite3_errmsg(db);
+    switch (code & 0xff) {
+    case SQLITE_NOTADB:
+        return makeError(ErrorCode::NotAStore, "not a Timberline store (not an SQLite database)");
+    case SQLITE_CORRUPT:
+        return makeError(ErrorCode::Store, "the store is damaged or truncated (" + detail + ")");
+    case SQLITE_READONLY:
+        return makeError(ErrorCode::Store, "an interrupted import left the store mid-write; open it once with write access to recover it");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return makeError(ErrorCode::Store, "the store stayed locked by another process for 5 s (" + detail + ")");
+    default:
+        return makeError(ErrorCode::Store, "cannot read the store (" + detail + ")");
+    }
+}
+
 Result<void> checkIdentity(std::int64_t applicationId, std::int64_t version)
 {
     if (applicationId != ApplicationId)
@@ -195,7 +216,7 @@ Result<void> createOrMigrate(sqlite3 *db)
     auto applicationId = pragmaInteger(db, "application_id");
     auto version = pragmaInteger(db, "user_version");
     if (!applicationId || !version)
-        return makeError(ErrorCode::NotAStore, "not a Timberline store (not an SQLite database)");
+        return unreadable(db);
     if (*applicationId == 0 && *version == 0) {
         auto tables = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema");
         if (!tables)
@@ -233,7 +254,7 @@ Result<void> check(sqlite3 *db)
     auto applicationId = pragmaInteger(db, "application_id");
     auto version = pragmaInteger(db, "user_version");
     if (!applicationId || !version)
-        return makeError(ErrorCode::NotAStore, "not a Timberline store (not an SQLite database)");
+        return unreadable(db);
     if (auto identity = checkIdentity(*applicationId, *version); !identity)
         return identity.error();
     if (*version < CurrentVersion)

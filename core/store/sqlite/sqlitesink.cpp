@@ -44,6 +44,7 @@ struct Item {
 } // namespace
 
 struct SqliteSink::Private {
+    std::string path;
     std::unique_ptr<SqliteStore> store;
     std::unique_ptr<StoreWriter> writer; ///< borrows store's connection: declared after it, destroyed first
     IndexBuilder statistics; ///< the producer's: bucket counts and the field catalogue
@@ -60,11 +61,15 @@ struct SqliteSink::Private {
     bool flushed = false;
     bool finished = false;
 
-    void fail(const Error &error)
+    void fail(Error error)
     {
+        // SQLite's messages ("disk I/O error", "attempt to write a readonly database") do not say
+        // which file: the user has to know which store failed.
+        if (error.code == ErrorCode::Store && error.message.find(path) == std::string::npos)
+            error.message = path + ": " + error.message;
         std::lock_guard lock(failureMutex);
         if (!failure)
-            failure = error;
+            failure = std::move(error);
         failed = true;
     }
 
@@ -208,6 +213,7 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string &path, co
     if (!writer)
         return writer.error();
     auto d = std::make_unique<Private>();
+    d->path = path;
     d->store = std::move(store.value());
     d->writer = std::move(writer.value());
     d->nextEventId = d->writer->nextEventId();
