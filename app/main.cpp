@@ -149,6 +149,7 @@ int main(int argc, char **argv)
         {"query", cli::queryCommand},
         {"histogram", cli::histogramCommand},
         {"errors", cli::errorsCommand},
+        {"fields", cli::fieldsCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {

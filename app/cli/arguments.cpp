@@ -34,6 +34,7 @@ const OptionSpelling Spellings[] = {
     {Option::From, "from", "T", &Arguments::from},
     {Option::To, "to", "T", &Arguments::to},
     {Option::Wait, "wait", nullptr, nullptr, &Arguments::wait},
+    {Option::Field, "field", "PATH", &Arguments::field},
 };
 
 const OptionSpelling &spellingOf(Option option)
@@ -202,6 +203,8 @@ void printUsage(FILE *stream)
                  "  timberline histogram --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T]\n"
                  "                   [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
                  "  timberline errors --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
+                 "  timberline fields --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE]\n"
+                 "                   [--json] [QUERY]   (the fields of the result and their top values)\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"

@@ -41,7 +41,7 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait };
+enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field };
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {
@@ -57,6 +57,7 @@ struct Arguments {
     QString bucket;
     QString from;
     QString to;
+    QString field; ///< a record path or first-class name
     QStringList positional;
     QString error; ///< the usage error; empty when the arguments are fine
 };

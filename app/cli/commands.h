@@ -13,6 +13,7 @@ int eventsCommand(const QStringList &arguments);
 int queryCommand(const QStringList &arguments);
 int histogramCommand(const QStringList &arguments);
 int errorsCommand(const QStringList &arguments);
+int fieldsCommand(const QStringList &arguments);
 // Imports `paths` into `storePath` and prints the summary: what the window does, without a display.
 int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json, bool wait = false);
 

@@ -47,6 +47,36 @@ private Q_SLOTS:
         QCOMPARE(imported.exitCode, 0);
     }
 
+    // What the field sidebar shows, from the command line: a sample's fields, or one field exactly.
+    void fieldsOfAResult()
+    {
+        const Run sample = verb("fields", {QStringLiteral("--json"), QStringLiteral("level:error")});
+        QCOMPARE(sample.exitCode, 0);
+        const QJsonObject root = json(sample);
+        QCOMPARE(root.value(QStringLiteral("sampled")).toInteger(), 16);
+        const QJsonArray fields = root.value(QStringLiteral("fields")).toArray();
+        QCOMPARE(fields.first().toObject().value(QStringLiteral("path")).toString(), QStringLiteral("level"));
+        bool sawService = false;
+        for (const QJsonValue &field : fields) {
+            const QJsonObject object = field.toObject();
+            if (object.value(QStringLiteral("path")).toString() != QLatin1String("service"))
+                continue;
+            sawService = true;
+            QCOMPARE(object.value(QStringLiteral("values")).toArray(),
+                     (QJsonArray{QJsonArray{QStringLiteral("api"), 10}, QJsonArray{QStringLiteral("billing"), 6}}));
+        }
+        QVERIFY(sawService);
+
+        const Run one = verb("fields", {QStringLiteral("--field"), QStringLiteral("error_type"), QStringLiteral("--limit"),
+                                        QStringLiteral("1"), QStringLiteral("--json")});
+        QCOMPARE(one.exitCode, 0);
+        const QJsonObject exact = json(one);
+        QCOMPARE(exact.value(QStringLiteral("events")).toInteger(), 19); // every event counted, not a sample
+        const QJsonObject field = exact.value(QStringLiteral("fields")).toArray().first().toObject();
+        QCOMPARE(field.value(QStringLiteral("events")).toInteger(), 2);
+        QCOMPARE(field.value(QStringLiteral("values")).toArray().size(), 1);
+    }
+
     void histogramJson()
     {
         const Run run = verb("histogram", {QStringLiteral("--json"), QStringLiteral("--bucket"), QStringLiteral("5s")});
