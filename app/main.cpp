@@ -150,6 +150,9 @@ int main(int argc, char **argv)
         {"histogram", cli::histogramCommand},
         {"errors", cli::errorsCommand},
         {"fields", cli::fieldsCommand},
+        {"requests", cli::requestsCommand},
+        {"first-failures", cli::firstFailuresCommand},
+        {"trace", cli::traceCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {

@@ -35,6 +35,7 @@ const OptionSpelling Spellings[] = {
     {Option::To, "to", "T", &Arguments::to},
     {Option::Wait, "wait", nullptr, nullptr, &Arguments::wait},
     {Option::Field, "field", "PATH", &Arguments::field},
+    {Option::Sort, "sort", "ORDER", &Arguments::sort},
 };
 
 const OptionSpelling &spellingOf(Option option)
@@ -205,6 +206,10 @@ void printUsage(FILE *stream)
                  "  timberline errors --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
                  "  timberline fields --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE]\n"
                  "                   [--json] [QUERY]   (the fields of the result and their top values)\n"
+                 "  timberline requests --store FILE [--sort start|duration|errors|services|first-failure] [--limit N]\n"
+                 "                   [--json] [QUERY]   (requests with an event that matches)\n"
+                 "  timberline trace --store FILE [--json] ID           (one request: lanes, first failure, spans)\n"
+                 "  timberline first-failures --store FILE [--json] [QUERY]   (who failed first, ranked)\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"

@@ -41,7 +41,7 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field };
+enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort };
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {
@@ -58,6 +58,7 @@ struct Arguments {
     QString from;
     QString to;
     QString field; ///< a record path or first-class name
+    QString sort; ///< requests: start, duration, errors, services or first-failure
     QStringList positional;
     QString error; ///< the usage error; empty when the arguments are fine
 };

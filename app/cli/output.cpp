@@ -100,4 +100,31 @@ void writeEvent(std::string &line, const core::EventRow &event, Style style)
     std::fwrite(line.data(), 1, line.size(), stdout);
 }
 
+void writeFailure(core::JsonWriter &out, const std::optional<core::RequestFailure> &failure)
+{
+    if (!failure) {
+        out.null();
+        return;
+    }
+    out.beginObject()
+        .key("service")
+        .value(failure->service)
+        .key("time")
+        .value(core::format::rfc3339(failure->key.timeNs))
+        .key("message")
+        .value(failure->message)
+        .key("signature")
+        .value(failure->signature)
+        .key("source")
+        .value(failure->sourceName)
+        .key("line")
+        .value(static_cast<std::uint64_t>(failure->key.line))
+        .endObject();
+}
+
+double milliseconds(std::int64_t ns)
+{
+    return static_cast<double>(ns) / 1e6;
+}
+
 } // namespace cli

@@ -3,9 +3,11 @@
 
 #include <core/model/eventformat.h>
 #include <core/base/jsonwriter.h>
+#include <core/analysis/requests.h>
 #include <core/store/storetypes.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,12 @@ void writeSourceHead(core::JsonWriter &out, std::string_view name, std::string_v
 void writeCounts(core::JsonWriter &out, const core::LineCounts &counts);
 // An object with the seven level names as keys, in reading order.
 void writeLevels(core::JsonWriter &out, const core::LevelCounts &counts);
+
+// A request's first failure as `requests` and `trace` print it: service, time, message, source, line
+// (and signature), or null.
+void writeFailure(core::JsonWriter &out, const std::optional<core::RequestFailure> &failure);
+// Nanoseconds as fractional milliseconds, the unit of every `duration_ms`.
+double milliseconds(std::int64_t ns);
 
 // What goes before the events: CSV's column names; nothing for text or JSON.
 void writeEventsHeader(Style style);

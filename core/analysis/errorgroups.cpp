@@ -13,11 +13,6 @@ namespace core {
 
 namespace {
 
-Error cancelledError()
-{
-    return makeError(ErrorCode::Cancelled, "cancelled");
-}
-
 // A query phrase: quotes and backslashes escaped.
 std::string phrase(std::string_view text)
 {

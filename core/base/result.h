@@ -84,4 +84,10 @@ inline Error makeError(ErrorCode code, std::string message)
     return Error{code, std::move(message), {}, -1, -1, 0};
 }
 
+// What a call stopped by its caller's cancel flag or interrupt returns.
+inline Error cancelledError()
+{
+    return makeError(ErrorCode::Cancelled, "cancelled");
+}
+
 } // namespace core

@@ -47,6 +47,56 @@ private Q_SLOTS:
         QCOMPARE(imported.exitCode, 0);
     }
 
+    // requests, trace and first-failures on the sample incident: the keys scripts rely on.
+    void requestsTraceAndFirstFailures()
+    {
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("sample.timberline"));
+        QCOMPARE(timberline({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral(TL_SOURCE_DIR "/resources/sample-incident")})
+                     .exitCode,
+                 0);
+        const auto run = [&](QStringList arguments) {
+            arguments.insert(1, QStringLiteral("--store"));
+            arguments.insert(2, store);
+            const Run result = timberline(arguments);
+            if (result.exitCode != 0)
+                qWarning("%s", result.err.constData());
+            return QJsonDocument::fromJson(result.out).object();
+        };
+        const QJsonArray requests = run({QStringLiteral("requests"), QStringLiteral("--json"), QStringLiteral("--sort"), QStringLiteral("errors"),
+                                         QStringLiteral("--limit"), QStringLiteral("3")})
+                                        .value(QStringLiteral("requests"))
+                                        .toArray();
+        QCOMPARE(requests.size(), 3);
+        const QJsonObject worst = requests.first().toObject();
+        QCOMPARE(worst.keys(), (QStringList{QStringLiteral("duration_ms"), QStringLiteral("end"), QStringLiteral("errors"), QStringLiteral("events"),
+                                           QStringLiteral("first_failure"), QStringLiteral("id"), QStringLiteral("services"), QStringLiteral("start")}));
+        QVERIFY(worst.value(QStringLiteral("errors")).toInteger() >= requests.last().toObject().value(QStringLiteral("errors")).toInteger());
+        const QJsonObject failure = worst.value(QStringLiteral("first_failure")).toObject();
+        for (const char *key : {"service", "time", "message", "source", "line"})
+            QVERIFY2(failure.contains(QLatin1String(key)), key);
+
+        const QJsonObject trace = run({QStringLiteral("trace"), QStringLiteral("--json"), worst.value(QStringLiteral("id")).toString()});
+        QCOMPARE(trace.value(QStringLiteral("id")), worst.value(QStringLiteral("id")));
+        QCOMPARE(trace.value(QStringLiteral("services")), worst.value(QStringLiteral("services")));
+        const QJsonArray lanes = trace.value(QStringLiteral("lanes")).toArray();
+        QCOMPARE(lanes.size(), worst.value(QStringLiteral("services")).toArray().size());
+        qint64 events = 0;
+        for (const QJsonValue &lane : lanes)
+            events += lane.toObject().value(QStringLiteral("events")).toArray().size();
+        QCOMPARE(events, worst.value(QStringLiteral("events")).toInteger());
+        QVERIFY(trace.contains(QStringLiteral("spans")) && trace.contains(QStringLiteral("trace_ids")) && trace.contains(QStringLiteral("skew")));
+
+        const QJsonArray ranks = run({QStringLiteral("first-failures"), QStringLiteral("--json")}).value(QStringLiteral("first_failures")).toArray();
+        QVERIFY(!ranks.isEmpty());
+        for (const char *key : {"service", "requests", "first", "last", "sample_request", "signatures"})
+            QVERIFY2(ranks.first().toObject().contains(QLatin1String(key)), key);
+
+        const Run unknown = timberline({QStringLiteral("trace"), QStringLiteral("--store"), store, QStringLiteral("req-none")});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY(unknown.err.contains("no event carries the request or trace ID req-none"));
+    }
+
     // What the field sidebar shows, from the command line: a sample's fields, or one field exactly.
     void fieldsOfAResult()
     {

@@ -19,11 +19,6 @@ namespace {
 
 using Ids = std::vector<std::int64_t>;
 
-Error cancelledError()
-{
-    return makeError(ErrorCode::Cancelled, "cancelled");
-}
-
 using ErrorTerms = IndexBuilder::ErrorTerms;
 
 // The first nanosecond of a minute of the `@errmin=` terms, saturated at the ends of the time line.

@@ -18,11 +18,6 @@ constexpr std::size_t LookupLimit = 250'000;
 constexpr std::int64_t ScanChunk = 1 << 20;
 constexpr std::size_t LookupChunk = 50'000;
 
-Error cancelledError()
-{
-    return makeError(ErrorCode::Cancelled, "cancelled");
-}
-
 } // namespace
 
 HistogramReader::HistogramReader(SqliteStore &store, SqliteStore::Private &d, const QueryFilter &filter, const HistogramSpec &spec,

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+#include "requests.h"
+
+#include <core/model/errorsignature.h>
+#include <core/query/queryast.h>
+#include <core/query/queryfilter.h>
+#include <core/query/querytime.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace core {
+
+namespace {
+
+constexpr std::size_t PageEvents = 8192;
+
+bool isError(Level level)
+{
+    return level == Level::Error || level == Level::Fatal;
+}
+
+bool stopped(const std::atomic<bool> *cancelled)
+{
+    return cancelled && cancelled->load(std::memory_order_relaxed);
+}
+
+// Every event of the store, or of a filter, page by page in the one order.
+template<typename Visit>
+Result<void> forEachEvent(EventStore &store, const QueryFilter *filter, const std::atomic<bool> *cancelled, Visit visit)
+{
+    std::optional<EventKey> after;
+    while (true) {
+        if (stopped(cancelled))
+            return cancelledError();
+        auto page = filter ? store.events(*filter, after, PageEvents) : store.events(after, PageEvents);
+        if (!page)
+            return page.error();
+        for (const EventRow &event : page.value())
+            visit(event);
+        if (page->size() < PageEvents)
+            return {};
+        after = page->back().key;
+    }
+}
+
+// The events of one request ID or trace ID, whatever request they end up in: aggregated as they
+// come, merged into their request once every ID has been joined to the others it appears with.
+struct IdAggregate {
+    std::int64_t startNs = 0;
+    std::int64_t endNs = 0;
+    std::uint64_t events = 0;
+    std::uint64_t errors = 0;
+    EventKey entry;
+    std::vector<std::pair<EventKey, std::uint32_t>> services; ///< first event of each service (index into names)
+    std::optional<EventRow> firstError;
+};
+
+class RequestIndex
+{
+public:
+    // The request ID of an event, else its trace ID, joined to its trace ID when it has both.
+    void add(const EventRow &event)
+    {
+        const bool hasRequest = !event.requestId.empty();
+        const bool hasTrace = !event.traceId.empty();
+        if (!hasRequest && !hasTrace)
+            return;
+        const std::uint32_t own = hasRequest ? idOf(event.requestId, true) : idOf(event.traceId, false);
+        if (hasRequest && hasTrace)
+            join(own, idOf(event.traceId, false));
+        IdAggregate &aggregate = m_aggregates[own];
+        if (aggregate.events == 0) {
+            aggregate.startNs = event.key.timeNs;
+            aggregate.entry = event.key;
+        }
+        aggregate.endNs = std::max(aggregate.endNs, event.key.timeNs + std::max<std::int64_t>(event.durationNs, 0));
+        ++aggregate.events;
+        const std::uint32_t service = serviceOf(event.service);
+        if (std::none_of(aggregate.services.begin(), aggregate.services.end(), [&](const auto &s) { return s.second == service; }))
+            aggregate.services.emplace_back(event.key, service);
+        if (isError(event.level)) {
+            ++aggregate.errors;
+            if (!aggregate.firstError)
+                aggregate.firstError = event;
+        }
+    }
+
+    // The request an event belongs to; npos when it carries no ID the index saw.
+    std::size_t requestOf(const EventRow &event)
+    {
+        const std::string &id = event.requestId.empty() ? event.traceId : event.requestId;
+        auto found = m_ids.find(Key{id, !event.requestId.empty()});
+        return found == m_ids.end() ? NoRequest : find(found->second);
+    }
+
+    static constexpr std::size_t NoRequest = SIZE_MAX;
+
+    // One summary per request, indexed by the root each ID resolves to (requestOf).
+    std::unordered_map<std::size_t, RequestSummary> summaries()
+    {
+        std::unordered_map<std::size_t, std::vector<std::uint32_t>> members;
+        for (std::uint32_t id = 0; id < m_names.size(); ++id)
+            members[find(id)].push_back(id);
+        std::unordered_map<std::size_t, RequestSummary> out;
+        for (auto &[root, ids] : members) {
+            RequestSummary summary;
+            std::vector<std::pair<EventKey, std::uint32_t>> services;
+            std::vector<std::pair<EventKey, std::uint32_t>> traces;
+            const EventRow *firstError = nullptr;
+            bool any = false;
+            std::uint32_t firstRequestId = UINT32_MAX;
+            EventKey firstRequestKey;
+            for (const std::uint32_t id : ids) {
+                const IdAggregate &aggregate = m_aggregates[id];
+                if (!m_isRequest[id])
+                    traces.emplace_back(aggregate.events ? aggregate.entry : EventKey{INT64_MAX, 0, 0, 0}, id);
+                else if (aggregate.events && (firstRequestId == UINT32_MAX || aggregate.entry < firstRequestKey)) {
+                    firstRequestId = id;
+                    firstRequestKey = aggregate.entry;
+                }
+                if (aggregate.events == 0)
+                    continue;
+                if (!any || aggregate.entry < summary.entry) {
+                    summary.entry = aggregate.entry;
+                    summary.startNs = aggregate.startNs;
+                }
+                summary.endNs = any ? std::max(summary.endNs, aggregate.endNs) : aggregate.endNs;
+                any = true;
+                summary.events += aggregate.events;
+                summary.errors += aggregate.errors;
+                services.insert(services.end(), aggregate.services.begin(), aggregate.services.end());
+                if (aggregate.firstError && (!firstError || aggregate.firstError->key < firstError->key))
+                    firstError = &*aggregate.firstError;
+            }
+            if (!any)
+                continue;
+            // Named by its earliest request ID, else by its earliest trace.
+            std::sort(traces.begin(), traces.end());
+            summary.id = firstRequestId != UINT32_MAX ? m_names[firstRequestId] : m_names[traces.front().second];
+            for (const auto &[key, id] : traces)
+                summary.traceIds.push_back(m_names[id]);
+            std::sort(services.begin(), services.end());
+            for (const auto &[key, service] : services)
+                if (std::find(summary.services.begin(), summary.services.end(), m_services[service]) == summary.services.end())
+                    summary.services.push_back(m_services[service]);
+            if (firstError)
+                summary.firstFailure = RequestFailure{firstError->service, firstError->message, {}, firstError->key, firstError->sourceName};
+            m_failures.emplace(root, firstError ? std::optional(*firstError) : std::nullopt);
+            out.emplace(root, std::move(summary));
+        }
+        return out;
+    }
+
+    // The first error of the request at `root` (after summaries()), to read its type from.
+    const EventRow *firstErrorOf(std::size_t root) const
+    {
+        auto found = m_failures.find(root);
+        return found != m_failures.end() && found->second ? &*found->second : nullptr;
+    }
+
+private:
+    struct Key {
+        std::string id;
+        bool request;
+        bool operator==(const Key &) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key &key) const { return std::hash<std::string>{}(key.id) ^ (key.request ? 0x9e37 : 0); }
+    };
+
+    std::uint32_t idOf(const std::string &id, bool request)
+    {
+        auto [at, added] = m_ids.try_emplace(Key{id, request}, static_cast<std::uint32_t>(m_names.size()));
+        if (added) {
+            m_names.push_back(id);
+            m_isRequest.push_back(request);
+            m_parent.push_back(at->second);
+            m_aggregates.emplace_back();
+        }
+        return at->second;
+    }
+
+    std::uint32_t serviceOf(const std::string &name)
+    {
+        auto [at, added] = m_serviceIds.try_emplace(name, static_cast<std::uint32_t>(m_services.size()));
+        if (added)
+            m_services.push_back(name);
+        return at->second;
+    }
+
+    std::uint32_t find(std::uint32_t id)
+    {
+        while (m_parent[id] != id) {
+            m_parent[id] = m_parent[m_parent[id]];
+            id = m_parent[id];
+        }
+        return id;
+    }
+
+    void join(std::uint32_t a, std::uint32_t b)
+    {
+        a = find(a);
+        b = find(b);
+        if (a != b)
+            m_parent[std::max(a, b)] = std::min(a, b);
+    }
+
+    std::unordered_map<Key, std::uint32_t, KeyHash> m_ids;
+    std::vector<std::string> m_names;
+    std::vector<bool> m_isRequest;
+    std::vector<std::uint32_t> m_parent;
+    std::vector<IdAggregate> m_aggregates;
+    std::unordered_map<std::string, std::uint32_t> m_serviceIds;
+    std::vector<std::string> m_services;
+    std::unordered_map<std::size_t, std::optional<EventRow>> m_failures;
+};
+
+// The template a first failure failed with: its error type (the first type path it holds, as the
+// error groups read it) and its masked message.
+std::string signatureOf(EventStore &store, const EventRow &event)
+{
+    std::string type;
+    if (auto fields = store.fields(event)) {
+        for (const std::string &path : ErrorSignature::typePaths()) {
+            auto found = std::find_if(fields->begin(), fields->end(), [&](const auto &field) { return field.first == path; });
+            if (found != fields->end()) {
+                type = found->second;
+                break;
+            }
+        }
+    }
+    return ErrorSignature::of(type, event.message);
+}
+
+bool isMatchAll(const QueryFilter &filter)
+{
+    return filter.root().kind == QueryFilter::Node::Kind::All;
+}
+
+void sortRequests(std::vector<RequestSummary> &requests, RequestOrder order)
+{
+    const auto byStart = [](const RequestSummary &a, const RequestSummary &b) {
+        return a.entry != b.entry ? a.entry < b.entry : a.id < b.id;
+    };
+    const auto largestFirst = [&](auto measure) {
+        std::stable_sort(requests.begin(), requests.end(), [&](const RequestSummary &a, const RequestSummary &b) {
+            const auto ma = measure(a);
+            const auto mb = measure(b);
+            return ma != mb ? ma > mb : byStart(a, b);
+        });
+    };
+    switch (order) {
+    case RequestOrder::Start:
+        std::sort(requests.begin(), requests.end(), byStart);
+        break;
+    case RequestOrder::Duration:
+        largestFirst([](const RequestSummary &r) { return r.durationNs(); });
+        break;
+    case RequestOrder::Errors:
+        largestFirst([](const RequestSummary &r) { return r.errors; });
+        break;
+    case RequestOrder::Services:
+        largestFirst([](const RequestSummary &r) { return r.services.size(); });
+        break;
+    case RequestOrder::FirstFailure:
+        // Failing requests first, by the service that failed first, then the earliest failure.
+        std::sort(requests.begin(), requests.end(), [&](const RequestSummary &a, const RequestSummary &b) {
+            if (a.firstFailure.has_value() != b.firstFailure.has_value())
+                return a.firstFailure.has_value();
+            if (a.firstFailure && a.firstFailure->service != b.firstFailure->service)
+                return a.firstFailure->service < b.firstFailure->service;
+            if (a.firstFailure && a.firstFailure->key != b.firstFailure->key)
+                return a.firstFailure->key < b.firstFailure->key;
+            return byStart(a, b);
+        });
+        break;
+    }
+}
+
+QueryNode idMatch(const char *field, const std::string &id)
+{
+    QueryNode node;
+    node.kind = QueryNode::Kind::Match;
+    node.field = field;
+    node.value.kind = QueryValue::Kind::Phrase;
+    node.value.text = id;
+    return node;
+}
+
+// A request's lanes: one per service, split into segments at idle gaps.
+std::vector<RequestLane> lanesOf(const RequestSummary &summary, std::vector<EventRow> events)
+{
+    std::vector<RequestLane> lanes;
+    for (const std::string &service : summary.services)
+        lanes.push_back(RequestLane{service, 0, 0, {}, {}});
+    for (EventRow &event : events) {
+        auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const RequestLane &l) { return l.service == event.service; });
+        if (lane != lanes.end())
+            lane->events.push_back(std::move(event));
+    }
+    const std::int64_t gap = std::max(Requests::MinimumGapNs, static_cast<std::int64_t>(static_cast<double>(summary.durationNs()) * Requests::GapShare));
+    for (RequestLane &lane : lanes) {
+        for (const EventRow &event : lane.events) {
+            const std::int64_t start = event.key.timeNs;
+            const bool explicitExtent = event.durationNs >= 0;
+            const std::int64_t end = start + std::max<std::int64_t>(event.durationNs, 0);
+            if (lane.segments.empty() || start - lane.segments.back().endNs > gap)
+                lane.segments.push_back(LaneSegment{start, end, explicitExtent});
+            else {
+                lane.segments.back().endNs = std::max(lane.segments.back().endNs, end);
+                lane.segments.back().explicitExtent = lane.segments.back().explicitExtent || explicitExtent;
+            }
+        }
+        if (!lane.segments.empty()) {
+            lane.startNs = lane.segments.front().startNs;
+            lane.endNs = std::max_element(lane.segments.begin(), lane.segments.end(), [](const auto &a, const auto &b) {
+                             return a.endNs < b.endNs;
+                         })->endNs;
+        }
+    }
+    return lanes;
+}
+
+// The span tree of a request's events: spans under their parents, orphans as roots, each log event
+// under the span it names.
+std::vector<SpanNode> spanTreeOf(const std::vector<EventRow> &events)
+{
+    std::vector<SpanNode> nodes;
+    std::unordered_map<std::string, std::size_t> bySpanId;
+    for (const EventRow &event : events)
+        if ((event.flags & RecordSpan) && !event.spanId.empty() && bySpanId.try_emplace(event.spanId, nodes.size()).second)
+            nodes.push_back(SpanNode{event, false, {}, {}});
+    if (nodes.empty())
+        return {};
+    for (const EventRow &event : events)
+        if (!(event.flags & RecordSpan) && !event.spanId.empty())
+            if (auto span = bySpanId.find(event.spanId); span != bySpanId.end())
+                nodes[span->second].events.push_back(event);
+    std::vector<std::vector<std::size_t>> children(nodes.size());
+    std::vector<std::size_t> roots;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const std::string &parent = nodes[i].span.parentSpanId;
+        auto found = parent.empty() ? bySpanId.end() : bySpanId.find(parent);
+        if (found == bySpanId.end() || found->second == i) {
+            nodes[i].orphan = !parent.empty();
+            roots.push_back(i);
+        } else {
+            children[found->second].push_back(i);
+        }
+    }
+    // A cycle of parents (damaged input) has no root: its spans become roots, so none is lost.
+    std::vector<bool> reached(nodes.size(), false);
+    const auto build = [&](auto &&self, std::size_t i) -> SpanNode {
+        reached[i] = true;
+        SpanNode node = nodes[i];
+        for (const std::size_t child : children[i])
+            if (!reached[child])
+                node.children.push_back(self(self, child));
+        return node;
+    };
+    std::vector<SpanNode> tree;
+    for (const std::size_t root : roots)
+        tree.push_back(build(build, root));
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (!reached[i]) {
+            nodes[i].orphan = true;
+            tree.push_back(build(build, i));
+        }
+    const auto byStart = [](const SpanNode &a, const SpanNode &b) { return a.span.key < b.span.key; };
+    const auto sortTree = [&](auto &&self, std::vector<SpanNode> &level) -> void {
+        std::sort(level.begin(), level.end(), byStart);
+        for (SpanNode &node : level)
+            self(self, node.children);
+    };
+    sortTree(sortTree, tree);
+    return tree;
+}
+
+} // namespace
+
+Result<std::vector<RequestSummary>> Requests::list(EventStore &store, const QueryFilter &filter, RequestOrder order,
+                                                   const std::atomic<bool> *cancelled)
+{
+    RequestIndex index;
+    if (auto read = forEachEvent(store, nullptr, cancelled, [&](const EventRow &event) { index.add(event); }); !read)
+        return read.error();
+    auto summaries = index.summaries();
+    std::vector<std::size_t> listed;
+    if (isMatchAll(filter)) {
+        for (const auto &[root, summary] : summaries)
+            listed.push_back(root);
+    } else {
+        std::unordered_map<std::size_t, bool> matched;
+        auto read = forEachEvent(store, &filter, cancelled, [&](const EventRow &event) {
+            if (const std::size_t root = index.requestOf(event); root != RequestIndex::NoRequest && matched.emplace(root, true).second)
+                listed.push_back(root);
+        });
+        if (!read)
+            return read.error();
+    }
+    std::vector<RequestSummary> requests;
+    requests.reserve(listed.size());
+    for (const std::size_t root : listed) {
+        RequestSummary &summary = summaries.at(root);
+        if (const EventRow *failure = index.firstErrorOf(root)) {
+            if (stopped(cancelled))
+                return cancelledError();
+            summary.firstFailure->signature = signatureOf(store, *failure);
+        }
+        requests.push_back(std::move(summary));
+    }
+    sortRequests(requests, order);
+    return requests;
+}
+
+Result<std::vector<FirstFailureRank>> Requests::firstFailures(EventStore &store, const QueryFilter &filter,
+                                                              const std::atomic<bool> *cancelled)
+{
+    auto requests = list(store, filter, RequestOrder::Start, cancelled);
+    if (!requests)
+        return requests.error();
+    std::map<std::string, FirstFailureRank> byService;
+    std::map<std::string, std::map<std::string, std::uint64_t>> signatures;
+    for (const RequestSummary &request : requests.value()) {
+        if (!request.firstFailure)
+            continue;
+        const RequestFailure &failure = *request.firstFailure;
+        auto [at, added] = byService.try_emplace(failure.service);
+        FirstFailureRank &rank = at->second;
+        if (added) {
+            rank.service = failure.service;
+            rank.firstNs = failure.key.timeNs;
+            rank.lastNs = failure.key.timeNs;
+            rank.sampleRequest = request.id; // the list is in start order: the earliest request
+        }
+        ++rank.requests;
+        rank.firstNs = std::min(rank.firstNs, failure.key.timeNs);
+        rank.lastNs = std::max(rank.lastNs, failure.key.timeNs);
+        ++signatures[failure.service][failure.signature];
+    }
+    std::vector<FirstFailureRank> ranks;
+    for (auto &[service, rank] : byService) {
+        for (const auto &[signature, count] : signatures[service])
+            rank.signatures.emplace_back(signature, count);
+        std::stable_sort(rank.signatures.begin(), rank.signatures.end(),
+                         [](const auto &a, const auto &b) { return a.second > b.second; });
+        ranks.push_back(std::move(rank));
+    }
+    std::stable_sort(ranks.begin(), ranks.end(), [](const FirstFailureRank &a, const FirstFailureRank &b) {
+        return a.requests != b.requests ? a.requests > b.requests : a.firstNs < b.firstNs;
+    });
+    return ranks;
+}
+
+Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const std::string &id, const std::atomic<bool> *cancelled)
+{
+    // The request's IDs grow to a closure: its request IDs bring their traces, whose events may carry
+    // further request IDs (a retry under a new request ID joined by its trace).
+    std::vector<std::string> requestIds{id};
+    std::vector<std::string> traceIds{id};
+    std::vector<EventRow> events;
+    for (int round = 0; round < 8; ++round) {
+        QueryNode any;
+        any.kind = QueryNode::Kind::Or;
+        for (const std::string &requestId : requestIds)
+            any.children.push_back(idMatch("request_id", requestId));
+        for (const std::string &traceId : traceIds)
+            any.children.push_back(idMatch("trace_id", traceId));
+        auto filter = QueryFilter::compile(any, QueryTime(0));
+        if (!filter)
+            return filter.error();
+        events.clear();
+        if (auto read = forEachEvent(store, &filter.value(), cancelled, [&](const EventRow &event) { events.push_back(event); }); !read)
+            return read.error();
+        bool grew = false;
+        for (const EventRow &event : events) {
+            const auto note = [&](std::vector<std::string> &known, const std::string &value) {
+                if (!value.empty() && std::find(known.begin(), known.end(), value) == known.end()) {
+                    known.push_back(value);
+                    grew = true;
+                }
+            };
+            note(requestIds, event.requestId);
+            note(traceIds, event.traceId);
+        }
+        if (!grew)
+            break;
+    }
+    if (events.empty())
+        return std::optional<RequestDetail>();
+    RequestIndex index;
+    for (const EventRow &event : events)
+        index.add(event);
+    auto summaries = index.summaries();
+    // Events of one closure form one request; the one holding `id` is it.
+    RequestDetail detail;
+    for (auto &[root, summary] : summaries) {
+        if (summary.id != id && std::find(summary.traceIds.begin(), summary.traceIds.end(), id) == summary.traceIds.end()
+            && summaries.size() > 1)
+            continue;
+        if (const EventRow *failure = index.firstErrorOf(root))
+            summary.firstFailure->signature = signatureOf(store, *failure);
+        detail.summary = std::move(summary);
+        break;
+    }
+    detail.spans = spanTreeOf(events);
+    detail.lanes = lanesOf(detail.summary, std::move(events));
+    return std::optional(std::move(detail));
+}
+
+} // namespace core
