@@ -46,6 +46,13 @@ Result<void> forEachEvent(EventStore &store, const QueryFilter *filter, const st
     }
 }
 
+// An event's first failure, kept compact: a store holds up to one per request ID.
+struct FirstError {
+    EventKey key;
+    std::uint32_t service = 0;
+    std::string message;
+};
+
 // The events of one request ID or trace ID, whatever request they end up in: aggregated as they
 // come, merged into their request once every ID has been joined to the others it appears with.
 struct IdAggregate {
@@ -54,13 +61,15 @@ struct IdAggregate {
     std::uint64_t events = 0;
     std::uint64_t errors = 0;
     EventKey entry;
+    std::uint32_t firstError = UINT32_MAX; ///< index into RequestIndex's first errors
     std::vector<std::pair<EventKey, std::uint32_t>> services; ///< first event of each service (index into names)
-    std::optional<EventRow> firstError;
 };
 
 class RequestIndex
 {
 public:
+    static constexpr std::uint32_t NoRequest = UINT32_MAX;
+
     // The request ID of an event, else its trace ID, joined to its trace ID when it has both.
     void add(const EventRow &event)
     {
@@ -83,44 +92,51 @@ public:
             aggregate.services.emplace_back(event.key, service);
         if (isError(event.level)) {
             ++aggregate.errors;
-            if (!aggregate.firstError)
-                aggregate.firstError = event;
+            if (aggregate.firstError == UINT32_MAX) {
+                aggregate.firstError = static_cast<std::uint32_t>(m_firstErrors.size());
+                m_firstErrors.push_back(FirstError{event.key, service, event.message});
+            }
         }
+        const auto source = static_cast<std::size_t>(std::max<std::int64_t>(event.key.sourceId, 0));
+        if (m_sourceNames.size() <= source)
+            m_sourceNames.resize(source + 1);
+        if (m_sourceNames[source].empty())
+            m_sourceNames[source] = event.sourceName;
     }
 
-    // The request an event belongs to; npos when it carries no ID the index saw.
-    std::size_t requestOf(const EventRow &event)
+    // The request an event belongs to (an index into summaries()); NoRequest when it carries no ID.
+    std::uint32_t requestOf(const EventRow &event)
     {
-        const std::string &id = event.requestId.empty() ? event.traceId : event.requestId;
-        auto found = m_ids.find(Key{id, !event.requestId.empty()});
-        return found == m_ids.end() ? NoRequest : find(found->second);
+        const bool request = !event.requestId.empty();
+        auto found = m_ids.find(keyOf(request ? event.requestId : event.traceId, request));
+        return found == m_ids.end() ? NoRequest : m_requestOfRoot[find(found->second)];
     }
 
-    static constexpr std::size_t NoRequest = SIZE_MAX;
-
-    // One summary per request, indexed by the root each ID resolves to (requestOf).
-    std::unordered_map<std::size_t, RequestSummary> summaries()
+    // One summary per request, in no particular order; requestOf() names them after this.
+    std::vector<RequestSummary> summaries()
     {
-        std::unordered_map<std::size_t, std::vector<std::uint32_t>> members;
-        for (std::uint32_t id = 0; id < m_names.size(); ++id)
+        const auto count = static_cast<std::uint32_t>(m_names.size());
+        std::vector<std::vector<std::uint32_t>> members(count);
+        for (std::uint32_t id = 0; id < count; ++id)
             members[find(id)].push_back(id);
-        std::unordered_map<std::size_t, RequestSummary> out;
-        for (auto &[root, ids] : members) {
+        m_requestOfRoot.assign(count, NoRequest);
+        std::vector<RequestSummary> out;
+        for (std::uint32_t root = 0; root < count; ++root) {
+            if (members[root].empty())
+                continue;
             RequestSummary summary;
             std::vector<std::pair<EventKey, std::uint32_t>> services;
             std::vector<std::pair<EventKey, std::uint32_t>> traces;
-            const EventRow *firstError = nullptr;
+            const FirstError *firstError = nullptr;
             bool any = false;
             std::uint32_t firstRequestId = UINT32_MAX;
-            EventKey firstRequestKey;
-            for (const std::uint32_t id : ids) {
+            for (const std::uint32_t id : members[root]) {
                 const IdAggregate &aggregate = m_aggregates[id];
-                if (!m_isRequest[id])
-                    traces.emplace_back(aggregate.events ? aggregate.entry : EventKey{INT64_MAX, 0, 0, 0}, id);
-                else if (aggregate.events && (firstRequestId == UINT32_MAX || aggregate.entry < firstRequestKey)) {
+                const EventKey entry = aggregate.events ? aggregate.entry : EventKey{INT64_MAX, 0, 0, 0};
+                if (!isRequest(id))
+                    traces.emplace_back(entry, id);
+                else if (aggregate.events && (firstRequestId == UINT32_MAX || entry < m_aggregates[firstRequestId].entry))
                     firstRequestId = id;
-                    firstRequestKey = aggregate.entry;
-                }
                 if (aggregate.events == 0)
                     continue;
                 if (!any || aggregate.entry < summary.entry) {
@@ -132,51 +148,41 @@ public:
                 summary.events += aggregate.events;
                 summary.errors += aggregate.errors;
                 services.insert(services.end(), aggregate.services.begin(), aggregate.services.end());
-                if (aggregate.firstError && (!firstError || aggregate.firstError->key < firstError->key))
-                    firstError = &*aggregate.firstError;
+                if (aggregate.firstError != UINT32_MAX
+                    && (!firstError || m_firstErrors[aggregate.firstError].key < firstError->key))
+                    firstError = &m_firstErrors[aggregate.firstError];
             }
             if (!any)
                 continue;
             // Named by its earliest request ID, else by its earliest trace.
             std::sort(traces.begin(), traces.end());
-            summary.id = firstRequestId != UINT32_MAX ? m_names[firstRequestId] : m_names[traces.front().second];
+            summary.id = nameOf(firstRequestId != UINT32_MAX ? firstRequestId : traces.front().second);
             for (const auto &[key, id] : traces)
-                summary.traceIds.push_back(m_names[id]);
+                summary.traceIds.push_back(nameOf(id));
             std::sort(services.begin(), services.end());
             for (const auto &[key, service] : services)
                 if (std::find(summary.services.begin(), summary.services.end(), m_services[service]) == summary.services.end())
                     summary.services.push_back(m_services[service]);
             if (firstError)
-                summary.firstFailure = RequestFailure{firstError->service, firstError->message, {}, firstError->key, firstError->sourceName};
-            m_failures.emplace(root, firstError ? std::optional(*firstError) : std::nullopt);
-            out.emplace(root, std::move(summary));
+                summary.firstFailure = RequestFailure{m_services[firstError->service], firstError->message, {}, firstError->key,
+                                                      m_sourceNames[static_cast<std::size_t>(firstError->key.sourceId)]};
+            m_requestOfRoot[root] = static_cast<std::uint32_t>(out.size());
+            out.push_back(std::move(summary));
         }
         return out;
     }
 
-    // The first error of the request at `root` (after summaries()), to read its type from.
-    const EventRow *firstErrorOf(std::size_t root) const
-    {
-        auto found = m_failures.find(root);
-        return found != m_failures.end() && found->second ? &*found->second : nullptr;
-    }
-
 private:
-    struct Key {
-        std::string id;
-        bool request;
-        bool operator==(const Key &) const = default;
-    };
-    struct KeyHash {
-        std::size_t operator()(const Key &key) const { return std::hash<std::string>{}(key.id) ^ (key.request ? 0x9e37 : 0); }
-    };
+    // A request ID and a trace ID of the same text are different IDs: the first byte says which.
+    static std::string keyOf(const std::string &id, bool request) { return (request ? 'r' : 't') + id; }
+    bool isRequest(std::uint32_t id) const { return m_names[id]->front() == 'r'; }
+    std::string nameOf(std::uint32_t id) const { return m_names[id]->substr(1); }
 
     std::uint32_t idOf(const std::string &id, bool request)
     {
-        auto [at, added] = m_ids.try_emplace(Key{id, request}, static_cast<std::uint32_t>(m_names.size()));
+        auto [at, added] = m_ids.try_emplace(keyOf(id, request), static_cast<std::uint32_t>(m_names.size()));
         if (added) {
-            m_names.push_back(id);
-            m_isRequest.push_back(request);
+            m_names.push_back(&at->first); // node-based: the key stays where it is
             m_parent.push_back(at->second);
             m_aggregates.emplace_back();
         }
@@ -208,31 +214,51 @@ private:
             m_parent[std::max(a, b)] = std::min(a, b);
     }
 
-    std::unordered_map<Key, std::uint32_t, KeyHash> m_ids;
-    std::vector<std::string> m_names;
-    std::vector<bool> m_isRequest;
+    std::unordered_map<std::string, std::uint32_t> m_ids;
+    std::vector<const std::string *> m_names; ///< the keys of m_ids
     std::vector<std::uint32_t> m_parent;
     std::vector<IdAggregate> m_aggregates;
+    std::vector<FirstError> m_firstErrors;
     std::unordered_map<std::string, std::uint32_t> m_serviceIds;
     std::vector<std::string> m_services;
-    std::unordered_map<std::size_t, std::optional<EventRow>> m_failures;
+    std::vector<std::string> m_sourceNames; ///< by source id
+    std::vector<std::uint32_t> m_requestOfRoot;
 };
 
-// The template a first failure failed with: its error type (the first type path it holds, as the
-// error groups read it) and its masked message.
-std::string signatureOf(EventStore &store, const EventRow &event)
-{
-    std::string type;
-    if (auto fields = store.fields(event)) {
-        for (const std::string &path : ErrorSignature::typePaths()) {
-            auto found = std::find_if(fields->begin(), fields->end(), [&](const auto &field) { return field.first == path; });
-            if (found != fields->end()) {
-                type = found->second;
-                break;
-            }
-        }
+struct EventKeyHash {
+    std::size_t operator()(const EventKey &key) const
+    {
+        return std::hash<std::int64_t>{}(key.timeNs) ^ (std::hash<std::int64_t>{}(key.sourceId) << 1)
+            ^ (static_cast<std::size_t>(key.line) << 20) ^ key.index;
     }
-    return ErrorSignature::of(type, event.message);
+};
+
+// The templates the first failures failed with: each event's error type (the first type path it
+// holds, read from the store's terms as the error groups read them) with its masked message.
+Result<void> addSignatures(EventStore &store, std::vector<RequestSummary> &requests, const std::atomic<bool> *cancelled)
+{
+    std::unordered_map<EventKey, RequestFailure *, EventKeyHash> failures;
+    for (RequestSummary &request : requests)
+        if (request.firstFailure)
+            failures.emplace(request.firstFailure->key, &*request.firstFailure);
+    if (failures.empty())
+        return {};
+    auto all = QueryFilter::fromText("", QueryTime(0));
+    if (!all)
+        return all.error();
+    ErrorEventsRequest oneByOne;
+    oneByOne.typePaths = ErrorSignature::typePaths();
+    oneByOne.storedSignatures = false;
+    auto errors = store.errorEvents(all.value(), oneByOne, cancelled);
+    if (!errors)
+        return errors.error();
+    for (const ErrorEvent &event : errors->events)
+        if (auto failure = failures.find(event.key); failure != failures.end())
+            failure->second->signature = ErrorSignature::of(event.errorType, failure->second->message);
+    for (auto &[key, failure] : failures)
+        if (failure->signature.empty())
+            failure->signature = ErrorSignature::of({}, failure->message);
+    return {};
 }
 
 bool isMatchAll(const QueryFilter &filter)
@@ -387,31 +413,27 @@ Result<std::vector<RequestSummary>> Requests::list(EventStore &store, const Quer
     RequestIndex index;
     if (auto read = forEachEvent(store, nullptr, cancelled, [&](const EventRow &event) { index.add(event); }); !read)
         return read.error();
-    auto summaries = index.summaries();
-    std::vector<std::size_t> listed;
-    if (isMatchAll(filter)) {
-        for (const auto &[root, summary] : summaries)
-            listed.push_back(root);
-    } else {
-        std::unordered_map<std::size_t, bool> matched;
+    std::vector<RequestSummary> requests = index.summaries();
+    if (!isMatchAll(filter)) {
+        std::vector<bool> listed(requests.size(), false);
         auto read = forEachEvent(store, &filter, cancelled, [&](const EventRow &event) {
-            if (const std::size_t root = index.requestOf(event); root != RequestIndex::NoRequest && matched.emplace(root, true).second)
-                listed.push_back(root);
+            if (const std::uint32_t request = index.requestOf(event); request != RequestIndex::NoRequest)
+                listed[request] = true;
         });
         if (!read)
             return read.error();
-    }
-    std::vector<RequestSummary> requests;
-    requests.reserve(listed.size());
-    for (const std::size_t root : listed) {
-        RequestSummary &summary = summaries.at(root);
-        if (const EventRow *failure = index.firstErrorOf(root)) {
-            if (stopped(cancelled))
-                return cancelledError();
-            summary.firstFailure->signature = signatureOf(store, *failure);
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            if (!listed[i])
+                continue;
+            if (kept != i)
+                requests[kept] = std::move(requests[i]);
+            ++kept;
         }
-        requests.push_back(std::move(summary));
+        requests.resize(kept);
     }
+    if (auto signatures = addSignatures(store, requests, cancelled); !signatures)
+        return signatures.error();
     sortRequests(requests, order);
     return requests;
 }
@@ -494,18 +516,20 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
     RequestIndex index;
     for (const EventRow &event : events)
         index.add(event);
-    auto summaries = index.summaries();
-    // Events of one closure form one request; the one holding `id` is it.
-    RequestDetail detail;
-    for (auto &[root, summary] : summaries) {
-        if (summary.id != id && std::find(summary.traceIds.begin(), summary.traceIds.end(), id) == summary.traceIds.end()
-            && summaries.size() > 1)
+    std::vector<RequestSummary> summaries = index.summaries();
+    // The closure is one request, unless `id` named one whose IDs reach no further; pick the one holding it.
+    std::vector<RequestSummary> one;
+    for (RequestSummary &summary : summaries) {
+        if (summaries.size() > 1 && summary.id != id
+            && std::find(summary.traceIds.begin(), summary.traceIds.end(), id) == summary.traceIds.end())
             continue;
-        if (const EventRow *failure = index.firstErrorOf(root))
-            summary.firstFailure->signature = signatureOf(store, *failure);
-        detail.summary = std::move(summary);
+        one.push_back(std::move(summary));
         break;
     }
+    if (auto signatures = addSignatures(store, one, cancelled); !signatures)
+        return signatures.error();
+    RequestDetail detail;
+    detail.summary = std::move(one.front());
     detail.spans = spanTreeOf(events);
     detail.lanes = lanesOf(detail.summary, std::move(events));
     return std::optional(std::move(detail));
