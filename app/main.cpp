@@ -153,6 +153,7 @@ int main(int argc, char **argv)
         {"requests", cli::requestsCommand},
         {"first-failures", cli::firstFailuresCommand},
         {"trace", cli::traceCommand},
+        {"report", cli::reportCommand},
     };
     for (const auto &[name, command] : verbs) {
         if (verb == QLatin1String(name)) {

@@ -10,10 +10,11 @@ set(allowed_store "query;model;base")
 set(allowed_store/sqlite "store;query;ingest;model;base")
 set(allowed_backends "store/sqlite;store;query;model;base")
 set(allowed_analysis "store;query;model;base")
+set(allowed_report "analysis;store;query;model;base")
 set(allowed_import "backends;store;ingest;query;model;base")
-set(core_stages "base;model;ingest;query;store;store/sqlite;backends;analysis;import")
+set(core_stages "base;model;ingest;query;store;store/sqlite;backends;analysis;report;import")
 # Views and the command line reach a store only through the interface: never the SQLite backend.
-set(reader_stages "base;model;ingest;query;store;backends;analysis;import")
+set(reader_stages "base;model;ingest;query;store;backends;analysis;report;import")
 set(allowed_ui "${reader_stages}")
 set(allowed_app "ui;${reader_stages}")
 

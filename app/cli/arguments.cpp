@@ -36,6 +36,12 @@ const OptionSpelling Spellings[] = {
     {Option::Wait, "wait", nullptr, nullptr, &Arguments::wait},
     {Option::Field, "field", "PATH", &Arguments::field},
     {Option::Sort, "sort", "ORDER", &Arguments::sort},
+    {Option::Output, "output", "FILE", &Arguments::output},
+    {Option::Title, "title", "TEXT", &Arguments::title},
+    {Option::Author, "author", "NAME", &Arguments::author},
+    {Option::RootCause, "root-cause", "TEXT", &Arguments::rootCause},
+    {Option::Solution, "solution", "TEXT", &Arguments::solution},
+    {Option::Prevention, "prevention", "TEXT", &Arguments::prevention},
 };
 
 const OptionSpelling &spellingOf(Option option)
@@ -210,6 +216,8 @@ void printUsage(FILE *stream)
                  "                   [--json] [QUERY]   (requests with an event that matches)\n"
                  "  timberline trace --store FILE [--json] ID           (one request: lanes, first failure, spans)\n"
                  "  timberline first-failures --store FILE [--json] [QUERY]   (who failed first, ranked)\n"
+                 "  timberline report --store FILE --output REPORT.md [--from T] [--to T] [--title T] [--author A]\n"
+                 "                   [--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--now end|wallclock] [QUERY]\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"

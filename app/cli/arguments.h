@@ -41,7 +41,7 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort };
+enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort, Output, Title, Author, RootCause, Solution, Prevention };
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {
@@ -59,6 +59,12 @@ struct Arguments {
     QString to;
     QString field; ///< a record path or first-class name
     QString sort; ///< requests: start, duration, errors, services or first-failure
+    QString output; ///< report: the .md file
+    QString title;
+    QString author;
+    QString rootCause;
+    QString solution;
+    QString prevention;
     QStringList positional;
     QString error; ///< the usage error; empty when the arguments are fine
 };

@@ -119,6 +119,8 @@ bool CommandContext::compileFilter()
         return false;
     }
     m_filter = std::move(filter.value());
+    m_queryText = query;
+    m_nowNs = now;
     return true;
 }
 

@@ -41,6 +41,9 @@ public:
     const Arguments &arguments() const { return m_arguments; }
     core::EventStore &store() { return *m_store; }
     const core::QueryFilter &filter() const { return *m_filter; }
+    // After compileFilter(): the query as compiled (--from and --to included) and what `now` was.
+    const std::string &queryText() const { return m_queryText; }
+    std::int64_t nowNs() const { return m_nowNs; }
     Style style() const;
     int exitCode() const { return m_exitCode; }
 
@@ -54,6 +57,8 @@ private:
     Arguments m_arguments;
     std::unique_ptr<core::EventStore> m_store;
     std::optional<core::QueryFilter> m_filter;
+    std::string m_queryText;
+    std::int64_t m_nowNs = 0;
     int m_exitCode = 0;
 };
 

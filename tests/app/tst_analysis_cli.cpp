@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `timberline histogram` and `timberline errors`: their JSON shapes, bucket options and queries.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -91,6 +92,23 @@ private Q_SLOTS:
         QVERIFY(!ranks.isEmpty());
         for (const char *key : {"service", "requests", "first", "last", "sample_request", "signatures"})
             QVERIFY2(ranks.first().toObject().contains(QLatin1String(key)), key);
+
+        // The report over the same store: written whole, with the author's text and every section.
+        const QString markdown = dir.filePath(QStringLiteral("report.md"));
+        const Run report = timberline({QStringLiteral("report"), QStringLiteral("--store"), store, QStringLiteral("--output"), markdown,
+                                       QStringLiteral("--title"), QStringLiteral("Pool exhaustion"), QStringLiteral("--root-cause"),
+                                       QStringLiteral("The pool was sized for one worker.")});
+        QCOMPARE(report.exitCode, 0);
+        QFile written(markdown);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray text = written.readAll();
+        QVERIFY(text.startsWith("# Pool exhaustion\n"));
+        for (const char *section : {"## Provenance", "## Summary", "## Timeline", "## Impact", "## Who failed first", "## Evidence",
+                                    "## Key requests", "## Reproduce", "## Evidence gaps", "## Root cause", "## Solution", "## Prevention"})
+            QVERIFY2(text.contains(section), section);
+        QVERIFY(text.contains("The pool was sized for one worker."));
+        QVERIFY(text.contains("```mermaid\ngantt\n"));
+        QCOMPARE(timberline({QStringLiteral("report"), QStringLiteral("--store"), store}).exitCode, 2); // no --output
 
         const Run unknown = timberline({QStringLiteral("trace"), QStringLiteral("--store"), store, QStringLiteral("req-none")});
         QCOMPARE(unknown.exitCode, 1);
