@@ -42,6 +42,7 @@ const OptionSpelling Spellings[] = {
     {Option::RootCause, "root-cause", "TEXT", &Arguments::rootCause},
     {Option::Solution, "solution", "TEXT", &Arguments::solution},
     {Option::Prevention, "prevention", "TEXT", &Arguments::prevention},
+    {Option::NoRedact, "no-redact", "RULE,...", &Arguments::noRedact},
 };
 
 const OptionSpelling &spellingOf(Option option)
@@ -217,7 +218,8 @@ void printUsage(FILE *stream)
                  "  timberline trace --store FILE [--json] ID           (one request: lanes, first failure, spans)\n"
                  "  timberline first-failures --store FILE [--json] [QUERY]   (who failed first, ranked)\n"
                  "  timberline report --store FILE --output REPORT.md [--from T] [--to T] [--title T] [--author A]\n"
-                 "                   [--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--now end|wallclock] [QUERY]\n"
+                 "                   [--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--no-redact RULE,...]\n"
+                 "                   [--now end|wallclock] [QUERY]   (docs/REPORT.md)\n"
                  "  timberline --version | --help\n"
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"

@@ -41,7 +41,7 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort, Output, Title, Author, RootCause, Solution, Prevention };
+enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort, Output, Title, Author, RootCause, Solution, Prevention, NoRedact };
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {
@@ -65,6 +65,7 @@ struct Arguments {
     QString rootCause;
     QString solution;
     QString prevention;
+    QString noRedact; ///< report: rules not to apply, comma-separated
     QStringList positional;
     QString error; ///< the usage error; empty when the arguments are fine
 };

@@ -3,7 +3,10 @@
 #include "commands.h"
 #include "interruptcatcher.h"
 
+#include <core/report/redaction.h>
 #include <core/report/report.h>
+
+#include <algorithm>
 
 #include <QFile>
 #include <QFileInfo>
@@ -18,14 +21,26 @@ int reportCommand(const QStringList &arguments)
     CommandContext context(QStringLiteral("report takes --store FILE --output REPORT.md [--from T] [--to T] [--title T] [--author A] "
                                           "[--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--now end|wallclock] [--tz ZONE] [QUERY]"));
     if (!context.parse(arguments, {Option::Store, Option::Output, Option::From, Option::To, Option::Title, Option::Author, Option::RootCause,
-                                   Option::Solution, Option::Prevention, Option::Now, Option::TimeZone}))
+                                   Option::Solution, Option::Prevention, Option::NoRedact, Option::Now, Option::TimeZone}))
         return context.exitCode();
     const Arguments &parsed = context.arguments();
     if (parsed.output.isEmpty())
         return context.usageError(QStringLiteral("report needs --output REPORT.md"));
+    core::ReportOptions options;
+    for (const QString &rule : parsed.noRedact.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const auto &rules = core::Redactor::rules();
+        if (std::find(rules.begin(), rules.end(), rule.trimmed().toStdString()) == rules.end())
+            return context.usageError(QStringLiteral("--no-redact takes rules among: %1")
+                                          .arg(QString::fromStdString([&] {
+                                              std::string all;
+                                              for (const std::string &name : rules)
+                                                  all += (all.empty() ? "" : ", ") + name;
+                                              return all;
+                                          }())));
+        options.redactionOff.insert(rule.trimmed().toStdString());
+    }
     if (!context.openStore() || !context.compileFilter())
         return context.exitCode();
-    core::ReportOptions options;
     if (!parsed.title.isEmpty())
         options.title = parsed.title.toStdString();
     options.author = parsed.author.toStdString();

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include "markdown.h"
+#include "redaction.h"
 
 #include <core/analysis/histogram.h>
 #include <core/base/textformat.h>
@@ -209,7 +210,7 @@ void summary(std::string &out, const IncidentReport &report)
     out += "- Query: " + (report.options.query.empty() ? std::string("the whole store") : markdown::codeSpan(report.options.query)) + "\n";
 }
 
-void timeline(std::string &out, const IncidentReport &report)
+void timeline(std::string &out, const IncidentReport &report, Redactor &redact)
 {
     struct Row {
         std::int64_t ns;
@@ -218,10 +219,10 @@ void timeline(std::string &out, const IncidentReport &report)
     };
     std::vector<Row> rows;
     for (const ReportGroup &group : report.groups)
-        rows.push_back({group.group.firstNs, "First error of group " + markdown::codeSpan(group.group.signature) + " ("
+        rows.push_back({group.group.firstNs, "First error of group " + markdown::codeSpan(redact.apply(group.group.signature)) + " ("
                             + std::to_string(group.group.count) + " events)", citation(group.group.sample)});
     for (const auto &[service, event] : report.firstErrorOf)
-        rows.push_back({event.key.timeNs, "First error of service " + markdown::codeSpan(service) + ": " + markdown::codeSpan(event.message),
+        rows.push_back({event.key.timeNs, "First error of service " + markdown::codeSpan(service) + ": " + markdown::codeSpan(redact.apply(event.message)),
                         citation(event)});
     // The three buckets with the most errors.
     std::vector<std::pair<std::uint64_t, std::size_t>> peaks;
@@ -235,7 +236,7 @@ void timeline(std::string &out, const IncidentReport &report)
                             + " ms",
                         "–"});
     if (report.lastError)
-        rows.push_back({report.lastError->key.timeNs, "Last error: " + markdown::codeSpan(report.lastError->message), citation(*report.lastError)});
+        rows.push_back({report.lastError->key.timeNs, "Last error: " + markdown::codeSpan(redact.apply(report.lastError->message)), citation(*report.lastError)});
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.ns < b.ns; });
     heading(out, "Timeline");
     if (rows.empty()) {
@@ -247,7 +248,7 @@ void timeline(std::string &out, const IncidentReport &report)
         out += "| " + millisecondTime(row.ns) + " | " + markdown::inCell(row.what) + " | " + markdown::inCell(row.event) + " |\n";
 }
 
-void impact(std::string &out, const IncidentReport &report)
+void impact(std::string &out, const IncidentReport &report, Redactor &redact)
 {
     heading(out, "Impact");
     out += "| Service | Errors | First error (UTC) |\n| --- | ---: | --- |\n";
@@ -260,7 +261,7 @@ void impact(std::string &out, const IncidentReport &report)
         std::string services;
         for (const auto &[name, count] : group.group.services)
             services += (services.empty() ? "" : ", ") + name + " " + std::to_string(count);
-        out += "| " + markdown::tableCell(group.group.signature) + " | " + std::to_string(group.group.count) + " | "
+        out += "| " + markdown::tableCell(redact.apply(group.group.signature)) + " | " + std::to_string(group.group.count) + " | "
             + millisecondTime(group.group.firstNs) + " | " + millisecondTime(group.group.lastNs) + " | " + markdown::tableCell(services) + " |\n";
     }
     std::vector<std::uint64_t> errors;
@@ -274,7 +275,7 @@ void impact(std::string &out, const IncidentReport &report)
             + std::to_string(eventsIn(report.histogram.buckets[b])) + " | " + std::to_string(errors[b]) + " |\n";
 }
 
-void whoFailedFirst(std::string &out, const IncidentReport &report)
+void whoFailedFirst(std::string &out, const IncidentReport &report, Redactor &redact)
 {
     heading(out, "Who failed first");
     if (report.firstFailures.empty()) {
@@ -285,26 +286,26 @@ void whoFailedFirst(std::string &out, const IncidentReport &report)
     out += "| Service | Requests | First | Last | Most frequent template | Sample request |\n| --- | ---: | --- | --- | --- | --- |\n";
     for (const FirstFailureRank &rank : report.firstFailures)
         out += "| " + markdown::tableCell(rank.service) + " | " + std::to_string(rank.requests) + " | " + millisecondTime(rank.firstNs) + " | "
-            + millisecondTime(rank.lastNs) + " | " + markdown::tableCell(rank.signatures.empty() ? std::string() : rank.signatures.front().first)
+            + millisecondTime(rank.lastNs) + " | " + markdown::tableCell(rank.signatures.empty() ? std::string() : redact.apply(rank.signatures.front().first))
             + " | " + markdown::tableCell(rank.sampleRequest) + " |\n";
 }
 
-void evidence(std::string &out, const IncidentReport &report)
+void evidence(std::string &out, const IncidentReport &report, Redactor &redact)
 {
     heading(out, "Evidence");
     std::size_t n = 0;
     for (const ReportGroup &group : report.groups) {
-        out += "### " + std::to_string(++n) + ". " + markdown::codeSpan(group.group.signature) + "\n\n";
+        out += "### " + std::to_string(++n) + ". " + markdown::codeSpan(redact.apply(group.group.signature)) + "\n\n";
         out += std::to_string(group.group.count) + " events from " + millisecondTime(group.group.firstNs) + " to "
             + millisecondTime(group.group.lastNs) + "; its first, " + citation(group.group.sample) + ":\n\n";
-        out += markdown::codeBlock(group.sampleRaw, "text");
+        out += markdown::codeBlock(redact.apply(group.sampleRaw), "text");
         out += "\n";
     }
     if (report.groups.empty())
         out += "No error or fatal event matches.\n";
 }
 
-void keyRequests(std::string &out, const IncidentReport &report)
+void keyRequests(std::string &out, const IncidentReport &report, Redactor &redact)
 {
     heading(out, "Key requests");
     if (report.keyRequests.empty()) {
@@ -320,7 +321,7 @@ void keyRequests(std::string &out, const IncidentReport &report)
         if (summary.firstFailure)
             out += "; first failure in " + markdown::codeSpan(summary.firstFailure->service) + " at "
                 + millisecondTime(summary.firstFailure->key.timeNs) + ", " + citation(summary.firstFailure->sourceName, summary.firstFailure->key.line)
-                + ": " + markdown::codeSpan(summary.firstFailure->message);
+                + ": " + markdown::codeSpan(redact.apply(summary.firstFailure->message));
         out += ".\n\n```mermaid\ngantt\n    title " + markdown::mermaidLabel("Request " + summary.id + " (UTC)")
             + "\n    dateFormat x\n    axisFormat %H:%M:%S.%L\n    todayMarker off\n";
         for (const RequestLane &lane : detail.lanes) {
@@ -333,7 +334,7 @@ void keyRequests(std::string &out, const IncidentReport &report)
                 std::size_t events = 0;
                 for (; event != lane.events.end() && event->key.timeNs <= segment.endNs; ++event, ++events) {
                     if (name.empty())
-                        name = event->message;
+                        name = redact.apply(event->message);
                     failed = failed || event->level == Level::Error || event->level == Level::Fatal;
                 }
                 if (events > 1)
@@ -402,8 +403,23 @@ void evidenceGaps(std::string &out, const IncidentReport &report)
 
 } // namespace
 
+// What was redacted, per rule, and which rules the author turned off.
+void redactionLedger(std::string &out, const IncidentReport &report, const Redactor &redact)
+{
+    heading(out, "Redaction");
+    out += "Log text was redacted: the same value has the same placeholder throughout. Digests, event identities and "
+           "request, trace and span IDs are never redacted.\n\n| Rule | Replaced | Distinct values |\n| --- | ---: | ---: |\n";
+    for (const std::string &rule : Redactor::rules()) {
+        auto count = redact.ledger().find(rule);
+        const bool off = report.options.redactionOff.count(rule) > 0;
+        out += "| " + rule + " | " + (off ? std::string("off") : std::to_string(count == redact.ledger().end() ? 0 : count->second.occurrences))
+            + " | " + (off || count == redact.ledger().end() ? std::string("–") : std::to_string(count->second.values)) + " |\n";
+    }
+}
+
 std::string renderMarkdown(const IncidentReport &report)
 {
+    Redactor redact(report.options.redactionOff);
     std::string out = "# " + markdown::prose(report.options.title) + "\n\n";
     if (report.window)
         out += "Incident window: " + millisecondTime(report.window->first) + " to " + millisecondTime(report.window->second) + " (UTC)  \n";
@@ -413,16 +429,17 @@ std::string renderMarkdown(const IncidentReport &report)
            "with the commands under Reproduce.\n";
     provenance(out, report);
     summary(out, report);
-    timeline(out, report);
-    impact(out, report);
-    whoFailedFirst(out, report);
-    evidence(out, report);
-    keyRequests(out, report);
+    timeline(out, report, redact);
+    impact(out, report, redact);
+    whoFailedFirst(out, report, redact);
+    evidence(out, report, redact);
+    keyRequests(out, report, redact);
     reproduce(out, report);
     evidenceGaps(out, report);
     authorSection(out, "Root cause", report.options.rootCause, "To be written: what failed, and why.");
     authorSection(out, "Solution", report.options.solution, "To be written: what stopped the incident.");
     authorSection(out, "Prevention", report.options.prevention, "To be written: what will keep it from happening again.");
+    redactionLedger(out, report, redact);
     return out;
 }
 

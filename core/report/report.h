@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ReportOptions {
     std::string prevention;
     std::size_t groups = 5; ///< error groups with evidence
     std::size_t keyRequests = 3; ///< the slowest failed requests drawn
+    std::set<std::string> redactionOff; ///< Redactor::rules() not to apply
 };
 
 // An error group with the raw lines of its first event.

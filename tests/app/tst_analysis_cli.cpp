@@ -104,7 +104,8 @@ private Q_SLOTS:
         const QByteArray text = written.readAll();
         QVERIFY(text.startsWith("# Pool exhaustion\n"));
         for (const char *section : {"## Provenance", "## Summary", "## Timeline", "## Impact", "## Who failed first", "## Evidence",
-                                    "## Key requests", "## Reproduce", "## Evidence gaps", "## Root cause", "## Solution", "## Prevention"})
+                                    "## Key requests", "## Reproduce", "## Evidence gaps", "## Root cause", "## Solution", "## Prevention",
+                                    "## Redaction"})
             QVERIFY2(text.contains(section), section);
         QVERIFY(text.contains("The pool was sized for one worker."));
         QVERIFY(text.contains("```mermaid\ngantt\n"));

@@ -5,6 +5,7 @@
 #include <core/backends/storelocation.h>
 #include <core/import/importer.h>
 #include <core/report/markdown.h>
+#include <core/report/redaction.h>
 #include <core/report/report.h>
 
 #include <QTemporaryDir>
@@ -113,6 +114,39 @@ private Q_SLOTS:
         QCOMPARE(markdown::mermaidLabel("#58;"), std::string("#35;58#59;")); // `#` first: one-to-one
     }
 
+    // Planted secrets and personal data: each found, none left, the same value the same placeholder.
+    void redactionFindsPlantedSecrets()
+    {
+        Redactor redact;
+        const std::string planted[] = {
+            "login failed for alice@example.com from 10.0.0.5 (alice@example.com again)",
+            "Authorization: Bearer abc.def-123 and authorization=Basic dXNlcjpwYXNz",
+            R"({"db_password":"hunter2","api_key": "k-123","token":"t0k"})",
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here",
+            "keys AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234567890-abcdef",
+            "v6 2001:db8::1 and fe80:0:0:0:0:0:0:1 but not 10:30:00 or 1.2.3.4.5",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- done",
+        };
+        std::string all;
+        for (const std::string &line : planted)
+            all += redact.apply(line) + "\n";
+        for (const char *secret : {"alice@example.com", "10.0.0.5", "abc.def-123", "dXNlcjpwYXNz", "hunter2", "k-123", "t0k",
+                                   "eyJhbGciOiJIUzI1NiJ9", "AKIAABCDEFGHIJKLMNOP", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+                                   "xoxb-1234567890-abcdef", "2001:db8::1", "fe80:0:0:0:0:0:0:1", "MIIEow"})
+            QVERIFY2(all.find(secret) == std::string::npos, secret);
+        QVERIFY(all.find("login failed for <email-1> from <ipv4-1> (<email-1> again)") != std::string::npos);
+        QVERIFY(all.find("Authorization: Bearer <authorization-1>") != std::string::npos);
+        QVERIFY(all.find(R"("db_password":"<secret-field-1>")") != std::string::npos);
+        QVERIFY(all.find("not 10:30:00 or 1.2.3.4.5") != std::string::npos); // a time and a dotted version stay
+        QCOMPARE(redact.ledger().at("email").occurrences, 2u);
+        QCOMPARE(redact.ledger().at("email").values, 1u);
+        QCOMPARE(redact.ledger().at("secret-field").occurrences, 3u);
+        QCOMPARE(redact.ledger().at("ipv6").occurrences, 2u);
+        // A rule turned off leaves its values.
+        Redactor noEmail({"email"});
+        QCOMPARE(noEmail.apply("to bob@example.org"), std::string("to bob@example.org"));
+    }
+
     // A store whose log lines and service names try every trick: the report keeps its shape.
     void hostileLogsCannotBreakTheReport()
     {
@@ -152,7 +186,7 @@ private Q_SLOTS:
         }
         QCOMPARE(headings, (std::vector<std::string>{"Provenance", "Summary", "Timeline", "Impact", "Who failed first", "Evidence",
                                                      "Key requests", "Reproduce", "Evidence gaps", "Root cause", "Solution",
-                                                     "Prevention"}));
+                                                     "Prevention", "Redaction"}));
         // Every row of every table has its header's cells.
         int headerCells = -1;
         for (const std::string &line : outside) {

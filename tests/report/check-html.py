@@ -8,7 +8,7 @@ import sys
 from html.parser import HTMLParser
 
 SECTIONS = ["Provenance", "Summary", "Timeline", "Impact", "Who failed first", "Evidence", "Key requests",
-            "Reproduce", "Evidence gaps", "Root cause", "Solution", "Prevention"]
+            "Reproduce", "Evidence gaps", "Root cause", "Solution", "Prevention", "Redaction"]
 ALLOWED = {"h1", "h2", "h3", "p", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
            "em", "br", "strong"}
 
