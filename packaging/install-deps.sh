@@ -19,6 +19,8 @@ fi
 # CI's X stage (.ci/xvfb.sh): a real X server for the ui suites and the screenshot, xauth for
 # xvfb-run, ImageMagick's identify to tell a drawn screenshot from a blank one.
 [ "${TL_WITH_XVFB:-0}" = 1 ] && packages+=(xvfb xauth imagemagick)
+# CI's package stage (.ci/package.sh): the validators of the desktop entry and the AppStream metainfo.
+[ "${TL_WITH_PACKAGING:-0}" = 1 ] && packages+=(desktop-file-utils appstream)
 # CI's report stage (.ci/report-renderers.sh): GitHub's Markdown renderer, Python for the HTML checks,
 # and Node with npm for Mermaid unless the machine has them already.
 if [ "${TL_WITH_RENDERERS:-0}" = 1 ]; then
