@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace core {
 
@@ -204,18 +205,47 @@ SqliteSink::~SqliteSink()
         (void)d->writer->rollback();
 }
 
+namespace {
+
+// The store opened for writing with its writer lock held, waiting (as openSink says) while another
+// import holds it.
+Result<std::pair<std::unique_ptr<SqliteStore>, std::unique_ptr<StoreWriter>>> openForWriting(const std::string &path,
+                                                                                          const std::function<bool()> &keepWaiting)
+{
+    while (true) {
+        auto store = SqliteStore::open(path, OpenMode::ReadWrite);
+        std::optional<Error> busy;
+        if (store) {
+            auto writer = (*store)->writer();
+            if (writer)
+                return std::pair{std::move(store.value()), std::move(writer.value())};
+            if (writer.error().code != ErrorCode::Busy)
+                return writer.error();
+            busy = writer.error();
+        } else if (store.error().code != ErrorCode::Busy) {
+            return store.error();
+        } else {
+            busy = store.error();
+        }
+        if (!keepWaiting)
+            return *busy;
+        if (!keepWaiting())
+            return makeError(ErrorCode::Cancelled, "stopped waiting for the other import writing " + path);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+} // namespace
+
 Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string &path, const std::function<bool()> &keepWaiting)
 {
-    auto store = SqliteStore::open(path, OpenMode::ReadWrite);
-    if (!store)
-        return store.error();
-    auto writer = (*store)->writer(keepWaiting);
-    if (!writer)
-        return writer.error();
+    auto opened = openForWriting(path, keepWaiting);
+    if (!opened)
+        return opened.error();
     auto d = std::make_unique<Private>();
     d->path = path;
-    d->store = std::move(store.value());
-    d->writer = std::move(writer.value());
+    d->store = std::move(opened->first);
+    d->writer = std::move(opened->second);
     d->nextEventId = d->writer->nextEventId();
     Private *p = d.get();
     d->indexer = std::thread([p] { p->index(); });

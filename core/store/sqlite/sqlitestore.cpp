@@ -115,9 +115,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, 
     auto lock = WriterLock::open(path, mode == OpenMode::ReadWrite);
     if (!lock)
         return lock.error();
-    if (mode == OpenMode::ReadOnly)
+    if (mode == OpenMode::ReadOnly) {
         if (auto recovered = recoverJournal(path, lock.value()); !recovered)
             return recovered.error();
+    } else if (lock->heldElsewhere()) {
+        // Not even the migration check runs while an import writes: it would wait for the import's
+        // locks, and the import for its.
+        return makeError(ErrorCode::Busy, "another import is writing " + path);
+    }
 
     if (mode == OpenMode::ReadWrite) {
         if (auto migrated = schema::createOrMigrate(db.get()); !migrated) {
@@ -169,11 +174,11 @@ void SqliteStore::interrupt()
     sqlite3_interrupt(d->db.get());
 }
 
-Result<std::unique_ptr<StoreWriter>> SqliteStore::writer(const std::function<bool()> &keepWaiting)
+Result<std::unique_ptr<StoreWriter>> SqliteStore::writer()
 {
     if (!d->writable)
         return makeError(ErrorCode::Usage, "the store was opened read-only");
-    if (auto locked = d->lock.acquire(keepWaiting); !locked)
+    if (auto locked = d->lock.acquire(); !locked)
         return locked.error();
     return makeStoreWriter(d->db.get(), d->path);
 }

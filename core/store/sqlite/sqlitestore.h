@@ -9,7 +9,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,10 +46,10 @@ public:
     // Cancels the statement running on this connection; safe from another thread.
     void interrupt() override;
 
-    // The single writer; fails if the store was opened read-only.
-    // The import's writer, once this connection holds the store's writer lock (WriterLock::acquire
-    // says how `keepWaiting` is asked); sources an interrupted import left are rolled back first.
-    Result<std::unique_ptr<StoreWriter>> writer(const std::function<bool()> &keepWaiting = {});
+    // The import's writer, once this connection holds the store's writer lock (ErrorCode::Busy when
+    // another holds it); sources an interrupted import left are rolled back first. Fails on a store
+    // opened read-only.
+    Result<std::unique_ptr<StoreWriter>> writer();
 
     // Queries: one compiled filter (core/query) for every view, evaluated with this store's indexes
     // (core/store/queryengine.h). Events still being imported are matched too.

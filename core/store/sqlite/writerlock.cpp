@@ -2,9 +2,7 @@
 #include "writerlock.h"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
-#include <thread>
 #include <utility>
 
 #include <fcntl.h>
@@ -70,24 +68,18 @@ Result<WriterLock> WriterLock::open(const std::string &path, bool writable)
     return WriterLock(fd, path);
 }
 
-Result<void> WriterLock::acquire(const std::function<bool()> &keepWaiting)
+Result<void> WriterLock::acquire()
 {
     if (m_held)
         return {};
-    while (true) {
-        struct flock range = writerRange(F_WRLCK);
-        if (::fcntl(m_fd, F_OFD_SETLK, &range) == 0) {
-            m_held = true;
-            return {};
-        }
-        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
-            return makeError(ErrorCode::Io, m_path + ": locking the store for writing: " + std::strerror(errno));
-        if (!keepWaiting)
-            return makeError(ErrorCode::Busy, "another import is writing " + m_path);
-        if (!keepWaiting())
-            return makeError(ErrorCode::Cancelled, "stopped waiting for the other import writing " + m_path);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    struct flock range = writerRange(F_WRLCK);
+    if (::fcntl(m_fd, F_OFD_SETLK, &range) == 0) {
+        m_held = true;
+        return {};
     }
+    if (errno == EAGAIN || errno == EACCES || errno == EINTR)
+        return makeError(ErrorCode::Busy, "another import is writing " + m_path);
+    return makeError(ErrorCode::Io, m_path + ": locking the store for writing: " + std::strerror(errno));
 }
 
 void WriterLock::release()

@@ -3,7 +3,6 @@
 
 #include <core/base/result.h>
 
-#include <functional>
 #include <string>
 
 namespace core {
@@ -28,10 +27,8 @@ public:
     // (the kernel grants write locks to descriptors open for writing).
     static Result<WriterLock> open(const std::string &path, bool writable);
 
-    // Takes the lock for this connection. When another process holds it: fails with ErrorCode::Busy
-    // unless `keepWaiting` is given, which is then asked about ten times a second whether to go on
-    // waiting (false: fails with ErrorCode::Cancelled).
-    Result<void> acquire(const std::function<bool()> &keepWaiting = {});
+    // Takes the lock for this connection; ErrorCode::Busy when another open description holds it.
+    Result<void> acquire();
     void release();
     bool held() const { return m_held; }
     // Whether some other open description of the file holds the lock: an import is writing now.
