@@ -85,7 +85,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/compare-lnav.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 formats_dir=$(cd "$(dirname "$0")/lnav" && pwd)
 lnav_version=$(lnav -V | head -n 1)
-now() { echo "$EPOCHREALTIME"; }
+# Wall-clock, user and system seconds of a command (bash's time keyword), so that on a shared
+# machine the CPU each side spent can be read beside the wall time.
+TIMEFORMAT='%R %U %S'
 
 run_lnav() {
     env -u XDG_CONFIG_HOME HOME="$work/home" lnav -n -c "$1" "$file"
@@ -113,25 +115,35 @@ for shape in "${shapes[@]}"; do
     lnav_times=()
     bench_runs=()
     for ((round = 1; round <= rounds; round++)); do
-        started=$(now)
-        count=$(run_lnav ';SELECT count(*) FROM all_logs' | tail -n 1 | tr -d ' ')
-        ended=$(now)
+        { time run_lnav ';SELECT count(*) FROM all_logs' >"$work/lnav.out"; } 2>"$work/lnav.time"
+        count=$(tail -n 1 "$work/lnav.out" | tr -d ' ')
         [[ $count == "$lines" ]] || { echo "lnav counted $count of $lines lines" >&2; exit 1; }
-        lnav_times+=("$(python3 -c "print($ended - $started)")")
-        bench_runs+=("$("$bench" --json --store "$work/store-$round.timberline" "$file")")
+        lnav_times+=("$(tail -n 1 "$work/lnav.time")")
+        { time "$bench" --json --store "$work/store-$round.timberline" "$file" >"$work/bench.json" 2>"$work/bench.err"; } \
+            2>"$work/bench.time" || { cat "$work/bench.err" >&2; exit 1; }
+        bench_runs+=("$(tail -n 1 "$work/bench.time") $(cat "$work/bench.json")")
         rm -f "$work/store-$round.timberline"*
     done
 
-    python3 - "$bytes" "$lines" "$lnav_version" "${lnav_times[*]}" "$shape" "$described" "$work/summary.jsonl" \
-        "${bench_runs[@]}" <<'PYTHON'
+    python3 - "$bytes" "$lines" "$lnav_version" "$shape" "$described" "$work/summary.jsonl" "$(cat /proc/loadavg)" \
+        "${lnav_times[@]}" -- "${bench_runs[@]}" <<'PYTHON'
 import json
 import statistics
 import sys
 
-bytes_, lines, lnav_version, lnav_times = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-shape, described, summary = sys.argv[5], sys.argv[6], sys.argv[7]
-lnav = statistics.median(float(t) for t in lnav_times.split())
-runs = [json.loads(run) for run in sys.argv[8:]]
+bytes_, lines, lnav_version = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+shape, described, summary, load = sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+split = sys.argv.index("--")
+# "wall user system" for lnav; "wall user system {json}" for bench_import (the whole process).
+lnav_runs = [[float(x) for x in run.split()] for run in sys.argv[8:split]]
+lnav = statistics.median(run[0] for run in lnav_runs)
+lnav_cpu = statistics.median(run[1] + run[2] for run in lnav_runs)
+runs, bench_cpus = [], []
+for run in sys.argv[split + 1:]:
+    wall, user, system, text = run.split(" ", 3)
+    runs.append(json.loads(text))
+    bench_cpus.append(float(user) + float(system))
+bench_cpu = statistics.median(bench_cpus)
 
 
 def median(key):
@@ -149,10 +161,13 @@ for label, key in (("first rows", "first_rows_seconds"), ("all rows", "rows_seco
     print(f"{label:12} {seconds:8.3f} s   {seconds / lnav:6.2f} x lnav")
 print(f"events       {events} (lnav: {lines})")
 print(f"store        {median('store_ratio'):.2f} x input; peak RSS {median('peak_rss_kb') / 1024:.0f} MB")
+print(f"CPU          lnav {lnav_cpu:.2f} s, bench_import {bench_cpu:.2f} s (user + system, whole process); "
+      f"load average {load.split()[0]}")
 if events != lines:
     print("warning: Timberline and lnav disagree on the number of events", file=sys.stderr)
 row = {"shape": shape, "mb": bytes_ / 1e6, "lines": lines, "events": events, "lnav": lnav,
-       "lnav_runs": sorted(float(t) for t in lnav_times.split()),
+       "lnav_cpu": lnav_cpu, "bench_cpu": bench_cpu,
+       "lnav_runs": sorted(run[0] for run in lnav_runs),
        "complete_runs": sorted(run["complete_seconds"] for run in runs),
        "first_rows": median("first_rows_seconds"), "rows": median("rows_seconds"),
        "complete": median("complete_seconds"), "store_mb": median("store_bytes") / 1e6,
@@ -171,11 +186,13 @@ import sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 print(f"Medians of {sys.argv[2]} alternated rounds:")
 print()
-print("| shape | MB | events | lnav load + count | first rows | all rows | store complete | ÷ lnav | store | ÷ input | peak RSS |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| shape | MB | events | lnav load + count | first rows | all rows | store complete | ÷ lnav "
+      "| CPU lnav / Timberline | store | ÷ input | peak RSS |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
     print(f"| {r['shape']} | {r['mb']:.1f} | {r['events']:,} | {r['lnav']:.2f} s | {r['first_rows']:.3f} s "
-          f"| {r['rows']:.2f} s | {r['complete']:.2f} s | {r['complete'] / r['lnav']:.2f}× | {r['store_mb']:.1f} MB "
+          f"| {r['rows']:.2f} s | {r['complete']:.2f} s | {r['complete'] / r['lnav']:.2f}× "
+          f"| {r['lnav_cpu']:.2f} / {r['bench_cpu']:.2f} s | {r['store_mb']:.1f} MB "
           f"| {r['store_ratio']:.2f} | {r['peak_rss_mb']:.0f} MB |")
 PYTHON
 fi
