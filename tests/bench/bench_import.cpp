@@ -26,11 +26,14 @@ namespace {
 
 void usage(std::FILE *out)
 {
-    std::fputs("usage: bench_import [--size-mb N] [--seed N] [--single-file FORMAT] [--store FILE] [--keep] [--json] [PATH]\n"
+    std::fputs("usage: bench_import [--size-mb N] [--seed N] [--single-file FORMAT] [--shape SHAPE] [--store FILE] [--keep]\n"
+               "                    [--json] [PATH]\n"
                "  PATH                  a file or folder to import; without it a bundle of --size-mb MB\n"
                "                        (default 200) is generated into a temporary folder\n"
                "  --single-file FORMAT  generate one file (structlog-json, structlog-console, pino, logfmt)\n"
                "                        instead of the mixed per-service bundle\n"
+               "  --shape SHAPE         generate one file of uuid-structlog, otel-json or k8s-json traffic (see\n"
+               "                        tl_generate --help) instead of the incident\n"
                "  --store FILE          write the store there (default: in the temporary folder)\n"
                "  --keep                keep the temporary folder and print where it is\n"
                "  --json                one JSON object on stdout instead of the table\n",
@@ -159,6 +162,7 @@ int main(int argc, char **argv)
     std::uint64_t sizeMb = 200;
     std::uint64_t seed = 1;
     std::optional<bundlegen::LogFormat> singleFile;
+    bundlegen::Shape shape = bundlegen::Shape::Incident;
     std::string inputPath;
     std::string storePath;
     bool keep = false;
@@ -190,6 +194,13 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "bench_import: unknown format %s\n", argv[i]);
                 return 2;
             }
+        } else if (arg == "--shape" && hasValue) {
+            const auto named = bundlegen::shapeFromName(argv[++i]);
+            if (!named) {
+                std::fprintf(stderr, "bench_import: unknown shape %s\n", argv[i]);
+                return 2;
+            }
+            shape = *named;
         } else if (arg == "--store" && hasValue) {
             storePath = argv[++i];
         } else if (arg == "--keep") {
@@ -223,6 +234,7 @@ int main(int argc, char **argv)
         options.targetBytes = sizeMb * 1000 * 1000;
         options.seed = seed;
         options.singleFile = singleFile;
+        options.shape = shape;
         inputPath = (tempDir / "bundle").string();
         const auto started = std::chrono::steady_clock::now();
         const auto report = bundlegen::generateBundle(inputPath, options);
@@ -233,7 +245,9 @@ int main(int argc, char **argv)
             return 1;
         }
         generatedWith = "seed " + std::to_string(seed) + ", "
-            + (singleFile ? std::string(bundlegen::formatName(*singleFile)) : std::string("mixed formats"));
+            + (shape != bundlegen::Shape::Incident ? std::string(bundlegen::shapeName(shape))
+                   : singleFile                    ? std::string(bundlegen::formatName(*singleFile))
+                                                   : std::string("mixed formats"));
     }
     if (storePath.empty())
         storePath = (tempDir / "incident.timberline").string();

@@ -675,6 +675,14 @@ struct Output {
     std::FILE *file = nullptr;
 };
 
+// A version-4 UUID from two draws.
+std::string uuid(Rng &r)
+{
+    const std::string a = hex(r.next(), 16);
+    const std::string b = hex(r.next(), 16);
+    return a.substr(0, 8) + "-" + a.substr(8, 4) + "-4" + a.substr(13, 3) + "-a" + b.substr(1, 3) + "-" + b.substr(4, 12);
+}
+
 struct TaskKind {
     std::string_view type;
     std::string_view goal;
@@ -893,13 +901,6 @@ private:
         }
         event.name = name;
         return event;
-    }
-
-    static std::string uuid(Rng &r)
-    {
-        const std::string a = hex(r.next(), 16);
-        const std::string b = hex(r.next(), 16);
-        return a.substr(0, 8) + "-" + a.substr(8, 4) + "-4" + a.substr(13, 3) + "-a" + b.substr(1, 3) + "-" + b.substr(4, 12);
     }
 
     void emitOne(const Event &event)
@@ -1292,6 +1293,551 @@ private:
     std::string m_batchId;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Shapes other than the incident: request traffic, one generator for all of them. Requests are
+// drawn and played step by step in one place; each shape only says how its logger writes a step.
+
+enum class Step : std::uint8_t {
+    Received,
+    Authenticated,
+    CacheHit,
+    CacheMiss,
+    Started,
+    DbQuery,
+    Upstream,
+    Completed,
+    Failed,
+    Responded,
+};
+
+struct ShapeService {
+    std::string_view name;
+    std::string_view version;
+    std::string_view language; ///< the OpenTelemetry SDK's telemetry.sdk.language
+    std::string_view kubeNamespace;
+    std::string_view team;
+};
+
+// "worker" is a service of its own, so that `not service:worker` means something.
+constexpr std::array<ShapeService, 6> kShapeServices{{
+    {"api-gateway", "3.2.1", "go", "edge", "platform"},
+    {"orchestrator", "2.14.1", "python", "core", "tasks"},
+    {"worker", "2.14.1", "python", "core", "tasks"},
+    {"billing", "1.9.0", "java", "payments", "payments"},
+    {"search", "5.0.3", "rust", "core", "discovery"},
+    {"notifier", "0.8.4", "nodejs", "comms", "growth"},
+}};
+constexpr std::size_t kReplicas = 3; ///< pods per service
+constexpr std::array<std::string_view, 6> kNodes{"ip-10-0-1-17.ec2.internal", "ip-10-0-1-52.ec2.internal",
+                                                 "ip-10-0-2-8.ec2.internal",  "ip-10-0-2-141.ec2.internal",
+                                                 "ip-10-0-3-33.ec2.internal", "ip-10-0-3-90.ec2.internal"};
+constexpr std::array<std::string_view, 3> kZones{"us-east-1a", "us-east-1b", "us-east-1c"};
+
+struct Route {
+    std::string_view method;
+    std::string_view route; ///< the template; "{id}" is replaced by the request's resource ID
+    std::string_view table;
+    std::string_view handler; ///< code.function / logger suffix
+    std::int64_t line; ///< code.lineno
+};
+
+constexpr std::array<Route, 8> kRoutes{{
+    {"GET", "/api/v1/orders/{id}", "orders", "get_order", 142},
+    {"POST", "/api/v1/orders", "orders", "create_order", 88},
+    {"GET", "/api/v1/users/{id}", "users", "get_user", 61},
+    {"PUT", "/api/v1/users/{id}/settings", "users", "update_settings", 97},
+    {"GET", "/api/v1/search", "documents", "search", 33},
+    {"POST", "/api/v1/tasks", "tasks", "submit_task", 120},
+    {"GET", "/api/v1/tasks/{id}", "tasks", "get_task", 154},
+    {"DELETE", "/api/v1/sessions/{id}", "sessions", "end_session", 45},
+}};
+
+struct Failure {
+    std::string_view type;
+    std::string_view message;
+    std::int64_t status;
+};
+
+constexpr std::array<Failure, 4> kFailures{{
+    {"UpstreamTimeout", "inference upstream timeout after 30s", 504},
+    {"PoolTimeout", "connection pool exhausted, timeout after 5s", 503},
+    {"ConnectionResetError", "connection reset by peer", 502},
+    {"ValidationError", "field 'quantity' must be a positive integer", 422},
+}};
+
+constexpr std::array<std::string_view, 5> kUserAgents{
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "okhttp/4.12.0",
+    "python-requests/2.32.3",
+    "Go-http-client/2.0",
+};
+constexpr std::array<std::string_view, 4> kUpstreamNames{"inference", "payments-psp", "geo", "mailer"};
+
+constexpr std::uint64_t kShapeUsers = 5000;
+constexpr std::uint64_t kShapeTasks = 100'000;
+constexpr std::uint64_t kShapeTenants = 50;
+constexpr std::size_t kInFlight = 12; ///< requests interleaved at any time
+
+struct Pod {
+    std::string name; ///< "billing-7f9c6d58b4-x2k9p"
+    std::string templateHash;
+    std::string uid;
+    std::string dockerId; ///< 64 hex
+    std::string imageDigest;
+    std::size_t node = 0;
+    std::int64_t pid = 0;
+};
+
+struct ShapeRequest {
+    std::size_t service = 0;
+    std::size_t pod = 0; ///< index into the pods, service * kReplicas + replica
+    const Route *route = nullptr;
+    std::string path; ///< the route with its ID
+    std::string requestId; ///< per request (the K8s shape's http.request.id)
+    std::string traceId; ///< 32 hex
+    std::string user;
+    std::string tenant;
+    std::string task;
+    std::string clientIp;
+    std::size_t agent = 0;
+    std::int64_t resourceId = 0;
+    std::int64_t startUs = 0;
+    const Failure *failure = nullptr;
+    std::vector<Step> plan;
+    std::size_t next = 0; ///< the step to log next
+};
+
+// One step as every shape sees it.
+struct StepLine {
+    const ShapeRequest *request = nullptr;
+    Step step = Step::Received;
+    Level level = Level::Info;
+    std::int64_t timeUs = 0;
+    std::int64_t durationUs = 0; ///< of the step (the request's own for Completed, Failed, Responded)
+    std::int64_t rows = 0;
+    std::int64_t bytes = 0;
+    std::string_view upstream;
+    std::string lineId; ///< a fresh UUID, drawn for every line
+    std::string spanId; ///< a fresh 16-hex span ID, drawn for every line
+};
+
+std::string_view stepEvent(Step step)
+{
+    switch (step) {
+    case Step::Received: return "request.received";
+    case Step::Authenticated: return "auth.verified";
+    case Step::CacheHit: return "cache.hit";
+    case Step::CacheMiss: return "cache.miss";
+    case Step::Started: return "task.started";
+    case Step::DbQuery: return "db.query";
+    case Step::Upstream: return "upstream.call";
+    case Step::Completed: return "task.completed";
+    case Step::Failed: return "task.failed";
+    case Step::Responded: return "request.completed";
+    }
+    return "request.received";
+}
+
+int otelSeverity(Level level)
+{
+    switch (level) {
+    case Level::Debug: return 5;
+    case Level::Info: return 9;
+    case Level::Warning: return 13;
+    case Level::Error: return 17;
+    case Level::Critical: return 21;
+    }
+    return 9;
+}
+
+std::string durationText(std::int64_t us)
+{
+    return millis(us).text + " ms";
+}
+
+// The human sentence the OpenTelemetry and Kubernetes shapes log, from a template per step.
+std::string stepMessage(const StepLine &line)
+{
+    const ShapeRequest &request = *line.request;
+    const std::string resource = std::string(request.route->table) + ":" + std::to_string(request.resourceId);
+    switch (line.step) {
+    case Step::Received:
+        return "request received: " + std::string(request.route->method) + " " + request.path;
+    case Step::Authenticated: return "token verified for " + request.user + " of " + request.tenant;
+    case Step::CacheHit: return "cache hit for " + resource;
+    case Step::CacheMiss: return "cache miss for " + resource;
+    case Step::Started: return "task " + request.task + " started for " + request.user;
+    case Step::DbQuery:
+        return "query on " + std::string(request.route->table) + " returned " + std::to_string(line.rows) + " rows in "
+            + durationText(line.durationUs);
+    case Step::Upstream:
+        return "call to " + std::string(line.upstream) + " completed in " + durationText(line.durationUs);
+    case Step::Completed: return "task " + request.task + " completed in " + durationText(line.durationUs);
+    case Step::Failed:
+        return "task " + request.task + " failed: " + std::string(request.failure->message);
+    case Step::Responded:
+        return std::string(request.route->method) + " " + request.path + " "
+            + std::to_string(request.failure ? request.failure->status : 200) + " in " + durationText(line.durationUs);
+    }
+    return {};
+}
+
+// The step's own numbers, under each shape's keys: structlog's flat ones, OpenTelemetry's semantic
+// conventions, the Kubernetes shape's ECS-like nested objects.
+void stepFields(std::vector<Member> &out, const StepLine &line, Shape shape)
+{
+    const ShapeRequest &request = *line.request;
+    const bool otel = shape == Shape::OtelJson;
+    const bool flat = shape == Shape::UuidStructlog;
+    switch (line.step) {
+    case Step::DbQuery:
+        if (flat) {
+            out.push_back({"table", str(request.route->table)});
+            out.push_back({"rows", num(line.rows)});
+        } else if (otel) {
+            out.push_back({"db.system", str("postgresql")});
+            out.push_back({"db.collection.name", str(request.route->table)});
+            out.push_back({"db.response.returned_rows", num(line.rows)});
+        } else {
+            out.push_back({"db",
+                           object({{"system", str("postgresql")},
+                                   {"table", str(request.route->table)},
+                                   {"rows", num(line.rows)},
+                                   {"duration_ms", millis(line.durationUs)}})});
+        }
+        break;
+    case Step::Upstream:
+        out.push_back({otel ? "peer.service" : "upstream", str(line.upstream)});
+        break;
+    case Step::CacheHit:
+    case Step::CacheMiss:
+        out.push_back({otel ? "cache.key" : "cache_key",
+                       str(std::string(request.route->table) + ":" + std::to_string(request.resourceId))});
+        break;
+    case Step::Responded:
+        if (flat) {
+            out.push_back({"status", num(request.failure ? request.failure->status : 200)});
+            out.push_back({"bytes", num(line.bytes)});
+        } else if (otel) {
+            out.push_back({"http.response.status_code", num(request.failure ? request.failure->status : 200)});
+            out.push_back({"http.response.body.size", num(line.bytes)});
+        }
+        break;
+    case Step::Failed:
+        if (flat) {
+            out.push_back({"error_type", str(request.failure->type)});
+            out.push_back({"error", str(request.failure->message)});
+        } else if (otel) {
+            out.push_back({"exception.type", str(request.failure->type)});
+            out.push_back({"exception.message", str(request.failure->message)});
+        } else {
+            out.push_back({"error",
+                           object({{"type", str(request.failure->type)},
+                                   {"message", str(request.failure->message)},
+                                   {"stack_trace", str(std::string(request.failure->type) + ": "
+                                                       + std::string(request.failure->message) + "\n    at "
+                                                       + std::string(request.route->handler) + " (handlers/"
+                                                       + std::string(request.route->table) + ".js:"
+                                                       + std::to_string(request.route->line) + ":17)")}})});
+        }
+        break;
+    default: break;
+    }
+    if ((flat || otel) && line.durationUs > 0)
+        out.push_back({"duration_ms", millis(line.durationUs)});
+}
+
+class ShapeGenerator
+{
+public:
+    ShapeGenerator(const GeneratorOptions &options, Output &output)
+        : m_options(options)
+        , m_rng(options.seed ^ (0x7368617065ULL + static_cast<std::uint64_t>(options.shape)))
+        , m_output(output)
+    {
+    }
+
+    bool run(GeneratorReport &report)
+    {
+        makePods();
+        std::vector<ShapeRequest> inFlight;
+        std::int64_t now = kStartUs;
+        for (std::size_t i = 0; i < kInFlight; ++i)
+            inFlight.push_back(newRequest(now));
+        std::string text;
+        while (report.bytes < m_options.targetBytes) {
+            now += m_rng.between(40, 3000);
+            ShapeRequest &request = inFlight[static_cast<std::size_t>(m_rng.next() % inFlight.size())];
+            const StepLine line = play(request, now);
+            text.clear();
+            render(text, line);
+            if (std::fwrite(text.data(), 1, text.size(), m_output.file) != text.size()) {
+                report.error = "cannot write " + m_output.info.name;
+                return false;
+            }
+            if (report.events == 0)
+                report.firstUs = now;
+            report.lastUs = now;
+            ++report.events;
+            ++report.lines;
+            report.bytes += text.size();
+            if (line.level >= Level::Error)
+                ++report.errorEvents;
+            if (request.next == request.plan.size()) {
+                ++report.tasks;
+                report.failedTasks += request.failure ? 1 : 0;
+                request = newRequest(now);
+            }
+        }
+        m_output.info.bytes = report.bytes;
+        m_output.info.events = report.events;
+        m_output.info.lines = report.lines;
+        return true;
+    }
+
+private:
+    void makePods()
+    {
+        for (std::size_t service = 0; service < kShapeServices.size(); ++service) {
+            const std::string templateHash = hex(m_rng.next(), 10);
+            for (std::size_t replica = 0; replica < kReplicas; ++replica) {
+                Pod pod;
+                pod.templateHash = templateHash;
+                pod.name = std::string(kShapeServices[service].name) + "-" + templateHash + "-" + hex(m_rng.next(), 5);
+                pod.uid = uuid(m_rng);
+                pod.dockerId = hex(m_rng.next(), 16) + hex(m_rng.next(), 16) + hex(m_rng.next(), 16) + hex(m_rng.next(), 16);
+                pod.imageDigest = "sha256:" + hex(m_rng.next(), 16) + hex(m_rng.next(), 16) + hex(m_rng.next(), 16)
+                    + hex(m_rng.next(), 16);
+                pod.node = static_cast<std::size_t>(m_rng.next() % kNodes.size());
+                pod.pid = m_rng.between(7, 60);
+                m_pods.push_back(std::move(pod));
+            }
+        }
+    }
+
+    ShapeRequest newRequest(std::int64_t at)
+    {
+        ShapeRequest request;
+        request.service = static_cast<std::size_t>(m_rng.next() % kShapeServices.size());
+        request.pod = request.service * kReplicas + static_cast<std::size_t>(m_rng.next() % kReplicas);
+        request.route = &m_rng.pick(kRoutes);
+        request.resourceId = m_rng.between(1, 999'999);
+        request.path = std::string(request.route->route);
+        if (const auto id = request.path.find("{id}"); id != std::string::npos)
+            request.path.replace(id, 4, std::to_string(request.resourceId));
+        request.requestId = uuid(m_rng);
+        request.traceId = hex(m_rng.next(), 16) + hex(m_rng.next(), 16);
+        request.user = "user-" + std::to_string(1 + m_rng.next() % kShapeUsers);
+        request.tenant = "tenant-" + std::to_string(1 + m_rng.next() % kShapeTenants);
+        request.task = "task-" + std::to_string(1 + m_rng.next() % kShapeTasks);
+        request.clientIp = "10." + std::to_string(m_rng.between(16, 31)) + "." + std::to_string(m_rng.between(0, 255))
+            + "." + std::to_string(m_rng.between(1, 254));
+        request.agent = static_cast<std::size_t>(m_rng.next() % kUserAgents.size());
+        request.startUs = at;
+        if (m_rng.chance(300))
+            request.failure = &m_rng.pick(kFailures);
+
+        request.plan = {Step::Received, Step::Authenticated};
+        if (!request.failure && m_rng.chance(3000)) {
+            request.plan.push_back(Step::CacheHit);
+        } else {
+            request.plan.push_back(Step::CacheMiss);
+            request.plan.push_back(Step::Started);
+            for (std::int64_t q = m_rng.between(1, 3); q > 0; --q)
+                request.plan.push_back(Step::DbQuery);
+            if (m_rng.chance(6000))
+                request.plan.push_back(Step::Upstream);
+        }
+        request.plan.push_back(request.failure ? Step::Failed : Step::Completed);
+        request.plan.push_back(Step::Responded);
+        return request;
+    }
+
+    StepLine play(ShapeRequest &request, std::int64_t now)
+    {
+        StepLine line;
+        line.request = &request;
+        line.step = request.plan[request.next++];
+        line.timeUs = now;
+        line.lineId = uuid(m_rng);
+        line.spanId = hex(m_rng.next(), 16);
+        switch (line.step) {
+        case Step::Authenticated:
+        case Step::CacheHit:
+        case Step::CacheMiss:
+            line.level = Level::Debug;
+            line.durationUs = m_rng.between(80, 4000);
+            break;
+        case Step::DbQuery:
+            line.level = Level::Debug;
+            line.durationUs = m_rng.between(200, 40 * kMs);
+            line.rows = m_rng.between(0, 500);
+            break;
+        case Step::Upstream:
+            line.durationUs = m_rng.between(20 * kMs, 1500 * kMs);
+            line.level = line.durationUs > kSecond ? Level::Warning : Level::Info;
+            line.upstream = m_rng.pick(kUpstreamNames);
+            break;
+        case Step::Failed:
+            line.level = Level::Error;
+            line.durationUs = now - request.startUs;
+            break;
+        case Step::Completed:
+        case Step::Responded:
+            line.level = request.failure && line.step == Step::Responded ? Level::Warning : Level::Info;
+            line.durationUs = now - request.startUs;
+            line.bytes = m_rng.between(120, 64'000);
+            break;
+        case Step::Received:
+        case Step::Started: line.level = Level::Info; break;
+        }
+        return line;
+    }
+
+    void render(std::string &out, const StepLine &line)
+    {
+        std::vector<Member> members;
+        switch (m_options.shape) {
+        case Shape::UuidStructlog: structlogMembers(members, line); break;
+        case Shape::OtelJson: otelMembers(members, line); break;
+        case Shape::K8sJson: k8sMembers(members, line); break;
+        case Shape::Incident: break;
+        }
+        // Python's separators for the two shapes Python writes, the compact ones for Fluent Bit.
+        appendJsonValue(out, object(std::move(members)), m_options.shape == Shape::K8sJson);
+        out.push_back('\n');
+    }
+
+    std::string iso(std::int64_t us)
+    {
+        std::string text;
+        m_calendar.appendIso(text, us, 6);
+        return text;
+    }
+
+    void structlogMembers(std::vector<Member> &out, const StepLine &line)
+    {
+        const ShapeRequest &request = *line.request;
+        out.push_back({"timestamp", str(iso(line.timeUs))});
+        out.push_back({"level", str(structlogLevel(line.level))});
+        out.push_back({"event", str(stepEvent(line.step))});
+        out.push_back({"service", str(kShapeServices[request.service].name)});
+        out.push_back({"request_id", str(line.lineId)});
+        out.push_back({"task_id", str(request.task)});
+        out.push_back({"user_id", str(request.user)});
+        if (line.step == Step::Received) {
+            out.push_back({"method", str(request.route->method)});
+            out.push_back({"path", str(request.path)});
+        }
+        stepFields(out, line, Shape::UuidStructlog);
+    }
+
+    // The Python SDK's LogRecord.to_json(), on one line.
+    void otelMembers(std::vector<Member> &out, const StepLine &line)
+    {
+        const ShapeRequest &request = *line.request;
+        const ShapeService &service = kShapeServices[request.service];
+        const Pod &pod = m_pods[request.pod];
+        out.push_back({"body", str(stepMessage(line))});
+        out.push_back({"severity_number", num(otelSeverity(line.level))});
+        out.push_back({"severity_text", str(slogLevel(line.level))});
+        std::vector<Member> attributes{
+            {"code.filepath", str("app/handlers/" + std::string(request.route->table) + ".py")},
+            {"code.function", str(request.route->handler)},
+            {"code.lineno", num(request.route->line)},
+            {"http.request.method", str(request.route->method)},
+            {"http.route", str(request.route->route)},
+            {"url.path", str(request.path)},
+            {"enduser.id", str(request.user)},
+            {"task.id", str(request.task)},
+        };
+        stepFields(attributes, line, Shape::OtelJson);
+        out.push_back({"attributes", object(std::move(attributes))});
+        out.push_back({"dropped_attributes", num(0)});
+        out.push_back({"timestamp", str(iso(line.timeUs))});
+        out.push_back({"observed_timestamp", str(iso(line.timeUs + m_rng.between(3, 400)))});
+        out.push_back({"trace_id", str(request.traceId)});
+        out.push_back({"span_id", str(line.spanId)});
+        out.push_back({"trace_flags", num(1)});
+        out.push_back({"resource",
+                       object({{"attributes",
+                                object({{"service.name", str(service.name)},
+                                        {"service.version", str(service.version)},
+                                        {"service.instance.id", str(pod.uid)},
+                                        {"host.name", str(kNodes[pod.node])},
+                                        {"k8s.namespace.name", str(service.kubeNamespace)},
+                                        {"k8s.pod.name", str(pod.name)},
+                                        {"deployment.environment", str("production")},
+                                        {"telemetry.sdk.language", str(service.language)},
+                                        {"telemetry.sdk.name", str("opentelemetry")},
+                                        {"telemetry.sdk.version", str("1.27.0")}})},
+                               {"schema_url", str("")}})});
+    }
+
+    // An app's JSON line as Fluent Bit's kubernetes filter ships it (Merge_Log on, CRI parser).
+    void k8sMembers(std::vector<Member> &out, const StepLine &line)
+    {
+        const ShapeRequest &request = *line.request;
+        const ShapeService &service = kShapeServices[request.service];
+        const Pod &pod = m_pods[request.pod];
+        out.push_back({"time", str(iso(line.timeUs))});
+        out.push_back({"stream", str(line.level >= Level::Error ? "stderr" : "stdout")});
+        out.push_back({"logtag", str("F")});
+        out.push_back({"level", str(line.level == Level::Warning ? std::string_view("warn") : structlogLevel(line.level))});
+        out.push_back({"msg", str(stepMessage(line))});
+        out.push_back({"logger", str(std::string(service.name) + "." + std::string(request.route->handler))});
+        out.push_back({"caller", str("handlers/" + std::string(request.route->table) + ".js:" + std::to_string(request.route->line))});
+        out.push_back({"service", object({{"name", str(service.name)}, {"version", str(service.version)}})});
+        out.push_back({"trace", object({{"id", str(request.traceId)}})});
+        out.push_back({"span", object({{"id", str(line.spanId)}})});
+        std::vector<Member> http{
+            {"request",
+             object({{"id", str(request.requestId)},
+                     {"method", str(request.route->method)},
+                     {"path", str(request.path)},
+                     {"route", str(request.route->route)},
+                     {"headers", object({{"user_agent", str(kUserAgents[request.agent])}})}})}};
+        if (line.step == Step::Responded) {
+            http.push_back({"response",
+                            object({{"status_code", num(request.failure ? request.failure->status : 200)},
+                                    {"body_bytes", num(line.bytes)},
+                                    {"duration_ms", millis(line.durationUs)}})});
+        }
+        out.push_back({"http", object(std::move(http))});
+        out.push_back({"user", object({{"id", str(request.user)}, {"tenant", str(request.tenant)}})});
+        out.push_back({"client", object({{"ip", str(request.clientIp)}})});
+        out.push_back({"task_id", str(request.task)});
+        stepFields(out, line, Shape::K8sJson);
+        out.push_back({"kubernetes",
+                       object({{"pod_name", str(pod.name)},
+                               {"namespace_name", str(service.kubeNamespace)},
+                               {"pod_id", str(pod.uid)},
+                               {"labels",
+                                object({{"app", str(service.name)},
+                                        {"pod-template-hash", str(pod.templateHash)},
+                                        {"version", str(service.version)},
+                                        {"team", str(service.team)}})},
+                               {"host", str(kNodes[pod.node])},
+                               {"container_name", str(service.name)},
+                               {"docker_id", str(pod.dockerId)},
+                               {"container_hash", str("registry.example.com/" + std::string(service.name) + "@" + pod.imageDigest)},
+                               {"container_image", str("registry.example.com/" + std::string(service.name) + ":" + std::string(service.version))}})});
+        out.push_back({"host", object({{"name", str(kNodes[pod.node])}})});
+        out.push_back({"cloud",
+                       object({{"provider", str("aws")},
+                               {"region", str("us-east-1")},
+                               {"availability_zone", str(kZones[pod.node % kZones.size()])}})});
+        out.push_back({"process", object({{"pid", num(pod.pid)}})});
+    }
+
+    const GeneratorOptions &m_options;
+    Rng m_rng;
+    Output &m_output;
+    Calendar m_calendar;
+    std::vector<Pod> m_pods;
+};
+
 // One service per file and a mix of formats, as a real bundle has: Python services in structlog
 // JSON or console output, a Go worker in logfmt, the Node cache in pino.
 LogFormat workerFormat(int index)
@@ -1327,6 +1873,31 @@ std::optional<LogFormat> formatFromName(std::string_view name)
 std::string singleFileName(LogFormat format)
 {
     return "incident-" + std::string(formatName(format)) + ".log";
+}
+
+std::string_view shapeName(Shape shape)
+{
+    switch (shape) {
+    case Shape::Incident: return "incident";
+    case Shape::UuidStructlog: return "uuid-structlog";
+    case Shape::OtelJson: return "otel-json";
+    case Shape::K8sJson: return "k8s-json";
+    }
+    return "incident";
+}
+
+std::optional<Shape> shapeFromName(std::string_view name)
+{
+    for (const Shape shape : {Shape::Incident, Shape::UuidStructlog, Shape::OtelJson, Shape::K8sJson}) {
+        if (shapeName(shape) == name)
+            return shape;
+    }
+    return std::nullopt;
+}
+
+std::string shapeFileName(Shape shape)
+{
+    return std::string(shapeName(shape)) + ".log";
 }
 
 std::optional<std::uint64_t> parseSize(std::string_view text)
@@ -1412,7 +1983,11 @@ GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions
     services.push_back({"cache", LogFormat::PinoJson, "cache-0", 77});
 
     std::vector<Output> outputs;
-    if (options.singleFile) {
+    const bool incident = options.shape == Shape::Incident;
+    if (!incident) {
+        const LogFormat format = options.shape == Shape::UuidStructlog ? LogFormat::StructlogJson : LogFormat::PinoJson;
+        outputs.push_back({{shapeFileName(options.shape), format, 0, 0, 0}, nullptr});
+    } else if (options.singleFile) {
         outputs.push_back({{singleFileName(*options.singleFile), *options.singleFile, 0, 0, 0}, nullptr});
     } else {
         for (const ServiceInfo &service : services)
@@ -1436,8 +2011,11 @@ GeneratorReport generateBundle(const std::string &folder, const GeneratorOptions
     }
 
     bool written = false;
-    if (opened) {
+    if (opened && incident) {
         Generator generator(options, std::move(services), outputs, &onRecord);
+        written = generator.run(report);
+    } else if (opened) {
+        ShapeGenerator generator(options, outputs.front());
         written = generator.run(report);
     }
     for (Output &output : outputs) {

@@ -24,6 +24,19 @@ enum class LogFormat {
 std::string_view formatName(LogFormat format); // "structlog-json", "structlog-console", "pino", "logfmt"
 std::optional<LogFormat> formatFromName(std::string_view name);
 
+// What the lines look like. The incident is the story above; the others are request traffic as
+// production services log it, one file each, where IDs occur once or a few times (issue "The store
+// at real cardinality"): a dozen requests in flight, about seven lines each, interleaved in time.
+enum class Shape {
+    Incident, ///< the incident bundle (GeneratorOptions::workers, singleFile, extraErrorsPerMillion apply)
+    UuidStructlog, ///< structlog JSON: a fresh UUID request_id per line, task IDs of 100k, users of 5k, float durations
+    OtelJson, ///< OpenTelemetry SDK LogRecord JSON: trace_id per request, fresh span_id per line, nested resource
+    K8sJson, ///< app JSON merged by Fluent Bit's kubernetes filter: 35+ fields, nested kubernetes/http/user objects
+};
+
+std::string_view shapeName(Shape shape); // "incident", "uuid-structlog", "otel-json", "k8s-json"
+std::optional<Shape> shapeFromName(std::string_view name);
+
 struct GeneratorOptions {
     // Approximate total. The incident is always written whole, through the pool's recovery, so a
     // bundle is never smaller than about 300 KB, whatever the target.
@@ -35,11 +48,14 @@ struct GeneratorOptions {
     // one of a catalogue of unrelated errors (typed or not, messages with variable parts). They draw
     // from their own PRNG, and 0 (the default) draws nothing, so the default bytes never change.
     std::uint32_t extraErrorsPerMillion = 0;
+    // Any shape but the incident writes one file, shapeFileName(shape), from a PRNG seeded by `seed`
+    // and the shape, and hands no records to onRecord.
+    Shape shape = Shape::Incident;
 };
 
 struct GeneratedFile {
     std::string name; ///< relative to the output folder
-    LogFormat format = LogFormat::StructlogJson;
+    LogFormat format = LogFormat::StructlogJson; ///< for a shape, the nearest: structlog-json or pino (one JSON object a line)
     std::uint64_t bytes = 0;
     std::uint64_t events = 0;
     std::uint64_t lines = 0;
@@ -67,6 +83,8 @@ struct GeneratorReport {
 
 // The file a single-file bundle writes, e.g. "incident-structlog-json.log".
 std::string singleFileName(LogFormat format);
+// The file a shape other than the incident writes, e.g. "uuid-structlog.log".
+std::string shapeFileName(Shape shape);
 
 // One key of a record as its format writes it: nested objects dotted where the format flattens them
 // (JSON, logfmt), one Python repr where it does not (structlog's console renderer).

@@ -6,6 +6,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +24,8 @@ private Q_SLOTS:
     void staysSmall();
     void tellsThePoolExhaustionStory();
     void singleFileIsDeterministic();
+    void shapesAreDeterministicJsonLines_data();
+    void shapesAreDeterministicJsonLines();
 
 private:
     static bundlegen::GeneratorOptions sampleOptions();
@@ -122,6 +127,68 @@ void TestSampleBundle::singleFileIsDeterministic()
     QFile fileB(QDir(second.path()).filePath(name));
     QVERIFY(fileA.open(QIODevice::ReadOnly) && fileB.open(QIODevice::ReadOnly));
     QVERIFY(fileA.readAll() == fileB.readAll());
+}
+
+void TestSampleBundle::shapesAreDeterministicJsonLines_data()
+{
+    QTest::addColumn<int>("shapeIndex"); ///< a bundlegen::Shape
+    QTest::addColumn<QString>("timeKey");
+    QTest::addColumn<QStringList>("uniqueKey"); ///< the path of a value no two lines share
+    QTest::newRow("uuid-structlog") << int(bundlegen::Shape::UuidStructlog) << QStringLiteral("timestamp")
+                                    << QStringList{QStringLiteral("request_id")};
+    QTest::newRow("otel-json") << int(bundlegen::Shape::OtelJson) << QStringLiteral("timestamp")
+                               << QStringList{QStringLiteral("span_id")};
+    QTest::newRow("k8s-json") << int(bundlegen::Shape::K8sJson) << QStringLiteral("time")
+                              << QStringList{QStringLiteral("span"), QStringLiteral("id")};
+}
+
+void TestSampleBundle::shapesAreDeterministicJsonLines()
+{
+    QFETCH(int, shapeIndex);
+    const auto shape = static_cast<bundlegen::Shape>(shapeIndex);
+    QFETCH(QString, timeKey);
+    QFETCH(QStringList, uniqueKey);
+    bundlegen::GeneratorOptions options;
+    options.shape = shape;
+    options.targetBytes = 400'000;
+    const auto read = [](const QTemporaryDir &dir, const bundlegen::GeneratorReport &report) {
+        QFile file(QDir(dir.path()).filePath(QString::fromStdString(report.files.front().name)));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QTemporaryDir first;
+    QTemporaryDir second;
+    QTemporaryDir otherSeed;
+    const auto a = bundlegen::generateBundle(first.path().toStdString(), options);
+    const auto b = bundlegen::generateBundle(second.path().toStdString(), options);
+    options.seed = 2;
+    const auto c = bundlegen::generateBundle(otherSeed.path().toStdString(), options);
+    QVERIFY(a.ok && b.ok && c.ok);
+    QCOMPARE(a.files.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(a.files.front().name), QString::fromStdString(bundlegen::shapeFileName(shape)));
+    const QByteArray bytes = read(first, a);
+    QCOMPARE(read(second, b), bytes);
+    QVERIFY(read(otherSeed, c) != bytes);
+    QVERIFY(a.bytes >= options.targetBytes && a.tasks > 0);
+
+    // One JSON object a line, times never going back, the per-line ID never repeated.
+    const QList<QByteArray> lines = bytes.trimmed().split('\n');
+    QCOMPARE(std::uint64_t(lines.size()), a.events);
+    QString previous;
+    QSet<QString> seen;
+    for (const QByteArray &line : lines) {
+        QJsonParseError error;
+        const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        const QString time = object.value(timeKey).toString();
+        QVERIFY(!time.isEmpty() && time >= previous);
+        previous = time;
+        QJsonValue value = object;
+        for (const QString &key : uniqueKey)
+            value = value.toObject().value(key);
+        QVERIFY(!value.toString().isEmpty());
+        seen.insert(value.toString());
+    }
+    QCOMPARE(seen.size(), lines.size());
 }
 
 QTEST_GUILESS_MAIN(TestSampleBundle)
