@@ -36,7 +36,7 @@ enum RecordFlag : std::uint8_t {
 // A record as the parsers hand it to the store. Every string_view points into the owning
 // RecordBatch's arena (or into memory that outlives the batch), never into a read buffer.
 struct Record {
-    std::int64_t timeNs = 0; ///< UTC nanoseconds since the epoch; valid when hasTime
+    std::int64_t timeNs = 0; ///< the time key (core/base/timekey.h: UTC ns inside 1823-2116); valid when hasTime
     bool hasTime = false;
     std::uint8_t flags = 0; ///< RecordFlag bits
     Level level = Level::Unknown;
