@@ -2,6 +2,7 @@
 #include "textformat.h"
 
 #include "timekey.h"
+#include "utf8.h"
 
 #include <cstdio>
 
@@ -32,7 +33,10 @@ std::string displayTime(std::int64_t timeNs)
 void appendJsonString(std::string &out, std::string_view text)
 {
     out.push_back('"');
-    for (const char c : text) {
+    // JSON text is UTF-8: a byte that is not part of a well-formed sequence (a log written in
+    // Latin-1, a cut multi-byte character) is written as U+FFFD, so every output parses.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         const auto byte = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\') {
             out.push_back('\\');
@@ -47,8 +51,13 @@ void appendJsonString(std::string &out, std::string_view text)
             char escaped[8];
             std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(byte));
             out.append(escaped);
-        } else {
+        } else if (byte < 0x80) {
             out.push_back(c);
+        } else if (const std::size_t length = utf8::sequenceLength(text, i); length != 0) {
+            out.append(text.substr(i, length));
+            i += length - 1;
+        } else {
+            out.append(utf8::ReplacementCharacter);
         }
     }
     out.push_back('"');
