@@ -31,6 +31,7 @@ enum RecordFlag : std::uint8_t {
     RecordUnparsed = 1, ///< the line(s) did not parse; message holds the raw text
     RecordTimeInherited = 2, ///< no usable time: the previous event's time was taken
     RecordSpan = 4, ///< a trace span (duration and status are meaningful)
+    RecordLineCut = 8, ///< a line of the record reached the maximum line length: kept as far as it, the rest dropped
 };
 
 // A record as the parsers hand it to the store. Every string_view points into the owning

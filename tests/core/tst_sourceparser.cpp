@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <core/ingest/sourceparser.h>
+#include <core/ingest/sourcereader.h>
 
 #include <QDateTime>
 #include <QFile>
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void unterminatedLastLine();
     void timeInheritedBeforeAnyTime();
     void hostileRecordsStayRecords();
+    void cutLinesAreFlagged();
 };
 
 void TestSourceParser::counts_data()
@@ -252,6 +254,20 @@ void TestSourceParser::hostileRecordsStayRecords()
     QVERIFY(parsed.records.at(3).endsWith(QStringLiteral("|||3")));
     QVERIFY(parsed.records.at(4).endsWith(QStringLiteral("|||3")));
     QCOMPARE(int(parsed.counts.unparsed), 3);
+}
+
+void TestSourceParser::cutLinesAreFlagged()
+{
+    // The reader hands over a line cut at MaxLineBytes; its record says so (flag 8), the others do not.
+    const QByteArray cut = QByteArrayLiteral("2026-11-20 08:00:00 ERROR ") + QByteArray(int(MaxLineBytes) - 26, 'x');
+    const Parsed parsed = parse("2026-11-20 07:59:59 INFO before\n" + cut + "\n2026-11-20 08:00:01 INFO after\n", "cut.log", 0);
+    QCOMPARE(int(parsed.counts.lines), 3);
+    QCOMPARE(int(parsed.counts.eventLines), 3);
+    QCOMPARE(parsed.records.size(), 3);
+    QVERIFY(parsed.records.at(0).endsWith(QStringLiteral("|0")));
+    QVERIFY(parsed.records.at(1).startsWith(QStringLiteral("2|error|cut|2026-11-20T08:00:00Z|")));
+    QVERIFY(parsed.records.at(1).endsWith(QStringLiteral("|8")));
+    QVERIFY(parsed.records.at(2).endsWith(QStringLiteral("|0")));
 }
 
 QTEST_GUILESS_MAIN(TestSourceParser)
