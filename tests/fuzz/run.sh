@@ -5,7 +5,7 @@
 #   fuzz_lineparser   the lines of a source: SourceParser and the time normaliser
 #   fuzz_jsonrecord   one JSON record through the walker (simdjson)
 #   fuzz_archive      a file through the source reader (libarchive, the stream decoders, limits)
-# Usage: tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET     (CI: tests/fuzz/run.sh build/fuzz 30)
+# Usage: tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET     (CI: tests/fuzz/run.sh build/fuzz 20)
 # Needs clang++ (Debian: apt-get install clang, or TL_WITH_CLANG=1 packaging/install-deps.sh). Fails
 # when any target fails; each target's log is BUILD_DIR/<target>.log.
 set -eu
