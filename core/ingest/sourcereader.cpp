@@ -623,9 +623,6 @@ private:
         return error;
     }
 
-public:
-
-private:
     ByteStream &m_inner;
     DecompressionBudget &m_budget;
     std::string m_name;
@@ -915,21 +912,28 @@ struct SeekableArchive {
     int fd = -1;
 };
 
-ArchivePtr openSeekable(const SeekableArchive &file, ZipReading zip)
+// An archive opened for reading, or why it could not be.
+struct OpenedArchive {
+    ArchivePtr archive;
+    std::string error;
+};
+
+OpenedArchive openSeekable(const SeekableArchive &file, ZipReading zip)
 {
     ArchivePtr a = newArchiveReader(zip);
     if (!a)
-        return a;
+        return {nullptr, "out of memory"};
     int status = ARCHIVE_FATAL;
     if (file.fd >= 0) {
-        if (::lseek(file.fd, 0, SEEK_SET) == 0)
-            status = archive_read_open_fd(a.get(), file.fd, kChunkBytes);
+        if (::lseek(file.fd, 0, SEEK_SET) != 0)
+            return {nullptr, errnoReason(errno)};
+        status = archive_read_open_fd(a.get(), file.fd, kChunkBytes);
     } else {
         status = archive_read_open_filename(a.get(), file.path.c_str(), kChunkBytes);
     }
     if (status != ARCHIVE_OK)
-        return ArchivePtr(); // the caller asks a fresh reader why
-    return a;
+        return {nullptr, archiveMessage(a.get())};
+    return {std::move(a), {}};
 }
 
 // Turns files into sources: sniffs each, opens containers (nested ones too) and hands the rest
@@ -1109,18 +1113,13 @@ private:
     // are intact more often than not: the entries are not lost.
     void visitArchiveFile(const SeekableArchive &file, const SourceInfo &info, int depth, const std::string &corrupt, bool zip)
     {
-        ArchivePtr a = openSeekable(file, ZipReading::CentralDirectory);
-        std::optional<std::string> failure;
-        if (!a) {
-            ArchivePtr why = newArchiveReader(ZipReading::CentralDirectory);
-            failure = corrupt + (why && archive_read_open_filename(why.get(), file.path.c_str(), kChunkBytes) != ARCHIVE_OK
-                                     ? archiveMessage(why.get()) : std::string("cannot be opened"));
-        } else {
-            failure = visitArchive(std::move(a), info, depth, corrupt, zip ? &file : nullptr);
-        }
+        OpenedArchive opened = openSeekable(file, ZipReading::CentralDirectory);
+        std::optional<std::string> failure = opened.archive
+            ? visitArchive(std::move(opened.archive), info, depth, corrupt, zip ? &file : nullptr)
+            : corrupt + opened.error;
         if (failure && zip && !m_cancelled) {
-            if (ArchivePtr local = openSeekable(file, ZipReading::LocalHeaders))
-                if (!visitArchive(std::move(local), info, depth, corrupt, nullptr))
+            if (OpenedArchive local = openSeekable(file, ZipReading::LocalHeaders); local.archive)
+                if (!visitArchive(std::move(local.archive), info, depth, corrupt, nullptr))
                     return;
         }
         if (failure)
@@ -1133,7 +1132,7 @@ private:
     // past their data instead of decompressing it.
     ArchivePtr reopenAfter(const SeekableArchive &file, int count)
     {
-        ArchivePtr a = openSeekable(file, ZipReading::CentralDirectory);
+        ArchivePtr a = std::move(openSeekable(file, ZipReading::CentralDirectory).archive);
         if (!a)
             return nullptr;
         for (int i = 0; i < count; ++i) {
