@@ -41,9 +41,17 @@
 //   ByteStream's next read() returns an Error naming the source (the importer marks it partial);
 //   no onProblem is sent for it. When nothing decoded, the source is an onProblem
 //   ("corrupt archive member: ..." or "corrupt compressed data: ...") and onSource is not called.
-//   Where the damage is fatal to the archive, its remaining members are not visited.
-// - UTF-16 with a BOM is decoded to UTF-8 without the BOM; unpaired surrogates and an odd last
-//   byte become U+FFFD. Its size is -1 (the UTF-8 length is not known in advance).
+//   Where the damage is fatal to the archive, its remaining members are not visited. A zip whose
+//   central directory yields no member is read again by its local headers before it is a problem.
+// - A single .gz, .xz, .zst or .bz2 is decoded by streamdecoder, not libarchive, so "every byte
+//   that decoded" holds to the last byte; its decoded bytes are sniffed again (a .tar.gz is a tar).
+// - Limits (sourcereader.h, docs/LIMITS.md): every delivered line is cut at MaxLineBytes; a source
+//   from inside a compressed or archived file counts against its file's DecompressionLimits, and
+//   past them its read() fails naming the limit and the file's later members are one problem.
+// - UTF-16 with a BOM, or without one where every other byte is NUL, is decoded to UTF-8 without
+//   the BOM; unpaired surrogates and an odd last byte become U+FFFD. Its size is -1 (the UTF-8
+//   length is not known in advance).
+// - A nested zip is spooled to a temporary file without a name (O_TMPFILE, or unlinked at once).
 // - A ByteStream is valid only during the onSource call that received it.
 
 namespace core {
