@@ -236,6 +236,10 @@ private Q_SLOTS:
         QCOMPARE(countOf(QStringLiteral("@timestamp:[now-1000y TO now+1000y]")), 2); // 1677 and 2026
         QCOMPARE(countOf(QStringLiteral("@timestamp:0001")), 2);
         QCOMPARE(countOf(QStringLiteral("@timestamp:[1600 TO 1700]")), 1);
+        // The histogram over keys of year 1 to 9999 neither overflows nor fails (its range is capped).
+        const Run histogram = timberline({QStringLiteral("histogram"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QVERIFY2(histogram.exitCode == 0, histogram.err.constData());
+        QVERIFY(QJsonDocument::fromJson(histogram.out).object().value(QStringLiteral("buckets")).toArray().size() > 1);
         for (const QString &bad : {QStringLiteral("@timestamp:2026-02-30"), QStringLiteral("@timestamp:[0000 TO 2026]")}) {
             const Run refused = timberline({QStringLiteral("query"), QStringLiteral("--store"), store, QStringLiteral("--count"), bad});
             QCOMPARE(refused.exitCode, 2);
