@@ -45,6 +45,12 @@ Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const Qu
     }
     if (*end <= *begin)
         end = *begin + 1;
+    // Time keys from year 1 to 9999 span about 9.7e18, more than int64 can subtract: a histogram
+    // covers at most MaxSpanKeys, the latest part of a wider range, so that no bucket arithmetic
+    // overflows (docs/STORE.md, Time keys: outside 1823-2116 a bucket is coarse anyway).
+    constexpr std::uint64_t MaxSpanKeys = std::uint64_t{INT64_MAX} / 8 * 7;
+    if (static_cast<std::uint64_t>(*end) - static_cast<std::uint64_t>(*begin) > MaxSpanKeys)
+        begin = *end - static_cast<std::int64_t>(MaxSpanKeys);
     const std::int64_t step = options.stepNs > 0 ? options.stepNs : HistogramBuckets::autoStep(*begin, *end, options.targetBuckets);
     HistogramSpec spec = HistogramBuckets::cover(*begin, *end, step);
     spec.byService = options.byService;

@@ -38,8 +38,11 @@ HistogramSpec HistogramBuckets::cover(std::int64_t beginNs, std::int64_t endNs, 
     HistogramSpec spec;
     spec.bucketNs = stepNs;
     spec.fromNs = floorTo(beginNs, stepNs);
-    const std::int64_t span = std::max<std::int64_t>(endNs - spec.fromNs, 1);
-    spec.buckets = static_cast<std::size_t>((span + stepNs - 1) / stepNs);
+    // Time keys run from about -4.9e18 (year 1) to 4.9e18 (year 9999): their difference does not fit
+    // in int64, so it is taken unsigned (end >= from, so the difference is right).
+    const std::uint64_t span = endNs > spec.fromNs ? static_cast<std::uint64_t>(endNs) - static_cast<std::uint64_t>(spec.fromNs) : 1;
+    const auto step = static_cast<std::uint64_t>(stepNs);
+    spec.buckets = static_cast<std::size_t>((span + step - 1) / step);
     return spec;
 }
 

@@ -1,45 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "textformat.h"
 
-#include <chrono>
+#include "timekey.h"
+#include "utf8.h"
+
 #include <cstdio>
 
 namespace core::format {
-
-namespace {
-
-struct Civil {
-    int year;
-    unsigned month, day, hour, minute, second;
-    std::int64_t nanos;
-};
-
-Civil civil(std::int64_t timeNs)
-{
-    using namespace std::chrono;
-    const sys_time<nanoseconds> time{nanoseconds{timeNs}};
-    const auto day = floor<days>(time);
-    const year_month_day date{day};
-    const auto sinceMidnight = time - day;
-    const auto secondsOfDay = duration_cast<seconds>(sinceMidnight).count();
-    return Civil{int(date.year()),
-                 unsigned(date.month()),
-                 unsigned(date.day()),
-                 static_cast<unsigned>(secondsOfDay / 3600),
-                 static_cast<unsigned>(secondsOfDay / 60 % 60),
-                 static_cast<unsigned>(secondsOfDay % 60),
-                 (sinceMidnight - duration_cast<seconds>(sinceMidnight)).count()};
-}
-
-} // namespace
 
 std::string rfc3339(std::int64_t timeNs)
 {
     if (timeNs == NoTimeNs)
         return {};
-    const Civil c = civil(timeNs);
+    const timekey::CivilTime c = timekey::toCivil(timeNs);
     char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02u:%02u:%02u.%09lldZ", c.year, c.month, c.day, c.hour, c.minute,
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", c.year, c.month, c.day, c.hour, c.minute,
                   c.second, static_cast<long long>(c.nanos));
     return text;
 }
@@ -48,9 +23,9 @@ std::string displayTime(std::int64_t timeNs)
 {
     if (timeNs == NoTimeNs)
         return {};
-    const Civil c = civil(timeNs);
+    const timekey::CivilTime c = timekey::toCivil(timeNs);
     char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02u:%02u:%02u.%06lld", c.year, c.month, c.day, c.hour, c.minute,
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", c.year, c.month, c.day, c.hour, c.minute,
                   c.second, static_cast<long long>(c.nanos / 1000));
     return text;
 }
@@ -58,7 +33,10 @@ std::string displayTime(std::int64_t timeNs)
 void appendJsonString(std::string &out, std::string_view text)
 {
     out.push_back('"');
-    for (const char c : text) {
+    // JSON text is UTF-8: a byte that is not part of a well-formed sequence (a log written in
+    // Latin-1, a cut multi-byte character) is written as U+FFFD, so every output parses.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         const auto byte = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\') {
             out.push_back('\\');
@@ -73,8 +51,13 @@ void appendJsonString(std::string &out, std::string_view text)
             char escaped[8];
             std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(byte));
             out.append(escaped);
-        } else {
+        } else if (byte < 0x80) {
             out.push_back(c);
+        } else if (const std::size_t length = utf8::sequenceLength(text, i); length != 0) {
+            out.append(text.substr(i, length));
+            i += length - 1;
+        } else {
+            out.append(utf8::ReplacementCharacter);
         }
     }
     out.push_back('"');

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "jsonrecord.h"
 
+#include <core/base/timekey.h>
+#include <core/base/utf8.h>
 #include <core/model/normalize.h>
 
 #include <simdjson.h>
@@ -20,6 +22,8 @@ namespace ondemand = simdjson::ondemand;
 
 constexpr std::uint32_t NoField = UINT32_MAX;
 constexpr int RoleCount = 10;
+// Objects and arrays nest at most this deep; a deeper record is kept unparsed (its raw line and
+// message), so a line of 60,000 '[' costs a loop in simdjson, not the walker's stack.
 constexpr int MaxDepth = 64;
 constexpr int MaxTimeCandidates = 6;
 
@@ -61,34 +65,31 @@ std::string_view trimRight(std::string_view text)
     return text;
 }
 
-// Byte arrays (journald MESSAGE that was not valid UTF-8) become text; invalid sequences become U+FFFD
-// so that everything downstream may assume UTF-8.
-void appendAsUtf8(std::string_view bytes, std::string &out)
+// JSON's number grammar (RFC 8259 section 6): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool isJsonNumber(std::string_view text)
 {
-    if (simdjson::validate_utf8(bytes.data(), bytes.size())) {
-        out.append(bytes);
-        return;
+    std::size_t pos = 0;
+    const auto digitsFrom = [&](std::size_t start) {
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9')
+            ++pos;
+        return pos > start;
+    };
+    if (pos < text.size() && text[pos] == '-')
+        ++pos;
+    if (pos < text.size() && text[pos] == '0')
+        ++pos;
+    else if (!digitsFrom(pos))
+        return false;
+    if (pos < text.size() && text[pos] == '.' && !digitsFrom(++pos))
+        return false;
+    if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+        ++pos;
+        if (pos < text.size() && (text[pos] == '+' || text[pos] == '-'))
+            ++pos;
+        if (!digitsFrom(pos))
+            return false;
     }
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const auto c = static_cast<unsigned char>(bytes[i]);
-        std::size_t length = 0;
-        if (c < 0x80)
-            length = 1;
-        else if ((c & 0xE0) == 0xC0)
-            length = 2;
-        else if ((c & 0xF0) == 0xE0)
-            length = 3;
-        else if ((c & 0xF8) == 0xF0)
-            length = 4;
-        if (length != 0 && i + length <= bytes.size() && simdjson::validate_utf8(bytes.data() + i, length)) {
-            out.append(bytes.substr(i, length));
-            i += length;
-        } else {
-            out.append("\xEF\xBF\xBD");
-            ++i;
-        }
-    }
+    return pos == text.size();
 }
 
 class Walker
@@ -133,6 +134,8 @@ public:
 private:
     simdjson::error_code walkArray(ondemand::array array, int depth)
     {
+        if (depth > MaxDepth)
+            return simdjson::DEPTH_ERROR;
         const std::size_t mark = m_path.size();
         const auto firstField = static_cast<std::uint32_t>(m_batch.fields.size());
         bool allBytes = true;
@@ -164,7 +167,9 @@ private:
                 bytes.push_back(static_cast<char>(byte & 0xFF));
             }
             m_text.clear();
-            appendAsUtf8(bytes, m_text);
+            // Byte arrays (journald MESSAGE that was not valid UTF-8) become text; invalid sequences
+            // become U+FFFD so that everything downstream may assume UTF-8.
+            utf8::appendValid(m_text, bytes);
             m_batch.fields.resize(firstField);
             m_batch.records.back().fieldCount -= static_cast<std::uint32_t>(count);
             addLeaf(m_text, FieldType::String);
@@ -201,7 +206,8 @@ private:
             // Keep the number as written: "1761019822.3152757" must not become a rounded double.
             std::string_view raw = trimRight(value.raw_json_token());
             double check = 0;
-            if (auto error = value.get_double().get(check))
+            // 1e400 is valid JSON that no double holds: the text is what is kept anyway.
+            if (auto error = value.get_double().get(check); error && !isJsonNumber(raw))
                 return error;
             addLeaf(raw, FieldType::Number);
             return simdjson::SUCCESS;
@@ -310,6 +316,7 @@ struct ThreadState {
     ondemand::parser innerParser; // the Docker `log` payload, parsed while the outer record is resolved
     std::vector<char> buffer;
     std::vector<char> innerBuffer;
+    std::string repaired; ///< a record's text with invalid UTF-8 replaced, when it had any
     std::string scratch;
 };
 
@@ -319,24 +326,33 @@ ThreadState &threadState()
     return state;
 }
 
-const char *padded(std::vector<char> &buffer, std::string_view json)
+// The record's text in `buffer`, padded. simdjson refuses a document with one invalid UTF-8 byte; a
+// log written partly in Latin-1 is still a record, so such bytes become U+FFFD here (in the values
+// only: the raw line is stored as read).
+std::string_view padded(std::vector<char> &buffer, std::string &repaired, std::string_view json)
 {
+    if (utf8::firstInvalid(json) != json.size()) {
+        repaired.clear();
+        utf8::appendValid(repaired, json);
+        json = repaired;
+    }
     const std::size_t needed = json.size() + simdjson::SIMDJSON_PADDING;
     if (buffer.size() < needed)
         buffer.resize(std::max(needed, std::size_t(4096)));
     std::memcpy(buffer.data(), json.data(), json.size());
     std::memset(buffer.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
-    return buffer.data();
+    return {buffer.data(), json.size()};
 }
 
 // Walks one JSON object into fields of the last record of `batch`. False when the text is not a
 // complete JSON object; the caller rolls back what was added.
-bool walkDocument(ondemand::parser &parser, std::vector<char> &buffer, std::string_view json, RecordBatch &batch,
-                  Scan &scan, std::string_view prefix)
+bool walkDocument(ondemand::parser &parser, std::vector<char> &buffer, std::string &repaired, std::string_view json,
+                  RecordBatch &batch, Scan &scan, std::string_view prefix)
 {
-    const char *data = padded(buffer, json);
+    const std::string_view text = padded(buffer, repaired, json);
+    const char *data = text.data();
     ondemand::document document;
-    if (parser.iterate(data, json.size(), buffer.size()).get(document))
+    if (parser.iterate(data, text.size(), buffer.size()).get(document))
         return false;
     ondemand::object object;
     if (document.get_object().get(object))
@@ -348,7 +364,7 @@ bool walkDocument(ondemand::parser &parser, std::vector<char> &buffer, std::stri
     // Anything but blanks after the object ("{...} trailing") is not one JSON text.
     const char *location = nullptr;
     if (!document.current_location().get(location)) {
-        for (const char *p = location; p < data + json.size(); ++p) {
+        for (const char *p = location; p < data + text.size(); ++p) {
             if (!isBlank(*p))
                 return false;
         }
@@ -472,8 +488,10 @@ bool resolveTime(const Scan &scan, const RecordBatch &batch, const ParseOptions 
         if (parseInteger(batch.fields[scan.instantSeconds].value, seconds)) {
             if (scan.instantNanos != NoField)
                 parseInteger(batch.fields[scan.instantNanos].value, nanos);
-            ns = seconds * 1'000'000'000 + nanos;
-            return true;
+            if (const auto key = timekey::fromEpoch(seconds, nanos)) {
+                ns = *key;
+                return true;
+            }
         }
     }
     for (std::size_t i = 0; i < count; ++i) {
@@ -529,7 +547,7 @@ bool parseJsonRecord(std::string_view json, const ParseOptions &options, std::ui
     Record &created = batch.addRecord();
     created.fieldBegin = static_cast<std::uint32_t>(fieldMark);
     Scan scan;
-    if (!walkDocument(state.parser, state.buffer, json, batch, scan, {})) {
+    if (!walkDocument(state.parser, state.buffer, state.repaired, json, batch, scan, {})) {
         batch.fields.resize(fieldMark);
         batch.records.resize(recordMark);
         return false;
@@ -558,7 +576,7 @@ bool parseJsonRecord(std::string_view json, const ParseOptions &options, std::ui
             const std::size_t innerMark = batch.fields.size();
             const std::uint32_t countMark = record.fieldCount;
             Scan innerScan;
-            if (walkDocument(state.innerParser, state.innerBuffer, inner, batch, innerScan, "log")) {
+            if (walkDocument(state.innerParser, state.innerBuffer, state.repaired, inner, batch, innerScan, "log")) {
                 const Columns innerColumns = resolveColumns(innerScan, batch);
                 if (innerColumns.hasLevel) {
                     columns.level = innerColumns.level;

@@ -3,8 +3,10 @@
 
 #include "documentparser.h"
 #include "jsonrecord.h"
-#include <core/model/normalize.h>
+#include "sourcereader.h"
 #include "textlineparser.h"
+
+#include <core/model/normalize.h>
 
 #include <cstring>
 
@@ -336,6 +338,26 @@ SourceParser::SourceParser(ParseOptions options)
 SourceParser::~SourceParser() = default;
 
 void SourceParser::addLine(std::string_view line, RecordBatch &out)
+{
+    if (line.size() < MaxLineBytes) {
+        parseLine(line, out);
+        return;
+    }
+    // The reader cut this line at the limit: whatever record holds it says so.
+    const std::size_t from = out.records.size();
+    parseLine(line, out);
+    const auto holdsLine = [&](const Record &record) {
+        return record.firstLine <= d->lineNumber && d->lineNumber < record.firstLine + record.lineCount;
+    };
+    for (std::size_t i = from; i < out.records.size(); ++i) {
+        if (holdsLine(out.records[i]))
+            out.records[i].flags |= RecordLineCut;
+    }
+    if (d->pendingKind != Private::Kind::None && holdsLine(d->pending.records.back()))
+        d->pending.records.back().flags |= RecordLineCut;
+}
+
+void SourceParser::parseLine(std::string_view line, RecordBatch &out)
 {
     ++d->lineNumber;
     ++m_counts.lines;

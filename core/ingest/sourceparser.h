@@ -27,7 +27,8 @@ public:
     SourceParser &operator=(const SourceParser &) = delete;
 
     // One line without its '\n' (a trailing '\r' stays and is ignored), in order from line 1.
-    // Complete records are appended to `out`; a record may wait for its continuation lines.
+    // Complete records are appended to `out`; a record may wait for its continuation lines. A line of
+    // MaxLineBytes (sourcereader.h) is one the reader cut there: its record is flagged RecordLineCut.
     void addLine(std::string_view line, RecordBatch &out);
     // End of the source: flushes the pending record and any open document.
     void finish(RecordBatch &out);
@@ -38,6 +39,7 @@ public:
     std::string format() const;
 
 private:
+    void parseLine(std::string_view line, RecordBatch &out);
     // One line after BOM, '\r', blank and prefix handling: JSON, text, continuation or unparsed.
     void dispatchLine(std::string_view line, std::string_view prefix, std::string_view body, RecordBatch &out);
 

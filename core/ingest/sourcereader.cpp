@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sourcereader.h"
 
-#include <QFile>
-#include <QTemporaryFile>
+#include "streamdecoder.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -20,6 +19,9 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 // Behaviour the header leaves open, decided here:
 // - Names. A path given by the caller is named by its last component (`/tmp/x/api.log.gz` ->
@@ -39,9 +41,17 @@
 //   ByteStream's next read() returns an Error naming the source (the importer marks it partial);
 //   no onProblem is sent for it. When nothing decoded, the source is an onProblem
 //   ("corrupt archive member: ..." or "corrupt compressed data: ...") and onSource is not called.
-//   Where the damage is fatal to the archive, its remaining members are not visited.
-// - UTF-16 with a BOM is decoded to UTF-8 without the BOM; unpaired surrogates and an odd last
-//   byte become U+FFFD. Its size is -1 (the UTF-8 length is not known in advance).
+//   Where the damage is fatal to the archive, its remaining members are not visited. A zip whose
+//   central directory yields no member is read again by its local headers before it is a problem.
+// - A single .gz, .xz, .zst or .bz2 is decoded by streamdecoder, not libarchive, so "every byte
+//   that decoded" holds to the last byte; its decoded bytes are sniffed again (a .tar.gz is a tar).
+// - Limits (sourcereader.h, docs/LIMITS.md): every delivered line is cut at MaxLineBytes; a source
+//   from inside a compressed or archived file counts against its file's DecompressionLimits, and
+//   past them its read() fails naming the limit and the file's later members are one problem.
+// - UTF-16 with a BOM, or without one where every other byte is NUL, is decoded to UTF-8 without
+//   the BOM; unpaired surrogates and an odd last byte become U+FFFD. Its size is -1 (the UTF-8
+//   length is not known in advance).
+// - A nested zip is spooled to a temporary file without a name (O_TMPFILE, or unlinked at once).
 // - A ByteStream is valid only during the onSource call that received it.
 
 namespace core {
@@ -89,6 +99,8 @@ class Input
 public:
     virtual ~Input() = default;
     virtual Result<std::size_t> read(char *buffer, std::size_t capacity) = 0;
+    // The mtime the data itself records (a gzip header), once read past it; 0 for none.
+    virtual std::int64_t mtimeNs() const { return 0; }
 };
 
 class FileInput final : public Input
@@ -191,6 +203,148 @@ private:
     std::optional<std::string> m_error;
     bool m_fatal = false;
     bool m_end = false;
+};
+
+// The head a sniff read, then the rest of the input: what a decoder reads from.
+class ReplayInput final : public Input
+{
+public:
+    ReplayInput(Input &input, std::string head)
+        : m_input(input)
+        , m_head(std::move(head))
+    {
+    }
+
+    Result<std::size_t> read(char *buffer, std::size_t capacity) override
+    {
+        if (m_headPos < m_head.size()) {
+            const std::size_t n = std::min(capacity, m_head.size() - m_headPos);
+            std::memcpy(buffer, m_head.data() + m_headPos, n);
+            m_headPos += n;
+            return n;
+        }
+        return m_input.read(buffer, capacity);
+    }
+
+private:
+    Input &m_input;
+    std::string m_head;
+    std::size_t m_headPos = 0;
+};
+
+// A gzip, xz, zstd or bzip2 file decoded by its own library (streamdecoder.h), so that every byte
+// that decodes arrives before the damage is reported; libarchive's filters dropped up to 64 KiB
+// decoded in the call that met it. Concatenated streams (gzip members, zstd frames) follow on, zero
+// padding after the last one is ignored, and anything else after it is reported like damage.
+class DecodedInput final : public Input
+{
+public:
+    DecodedInput(Input &input, CompressedFormat format)
+        : m_input(input)
+        , m_name(formatName(format))
+        , m_decoder(StreamDecoder::create(format))
+        , m_in(kDecodeInputBytes, '\0')
+    {
+    }
+
+    std::int64_t mtimeNs() const override { return m_decoder->headerMtimeSeconds() * 1'000'000'000; }
+
+    Result<std::size_t> read(char *buffer, std::size_t capacity) override
+    {
+        int idle = 0; // calls that neither consumed nor produced: a decoder that stalls must not spin
+        while (true) {
+            if (m_error)
+                return makeError(ErrorCode::Archive, *m_error);
+            if (m_end)
+                return std::size_t{0};
+            if (m_inPos == m_inSize && !m_inputEnd)
+                refill();
+            const std::string_view pending(m_in.data() + m_inPos, m_inSize - m_inPos);
+            if (m_betweenStreams) {
+                nextStream(pending);
+                continue;
+            }
+            if (pending.empty() && m_inputEnd) {
+                m_error = m_inputError ? *m_inputError
+                                       : "corrupt compressed data: the " + m_name + " data is cut short (everything before the cut was read)";
+                continue;
+            }
+            const StreamDecoder::Step step = m_decoder->decode(pending, buffer, capacity);
+            m_inPos += step.consumed;
+            if (step.status == StreamDecoder::Status::Error)
+                m_error = "corrupt compressed data: " + m_decoder->error();
+            else if (step.status == StreamDecoder::Status::StreamEnd)
+                m_betweenStreams = true;
+            if (step.produced > 0)
+                return step.produced; // an error found meanwhile comes with the next call
+            if (step.consumed == 0 && step.status == StreamDecoder::Status::Progress && !pending.empty() && ++idle > 2)
+                m_error = "corrupt compressed data: the " + m_name + " decoder makes no progress";
+        }
+    }
+
+private:
+    static constexpr std::size_t kDecodeInputBytes = 256 * 1024;
+    static constexpr std::size_t kLongestMagic = 6;
+
+    // After a complete stream: zero padding, the next stream of a concatenation, the end, or data
+    // that is not this format (reported: it was not read).
+    void nextStream(std::string_view pending)
+    {
+        std::size_t zeros = 0;
+        while (zeros < pending.size() && pending[zeros] == '\0')
+            ++zeros;
+        m_inPos += zeros;
+        pending.remove_prefix(zeros);
+        if (pending.empty()) {
+            if (m_inputEnd)
+                m_end = !m_inputError;
+            if (m_inputError)
+                m_error = m_inputError;
+            return; // refilled by the caller's next round
+        }
+        if (pending.size() < kLongestMagic && !m_inputEnd) {
+            refill();
+            return;
+        }
+        if (!m_decoder->startsStream(pending)) {
+            m_error = "corrupt compressed data: the file goes on after the end of its " + m_name + " data with bytes that are not "
+                + m_name + " (everything before them was read)";
+            return;
+        }
+        m_decoder->restart();
+        m_betweenStreams = false;
+    }
+
+    // Moves what is left to the front and reads more behind it.
+    void refill()
+    {
+        if (m_inPos > 0) {
+            std::memmove(m_in.data(), m_in.data() + m_inPos, m_inSize - m_inPos);
+            m_inSize -= m_inPos;
+            m_inPos = 0;
+        }
+        auto got = m_input.read(m_in.data() + m_inSize, m_in.size() - m_inSize);
+        if (!got) {
+            m_inputEnd = true;
+            m_inputError = got.error().message;
+        } else if (*got == 0) {
+            m_inputEnd = true;
+        } else {
+            m_inSize += *got;
+        }
+    }
+
+    Input &m_input;
+    std::string m_name;
+    std::unique_ptr<StreamDecoder> m_decoder;
+    std::string m_in;
+    std::size_t m_inPos = 0;
+    std::size_t m_inSize = 0;
+    bool m_inputEnd = false;
+    std::optional<std::string> m_inputError; ///< the input's own error, given when its bytes run out
+    bool m_betweenStreams = false;
+    bool m_end = false;
+    std::optional<std::string> m_error;
 };
 
 // One source's bytes after sniffing: the sniffed head first, then the rest straight from the input
@@ -345,11 +499,170 @@ private:
     bool m_end = false;
 };
 
-enum class ContentKind { Text, Compressed, Tar, Zip, Utf16Le, Utf16Be, Binary };
+// Every line cut at MaxLineBytes: the rest of a longer line, up to its '\n', is read and dropped, so
+// a line without a newline costs bounded memory however long it is (a 1 GiB one took 5 GB). The
+// bytes are compacted in the caller's buffer, in place.
+class LineCapStream final : public ByteStream
+{
+public:
+    explicit LineCapStream(ByteStream &inner)
+        : m_inner(inner)
+    {
+    }
+
+    Result<std::size_t> read(char *buffer, std::size_t capacity) override
+    {
+        while (true) {
+            auto got = m_inner.read(buffer, capacity);
+            if (!got || *got == 0)
+                return got;
+            std::size_t kept = 0;
+            std::size_t pos = 0;
+            while (pos < *got) {
+                const void *newline = std::memchr(buffer + pos, '\n', *got - pos);
+                const std::size_t end = newline ? static_cast<std::size_t>(static_cast<const char *>(newline) - buffer) : *got;
+                const std::size_t content = end - pos;
+                const std::size_t room = m_lineBytes < MaxLineBytes ? MaxLineBytes - m_lineBytes : 0;
+                const std::size_t keep = std::min(content, room);
+                std::memmove(buffer + kept, buffer + pos, keep);
+                kept += keep;
+                m_lineBytes += content;
+                pos = end;
+                if (newline) {
+                    buffer[kept++] = '\n';
+                    m_lineBytes = 0;
+                    ++pos;
+                }
+            }
+            if (kept > 0)
+                return kept; // a read that was all dropped bytes reads on: 0 would mean the end
+        }
+    }
+
+private:
+    ByteStream &m_inner;
+    std::uint64_t m_lineBytes = 0; ///< bytes of the current line so far, dropped ones included
+};
+
+std::string humanBytes(std::uint64_t bytes)
+{
+    static constexpr const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(units)) {
+        value /= 1024;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return text;
+}
+
+// What the sources of one file on disk have decompressed to, against DecompressionLimits.
+class DecompressionBudget
+{
+public:
+    void start(const DecompressionLimits &limits, const std::string &diskName, std::int64_t diskSize)
+    {
+        const auto size = static_cast<std::uint64_t>(std::max<std::int64_t>(diskSize, 0));
+        const std::uint64_t byRatio = size > UINT64_MAX / limits.ratio ? UINT64_MAX : size * limits.ratio;
+        m_limit = std::min(std::max(limits.minimumBytes, byRatio), limits.totalBytes);
+        m_used = 0;
+        m_exhausted.reset();
+        std::string why = byRatio >= limits.totalBytes ? "the limit of " + humanBytes(limits.totalBytes) + " from one file"
+            : byRatio > limits.minimumBytes
+            ? std::to_string(limits.ratio) + " times the " + humanBytes(size) + " of " + diskName
+            : "the " + humanBytes(limits.minimumBytes) + " any compressed file may give, more than "
+                + std::to_string(limits.ratio) + " times its " + humanBytes(size);
+        m_reason = "stopped after " + humanBytes(m_limit) + " decompressed: " + why
+            + " (the decompressed-size limit, docs/LIMITS.md)";
+    }
+
+    // How many of `wanted` more bytes may still be read.
+    std::uint64_t allow(std::uint64_t wanted)
+    {
+        const std::uint64_t left = m_limit - m_used;
+        const std::uint64_t granted = std::min(wanted, left);
+        m_used += granted;
+        if (granted < wanted)
+            m_exhausted = m_reason;
+        return granted;
+    }
+
+    const std::optional<std::string> &exhausted() const { return m_exhausted; }
+
+private:
+    std::uint64_t m_limit = UINT64_MAX;
+    std::uint64_t m_used = 0;
+    std::string m_reason;
+    std::optional<std::string> m_exhausted;
+};
+
+// A source from inside a compressed or archived file, read against its file's budget: past it, the
+// source ends with an error that names the limit.
+class BudgetStream final : public ByteStream
+{
+public:
+    BudgetStream(ByteStream &inner, DecompressionBudget &budget, std::string name)
+        : m_inner(inner)
+        , m_budget(budget)
+        , m_name(std::move(name))
+    {
+    }
+
+    Result<std::size_t> read(char *buffer, std::size_t capacity) override
+    {
+        if (m_budget.exhausted())
+            return limitError();
+        auto got = m_inner.read(buffer, capacity);
+        if (!got || *got == 0)
+            return got;
+        const auto granted = static_cast<std::size_t>(m_budget.allow(*got));
+        if (granted == 0)
+            return limitError();
+        return granted;
+    }
+
+private:
+    Error limitError() const
+    {
+        Error error = makeError(ErrorCode::Archive, m_name + ": " + *m_budget.exhausted());
+        error.source = m_name;
+        return error;
+    }
+
+    ByteStream &m_inner;
+    DecompressionBudget &m_budget;
+    std::string m_name;
+};
+
+enum class ContentKind { Text, Stream, Compressed, Tar, Zip, Utf16Le, Utf16Be, Binary };
 
 bool startsWith(std::string_view text, std::string_view prefix)
 {
     return text.substr(0, prefix.size()) == prefix;
+}
+
+// UTF-16 written without a BOM (Windows tools, PowerShell redirections): text in the Latin range has a
+// NUL in every other byte, and binary data has NULs anywhere. Judged on the first 4 KiB.
+std::optional<ContentKind> utf16WithoutBom(std::string_view head)
+{
+    const std::size_t size = std::min<std::size_t>(head.size(), 4096) & ~std::size_t{1};
+    if (size < 16)
+        return std::nullopt;
+    std::size_t evenNuls = 0;
+    std::size_t oddNuls = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        if (head[i] == '\0')
+            ++(i % 2 == 0 ? evenNuls : oddNuls);
+    }
+    const std::size_t units = size / 2;
+    // At least 90 % of the units' high bytes NUL, at most 5 % of their low bytes.
+    if (oddNuls * 10 >= units * 9 && evenNuls * 20 <= units)
+        return ContentKind::Utf16Le;
+    if (evenNuls * 10 >= units * 9 && oddNuls * 20 <= units)
+        return ContentKind::Utf16Be;
+    return std::nullopt;
 }
 
 // What a source's first bytes say it is. Magic bytes only: extensions lie (a `.log` may be gzip,
@@ -359,14 +672,10 @@ ContentKind classify(std::string_view head)
     using namespace std::string_view_literals;
     if (startsWith(head, "PK\x03\x04"sv) || startsWith(head, "PK\x05\x06"sv) || startsWith(head, "PK\x07\x08PK"sv))
         return ContentKind::Zip;
-    const bool bzip2 = head.size() >= 10 && startsWith(head, "BZh"sv) && head[3] >= '1' && head[3] <= '9'
-        && (head.substr(4, 6) == "\x31\x41\x59\x26\x53\x59"sv || head.substr(4, 6) == "\x17\x72\x45\x38\x50\x90"sv);
-    if (startsWith(head, "\x1f\x8b\x08"sv) // gzip (deflate)
-        || startsWith(head, "\xfd" "7zXZ\x00"sv) // xz
-        || startsWith(head, "\x28\xb5\x2f\xfd"sv) // zstd
-        || startsWith(head, "\x04\x22\x4d\x18"sv) // lz4
-        || startsWith(head, "LZIP"sv) || startsWith(head, "\x1f\x9d"sv) // lzip, compress (.Z)
-        || bzip2)
+    if (recogniseCompressed(head)) // gzip, xz, zstd, bzip2: decoded here, the container sniffed again
+        return ContentKind::Stream;
+    if (startsWith(head, "\x04\x22\x4d\x18"sv) // lz4
+        || startsWith(head, "LZIP"sv) || startsWith(head, "\x1f\x9d"sv)) // lzip, compress (.Z)
         return ContentKind::Compressed;
     if (head.size() >= 262 && head.substr(257, 5) == "ustar"sv)
         return ContentKind::Tar;
@@ -375,17 +684,26 @@ ContentKind classify(std::string_view head)
         return ContentKind::Utf16Le;
     if (startsWith(head, "\xfe\xff"sv))
         return ContentKind::Utf16Be;
-    if (head.substr(0, kSniffBytes).find('\0') != std::string_view::npos)
-        return ContentKind::Binary;
-    return ContentKind::Text;
+    if (head.substr(0, kSniffBytes).find('\0') == std::string_view::npos)
+        return ContentKind::Text;
+    if (const auto utf16 = utf16WithoutBom(head))
+        return *utf16;
+    return ContentKind::Binary;
 }
 
-ArchivePtr newArchiveReader()
+// How a zip is read: from its central directory (seeking), or, when that is damaged, member by member
+// from the local header in front of each, as a stream is.
+enum class ZipReading { CentralDirectory, LocalHeaders };
+
+ArchivePtr newArchiveReader(ZipReading zip)
 {
     ArchivePtr a(archive_read_new());
     if (!a)
         return a;
-    archive_read_support_format_zip(a.get());
+    if (zip == ZipReading::LocalHeaders)
+        archive_read_support_format_zip_streamable(a.get());
+    else
+        archive_read_support_format_zip(a.get());
     archive_read_support_format_tar(a.get());
     archive_read_support_format_raw(a.get()); // a single compressed file reads as one member
     archive_read_support_format_empty(a.get()); // a compressed empty file is an empty source
@@ -543,6 +861,89 @@ private:
     std::set<fs::path> m_visitedFolders;
 };
 
+// A private temporary file with no name: opened with O_TMPFILE where the file system has it, else
+// created and unlinked at once, so that a kill -9 leaves nothing in $TMPDIR (a named spool did).
+class SpoolFile
+{
+public:
+    SpoolFile()
+    {
+        const char *tmp = std::getenv("TMPDIR");
+        const std::string folder = tmp && *tmp ? tmp : "/tmp";
+#ifdef O_TMPFILE
+        m_fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+        if (m_fd < 0) {
+            std::string name = folder + "/timberline.XXXXXX";
+            m_fd = ::mkstemp(name.data());
+            if (m_fd >= 0)
+                ::unlink(name.c_str());
+        }
+        if (m_fd < 0)
+            m_error = errnoReason(errno != 0 ? errno : EIO);
+    }
+    ~SpoolFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    SpoolFile(const SpoolFile &) = delete;
+    SpoolFile &operator=(const SpoolFile &) = delete;
+
+    int fd() const { return m_fd; }
+    const std::string &error() const { return m_error; }
+
+    bool write(const char *data, std::size_t size)
+    {
+        while (size > 0) {
+            const ssize_t written = ::write(m_fd, data, size);
+            if (written < 0 && errno == EINTR)
+                continue;
+            if (written <= 0) {
+                m_error = errnoReason(written < 0 ? errno : ENOSPC);
+                return false;
+            }
+            data += written;
+            size -= static_cast<std::size_t>(written);
+        }
+        return true;
+    }
+
+private:
+    int m_fd = -1;
+    std::string m_error;
+};
+
+// An archive libarchive may seek in: a file on disk by its path, or a spooled copy by its descriptor.
+struct SeekableArchive {
+    std::string path;
+    int fd = -1;
+};
+
+// An archive opened for reading, or why it could not be.
+struct OpenedArchive {
+    ArchivePtr archive;
+    std::string error;
+};
+
+OpenedArchive openSeekable(const SeekableArchive &file, ZipReading zip)
+{
+    ArchivePtr a = newArchiveReader(zip);
+    if (!a)
+        return {nullptr, "out of memory"};
+    int status = ARCHIVE_FATAL;
+    if (file.fd >= 0) {
+        if (::lseek(file.fd, 0, SEEK_SET) != 0)
+            return {nullptr, errnoReason(errno)};
+        status = archive_read_open_fd(a.get(), file.fd, kChunkBytes);
+    } else {
+        status = archive_read_open_filename(a.get(), file.path.c_str(), kChunkBytes);
+    }
+    if (status != ARCHIVE_OK)
+        return {nullptr, archiveMessage(a.get())};
+    return {std::move(a), {}};
+}
+
 // Turns files into sources: sniffs each, opens containers (nested ones too) and hands the rest
 // to the visitor.
 class SourceWalker
@@ -558,6 +959,7 @@ public:
     bool visitFile(const fs::path &path, const std::string &name, std::int64_t diskSize, std::int64_t mtimeNs)
     {
         SourceInfo info{name, path.string(), diskSize, diskSize, mtimeNs};
+        m_budget.start(m_visitor.limits, name, diskSize);
         errno = 0;
         FilePtr file(std::fopen(path.c_str(), "rb"));
         if (!file) {
@@ -578,14 +980,21 @@ private:
             m_visitor.onProblem(SourceProblem{info.name, reason, info.diskPath, info.diskSize});
     }
 
-    void deliver(const SourceInfo &info, ByteStream &stream)
+    // Every source's lines are cut at MaxLineBytes; one that came out of a compressed or archived file
+    // (depth > 0) counts against its file's decompression budget too.
+    void deliver(const SourceInfo &info, ByteStream &stream, int depth)
     {
-        if (m_visitor.onSource && !m_visitor.onSource(info, stream))
+        if (!m_visitor.onSource)
+            return;
+        BudgetStream budgeted(stream, m_budget, info.name);
+        LineCapStream lines(depth > 0 ? static_cast<ByteStream &>(budgeted) : stream);
+        if (!m_visitor.onSource(info, lines))
             m_cancelled = true;
     }
 
     // `diskFile` is set for a file on disk, which libarchive may open by name (and seek in).
-    void visitContent(Input &input, SourceInfo info, int depth, const fs::path *diskFile)
+    // `decoded`: the input is what a compressed stream decoded to.
+    void visitContent(Input &input, SourceInfo info, int depth, const fs::path *diskFile, bool decoded = false)
     {
         std::string head(kSniffBytes, '\0');
         std::size_t got = 0;
@@ -605,9 +1014,31 @@ private:
             problem(info, headError->message);
             return;
         }
+        // A gzip header's mtime, when it has one, is the log's own (a rotated log is compressed later).
+        if (input.mtimeNs() > 0)
+            info.mtimeNs = input.mtimeNs();
 
-        const ContentKind kind = classify(head);
+        ContentKind kind = classify(head);
+        // An empty tar is two blocks of zeros and has no "ustar" to say so; inside a .tar.gz that is
+        // what it is, where a plain file of zeros is binary.
+        if (decoded && kind == ContentKind::Binary && head.size() >= 1024 && head.size() % 512 == 0
+            && head.find_first_not_of('\0') == std::string::npos)
+            kind = ContentKind::Tar;
         switch (kind) {
+        case ContentKind::Stream: {
+            if (depth >= kMaxNesting) {
+                problem(info, "archive nested too deeply");
+                return;
+            }
+            const CompressedFormat format = *recogniseCompressed(head);
+            ReplayInput raw(input, std::move(head));
+            DecodedInput decodedInput(raw, format);
+            // The decoded bytes are sniffed again: `api.log.gz` is a log, `logs.tar.gz` a tarball. The
+            // decoded size is not known in advance.
+            info.size = -1;
+            visitContent(decodedInput, info, depth + 1, nullptr, true);
+            return;
+        }
         case ContentKind::Compressed:
         case ContentKind::Tar:
         case ContentKind::Zip: {
@@ -622,9 +1053,10 @@ private:
         case ContentKind::Utf16Le:
         case ContentKind::Utf16Be: {
             info.size = -1;
-            SniffedStream raw(input, std::move(head), 2, info.name);
+            const bool bom = startsWith(head, "\xff\xfe") || startsWith(head, "\xfe\xff");
+            SniffedStream raw(input, std::move(head), bom ? 2 : 0, info.name);
             Utf16Stream utf8(raw, kind == ContentKind::Utf16Be);
-            deliver(info, utf8);
+            deliver(info, utf8, depth);
             return;
         }
         case ContentKind::Binary:
@@ -632,7 +1064,7 @@ private:
             return;
         case ContentKind::Text: {
             SniffedStream stream(input, std::move(head), 0, info.name);
-            deliver(info, stream);
+            deliver(info, stream, depth);
             return;
         }
         }
@@ -643,16 +1075,15 @@ private:
         // Until libarchive has read a header, a compressed file may be a tarball or a single file.
         const std::string corrupt = kind == ContentKind::Compressed ? "corrupt compressed data: " : "corrupt archive: ";
         if (diskFile) {
-            const std::string path = diskFile->string();
-            visitArchiveFile(path, info, depth, corrupt, kind == ContentKind::Zip);
+            visitArchiveFile(SeekableArchive{diskFile->string(), -1}, info, depth, corrupt, kind == ContentKind::Zip);
             return;
         }
         if (kind == ContentKind::Zip) {
             // A zip is only read reliably from its central directory at the end, which takes
-            // seeking: spool the member to a private temporary file, removed when done.
-            QTemporaryFile spool;
-            if (!spool.open()) {
-                problem(info, "cannot spool nested zip: " + spool.errorString().toStdString());
+            // seeking: spool the member to a private temporary file without a name.
+            SpoolFile spool;
+            if (spool.fd() < 0) {
+                problem(info, "cannot spool nested zip: " + spool.error());
                 return;
             }
             std::string buffer(kChunkBytes, '\0');
@@ -667,46 +1098,50 @@ private:
                 }
                 if (*got == 0)
                     break;
-                if (spool.write(buffer.data(), static_cast<qint64>(*got)) != static_cast<qint64>(*got)) {
-                    problem(info, "cannot spool nested zip: " + spool.errorString().toStdString());
+                if (!spool.write(buffer.data(), *got)) {
+                    problem(info, "cannot spool nested zip: " + spool.error());
                     return;
                 }
             }
-            if (!spool.flush()) {
-                problem(info, "cannot spool nested zip: " + spool.errorString().toStdString());
-                return;
-            }
-            visitArchiveFile(QFile::encodeName(spool.fileName()).toStdString(), info, depth, corrupt, true);
+            visitArchiveFile(SeekableArchive{{}, spool.fd()}, info, depth, corrupt, true);
             return;
         }
-        ArchivePtr a = newArchiveReader();
+        ArchivePtr a = newArchiveReader(ZipReading::CentralDirectory);
         NestedFeed feed{stream};
         if (!a || archive_read_open(a.get(), &feed, nullptr, &NestedFeed::read, nullptr) != ARCHIVE_OK) {
             problem(info, corrupt + (a ? archiveMessage(a.get()) : std::string("out of memory")));
             return;
         }
-        visitArchive(std::move(a), info, depth, corrupt, nullptr);
+        if (auto failure = visitArchive(std::move(a), info, depth, corrupt, nullptr))
+            problem(info, *failure);
     }
 
-    // An archive that is a whole file, so libarchive may seek in it.
-    void visitArchiveFile(const std::string &path, const SourceInfo &info, int depth, const std::string &corrupt, bool zip)
+    // An archive that is a whole file, so libarchive may seek in it. A zip whose central directory
+    // is damaged ("empty archive", "Damaged Zip archive") is read again by its local headers, which
+    // are intact more often than not: the entries are not lost.
+    void visitArchiveFile(const SeekableArchive &file, const SourceInfo &info, int depth, const std::string &corrupt, bool zip)
     {
-        ArchivePtr a = newArchiveReader();
-        if (!a || archive_read_open_filename(a.get(), path.c_str(), kChunkBytes) != ARCHIVE_OK) {
-            problem(info, corrupt + (a ? archiveMessage(a.get()) : std::string("out of memory")));
-            return;
+        OpenedArchive opened = openSeekable(file, ZipReading::CentralDirectory);
+        std::optional<std::string> failure = opened.archive
+            ? visitArchive(std::move(opened.archive), info, depth, corrupt, zip ? &file : nullptr)
+            : corrupt + opened.error;
+        if (failure && zip && !m_cancelled) {
+            if (OpenedArchive local = openSeekable(file, ZipReading::LocalHeaders); local.archive)
+                if (!visitArchive(std::move(local.archive), info, depth, corrupt, nullptr))
+                    return;
         }
-        visitArchive(std::move(a), info, depth, corrupt, zip ? &path : nullptr);
+        if (failure)
+            problem(info, *failure);
     }
 
     // libarchive gives up on an archive after a fatal error in one member (a zip member whose
     // deflate data is damaged). A zip on disk lists its members in the central directory, so the
     // others are still reachable: open it again and skip the first `count` headers, which seeks
     // past their data instead of decompressing it.
-    ArchivePtr reopenAfter(const std::string &path, int count)
+    ArchivePtr reopenAfter(const SeekableArchive &file, int count)
     {
-        ArchivePtr a = newArchiveReader();
-        if (!a || archive_read_open_filename(a.get(), path.c_str(), kChunkBytes) != ARCHIVE_OK)
+        ArchivePtr a = std::move(openSeekable(file, ZipReading::CentralDirectory).archive);
+        if (!a)
             return nullptr;
         for (int i = 0; i < count; ++i) {
             archive_entry *entry = nullptr;
@@ -717,12 +1152,20 @@ private:
         return a;
     }
 
-    // `reopenPath`: the zip file to reopen after a fatal member error, if any.
-    void visitArchive(ArchivePtr a, const SourceInfo &container, int depth, const std::string &corruptPrefix,
-        const std::string *reopenPath)
+    // `reopen`: the zip file to reopen after a fatal member error, if any. Returns the problem of
+    // an archive that yielded no member at all (the caller reports it, or reads the zip another
+    // way); problems after a member was delivered are reported here.
+    std::optional<std::string> visitArchive(ArchivePtr a, const SourceInfo &container, int depth, const std::string &corruptPrefix,
+        const SeekableArchive *reopen)
     {
         int members = 0;
         int headers = 0;
+        const auto fail = [&](std::string reason) -> std::optional<std::string> {
+            if (members == 0)
+                return reason;
+            problem(container, reason);
+            return std::nullopt;
+        };
         for (;;) {
             archive_entry *entry = nullptr;
             const int status = archive_read_next_header(a.get(), &entry);
@@ -731,15 +1174,13 @@ private:
             if (status == ARCHIVE_FATAL || status == ARCHIVE_RETRY) {
                 const int format = archive_format(a.get());
                 const bool archiveKnown = format != 0 && format != ARCHIVE_FORMAT_RAW;
-                problem(container, (archiveKnown ? std::string("corrupt archive: ") : corruptPrefix) + archiveMessage(a.get()));
-                return;
+                return fail((archiveKnown ? std::string("corrupt archive: ") : corruptPrefix) + archiveMessage(a.get()));
             }
             ++headers;
             const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
             if (raw && archive_filter_count(a.get()) <= 1) {
                 // The magic promised an archive, yet libarchive saw neither format nor compression.
-                problem(container, "corrupt archive: unrecognized archive format");
-                return;
+                return fail("corrupt archive: unrecognized archive format");
             }
             if (status == ARCHIVE_FAILED) {
                 // This header is unusable but the archive may go on.
@@ -765,24 +1206,29 @@ private:
             EntryInput input(a.get(), raw ? "corrupt compressed data: " : "corrupt archive member: ");
             visitContent(input, info, depth + 1, nullptr);
             if (m_cancelled)
-                return;
+                return std::nullopt;
+            if (const auto &limit = m_budget.exhausted()) {
+                // The source that passed the limit ended with it; what follows is not read at all.
+                problem(container, "members after " + info.name + " not read: " + *limit);
+                return std::nullopt;
+            }
             if (input.fatal()) {
                 // The member said why (a problem, or an error from its stream).
-                a = reopenPath ? reopenAfter(*reopenPath, headers) : nullptr;
+                a = reopen ? reopenAfter(*reopen, headers) : nullptr;
                 if (!a)
-                    return;
+                    return std::nullopt;
             }
         }
         if (members > 0)
-            return;
+            return std::nullopt;
         if (archive_format(a.get()) == ARCHIVE_FORMAT_EMPTY && archive_filter_count(a.get()) > 1) {
             SourceInfo info = container;
             info.size = 0;
             NoBytes nothing;
-            deliver(info, nothing);
-            return;
+            deliver(info, nothing, depth + 1);
+            return std::nullopt;
         }
-        problem(container, "empty archive");
+        return std::string("empty archive");
     }
 
     class NoBytes final : public ByteStream
@@ -792,6 +1238,7 @@ private:
     };
 
     const SourceVisitor &m_visitor;
+    DecompressionBudget m_budget; ///< of the file on disk being visited
     bool m_cancelled = false;
 };
 

@@ -37,20 +37,40 @@ struct SourceProblem {
     std::int64_t diskSize = 0;
 };
 
+// The limits of reading input (docs/LIMITS.md, "Reading input").
+//
+// A line is kept to its first MaxLineBytes bytes; the rest of it, up to its '\n', is read and
+// dropped (SourceParser flags the event RecordLineCut), so a line of any length takes bounded memory.
+// 16 MiB holds any real log line (a JSON document of 100k spans is about 10 MiB) and keeps the
+// import's peak memory for one such line about 125 MB (measured on a 1 GiB line).
+inline constexpr std::size_t MaxLineBytes = std::size_t{16} << 20;
+
+// What the files below one path given to visitSources may decompress to. Real logs compress 5:1 to
+// 20:1 (50:1 for very repetitive ones); a zip bomb does 1000:1 and more. Past the limit the source
+// being read ends with an error naming the limit (the importer marks it partial) and the rest of
+// that file's members are reported as not read.
+struct DecompressionLimits {
+    std::uint64_t minimumBytes = std::uint64_t{1} << 30; ///< any compressed file may give this much
+    std::uint64_t ratio = 100; ///< beyond it, at most this many times the file's own size
+    std::uint64_t totalBytes = std::uint64_t{64} << 30; ///< and never more than this
+};
+
 struct SourceVisitor {
     // Called once per readable source, in a stable order (paths as given, folder entries sorted by
     // name, archive members in archive order). Return false to stop visiting (cancel).
     std::function<bool(const SourceInfo &, ByteStream &)> onSource;
     // Called for every path or member that cannot be read, including binary files (reason "binary").
     std::function<void(const SourceProblem &)> onProblem;
+    DecompressionLimits limits;
 };
 
 // Bytes on disk of every regular file under `paths` (folders recursively): the import's progress total.
 std::uint64_t totalDiskBytes(const std::vector<std::string> &paths);
 
 // Walks files, folders (recursively), archives (.zip, .tar, .tar.gz/.tgz, ...) and compressed files
-// (.gz, .zst, .bz2, .xz) through libarchive, nested ones included; extracts nothing to disk. A source
-// whose first 64 KiB hold a NUL byte is reported as "binary" (UTF-16 with a BOM is decoded instead).
+// (.gz, .zst, .bz2, .xz, decoded to their last good byte) through libarchive, nested ones included;
+// extracts nothing to disk (a nested zip is spooled to an unnamed temporary file). A source whose first
+// 64 KiB hold a NUL byte is reported as "binary" (UTF-16, with a BOM or without, is decoded instead).
 // Returns an error only when visiting was cancelled (ErrorCode::Cancelled).
 Result<void> visitSources(const std::vector<std::string> &paths, const SourceVisitor &visitor);
 

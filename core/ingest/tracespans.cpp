@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tracespans.h"
 
+#include <core/base/timekey.h>
 #include <core/model/normalize.h>
 
 #include <array>
@@ -459,6 +460,21 @@ std::optional<std::int64_t> integerOf(std::string_view text)
     return value;
 }
 
+// A time written in epoch nanoseconds or microseconds, as a time key (core/base/timekey.h): the same
+// number inside 1823-2116, never a wrapped one outside.
+std::int64_t keyOfNanos(std::int64_t ns)
+{
+    return timekey::fromEpoch(ns / 1'000'000'000, ns % 1'000'000'000).value_or(ns);
+}
+
+std::optional<std::int64_t> keyOfMicros(std::string_view text)
+{
+    const auto micros = integerOf(text);
+    if (!micros)
+        return std::nullopt;
+    return timekey::fromEpoch(*micros / 1'000'000, *micros % 1'000'000 * 1000);
+}
+
 std::optional<std::int64_t> microsToNs(std::string_view text)
 {
     const auto micros = integerOf(text);
@@ -496,7 +512,7 @@ void finishOtlpSpan(RecordBatch &batch, std::size_t index)
             code = field.value;
     }
     if (start && *start > 0) {
-        record.timeNs = *start;
+        record.timeNs = keyOfNanos(*start);
         record.hasTime = true;
         if (end && *end >= *start)
             record.durationNs = *end - *start;
@@ -537,10 +553,10 @@ void finishOtlpLog(RecordBatch &batch, std::size_t index, const std::string &bod
     }
     // A zero timeUnixNano means "unknown" in OTLP: the collector's observed time is the best left.
     if (time && *time > 0) {
-        record.timeNs = *time;
+        record.timeNs = keyOfNanos(*time);
         record.hasTime = true;
     } else if (observed && *observed > 0) {
-        record.timeNs = *observed;
+        record.timeNs = keyOfNanos(*observed);
         record.hasTime = true;
     }
     if (!bodyIsString && !body.empty())
@@ -760,8 +776,8 @@ void emitJaegerSpan(SpanContext &context, std::string_view json, const std::vect
             else if (path == "operationName")
                 record.message = field.value;
             else if (path == "startTime") {
-                if (const auto ns = microsToNs(field.value)) {
-                    record.timeNs = *ns;
+                if (const auto key = keyOfMicros(field.value)) {
+                    record.timeNs = *key;
                     record.hasTime = true;
                 }
             } else if (path == "duration") {
@@ -835,8 +851,8 @@ void emitZipkinSpan(SpanContext &context, std::string_view json, const Place &pl
         else if (path == "name")
             record.message = field.value;
         else if (path == "timestamp") {
-            if (const auto ns = microsToNs(field.value); ns && *ns > 0) {
-                record.timeNs = *ns;
+            if (const auto key = keyOfMicros(field.value); key && *key > 0) {
+                record.timeNs = *key;
                 record.hasTime = true;
             }
         } else if (path == "duration") {

@@ -27,6 +27,9 @@ std::string eventJson(const EventRow &event)
     out.key("index").value(std::uint64_t{event.key.index});
     out.key("source_sha256").value(event.sourceSha256);
     out.key("unparsed").value((event.flags & RecordUnparsed) != 0);
+    // Only on an event that has it, so that every other event's JSON stays as it was.
+    if ((event.flags & RecordLineCut) != 0)
+        out.key("line_cut").value(true);
     out.endObject();
     return out.text();
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "normalize.h"
 
+#include <core/base/timekey.h>
+
 #include <array>
 #include <cstring>
 #include <limits>
@@ -10,6 +12,8 @@ namespace core::normalize {
 namespace {
 
 constexpr std::int64_t NsPerSecond = 1'000'000'000;
+// Times in brackets nest at most this deep ("[[2025-11-10 10:30:00]]"); a deeper run of '[' is no time.
+constexpr int MaxTimeBrackets = 4;
 
 char lower(char c)
 {
@@ -62,38 +66,12 @@ bool readDigits(std::string_view text, std::size_t pos, std::size_t count, int &
     return true;
 }
 
-// Days since 1970-01-01 in the proleptic Gregorian calendar. Years are shifted to start in March so
-// that the leap day is the last day of the shifted year, which makes the day-of-year a linear formula.
-std::int64_t daysFromCivil(std::int64_t year, int month, int day)
+// The key of a date and time as a log wrote it; nullopt for an impossible date (2026-02-30) or a year
+// outside 1..9999.
+std::optional<std::int64_t> keyOf(int year, int month, int day, int hour, int minute, int second, std::int64_t fraction,
+                                  std::int64_t offsetSeconds = 0)
 {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const std::int64_t yearOfEra = year - era * 400;
-    const std::int64_t shiftedMonth = month > 2 ? month - 3 : month + 9;
-    const std::int64_t dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1;
-    const std::int64_t dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + dayOfEra - 719468;
-}
-
-int daysInMonth(std::int64_t year, int month)
-{
-    static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        return 29;
-    return days[static_cast<std::size_t>(month - 1)];
-}
-
-bool validDateTime(std::int64_t year, int month, int day, int hour, int minute, int second)
-{
-    return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59
-        && second <= 60;
-}
-
-std::int64_t civilToNs(std::int64_t year, int month, int day, int hour, int minute, int second)
-{
-    // A leap second is folded onto the next second: good enough for ordering logs.
-    const std::int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-    return seconds * NsPerSecond;
+    return timekey::fromCivil(timekey::CivilTime{year, month, day, hour, minute, second, fraction}, offsetSeconds);
 }
 
 // A fraction after '.' or ',' of any length, as nanoseconds (digits past the ninth are dropped).
@@ -115,31 +93,14 @@ std::size_t readFraction(std::string_view text, std::size_t pos, std::int64_t &n
     return end;
 }
 
-std::int64_t applyNaive(std::int64_t ns, const ParseOptions &options)
+std::int64_t applyNaive(std::int64_t key, const ParseOptions &options)
 {
-    return options.naiveToUtc ? options.naiveToUtc(ns) : ns;
-}
-
-// Year of the source's mtime (UTC), or 1970 when unknown.
-std::int64_t yearOfNs(std::int64_t ns)
-{
-    std::int64_t days = ns / NsPerSecond / 86400;
-    if (ns < 0 && (ns / NsPerSecond) % 86400 != 0)
-        --days;
-    // Inverse of daysFromCivil, same March-based years.
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const std::int64_t dayOfEra = days - era * 146097;
-    const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const std::int64_t shiftedMonth = (5 * dayOfYear + 2) / 153;
-    const std::int64_t month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-    return yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    return timekey::naiveToUtc(key, options.naiveToUtc);
 }
 
 std::int64_t sourceYear(const ParseOptions &options)
 {
-    return options.sourceMtimeNs != 0 ? yearOfNs(options.sourceMtimeNs) : 1970;
+    return options.sourceMtimeNs != 0 ? timekey::toCivil(options.sourceMtimeNs).year : 1970;
 }
 
 // ISO 8601 / RFC 3339 at the start of `text`: date, 'T' or ' ', time, optional fraction and offset.
@@ -173,9 +134,9 @@ std::size_t parseIso(std::string_view text, const ParseOptions &options, std::in
                 pos = readFraction(text, pos + 1, fraction);
         }
     }
-    if (!validDateTime(year, month, day, hour, minute, second))
+    if (!keyOf(year, month, day, hour, minute, second, fraction))
         return 0;
-    std::int64_t result = civilToNs(year, month, day, hour, minute, second) + fraction;
+    std::int64_t offsetSeconds = 0;
     bool hasOffset = false;
     if (hasClock && pos < text.size()) {
         std::size_t offsetPos = pos;
@@ -202,14 +163,18 @@ std::size_t parseIso(std::string_view text, const ParseOptions &options, std::in
                     end = 0;
             }
             if (end != 0 && offsetHours <= 23 && offsetMinutes <= 59) {
-                const std::int64_t offset = (offsetHours * 3600 + offsetMinutes * 60) * NsPerSecond;
-                result += sign == '+' ? -offset : offset;
+                const std::int64_t offset = offsetHours * 3600 + offsetMinutes * 60;
+                offsetSeconds = sign == '+' ? offset : -offset;
                 hasOffset = true;
                 pos = end;
             }
         }
     }
-    ns = hasOffset ? result : applyNaive(result, options);
+    // An offset may move the first hours of year 1 (or the last of 9999) out of range: not a time then.
+    const auto key = keyOf(year, month, day, hour, minute, second, fraction, offsetSeconds);
+    if (!key)
+        return 0;
+    ns = hasOffset ? *key : applyNaive(*key, options);
     return pos;
 }
 
@@ -270,10 +235,11 @@ std::size_t parseSyslog(std::string_view text, const ParseOptions &options, std:
         pos = readFraction(text, pos + 1, fraction);
     const std::int64_t year = sourceYear(options);
     // Feb 29 in a non-leap mtime year is still a real date in some year: read it in the leap year before.
-    const std::int64_t effectiveYear = (month == 2 && day == 29 && daysInMonth(year, 2) == 28) ? year - 1 : year;
-    if (!validDateTime(effectiveYear, month, day, hour, minute, second))
+    const std::int64_t effectiveYear = (month == 2 && day == 29 && !timekey::isValidDate(year, 2, 29)) ? year - 1 : year;
+    const auto key = keyOf(static_cast<int>(effectiveYear), month, day, hour, minute, second, fraction);
+    if (!key)
         return 0;
-    ns = applyNaive(civilToNs(effectiveYear, month, day, hour, minute, second) + fraction, options);
+    ns = applyNaive(*key, options);
     return pos;
 }
 
@@ -295,10 +261,10 @@ std::size_t parseGlog(std::string_view text, const ParseOptions &options, std::i
     std::int64_t fraction = 0;
     if (pos + 1 < text.size() && text[pos] == '.' && isDigit(text[pos + 1]))
         pos = readFraction(text, pos + 1, fraction);
-    const std::int64_t year = sourceYear(options);
-    if (!validDateTime(year, month, day, hour, minute, second))
+    const auto key = keyOf(static_cast<int>(sourceYear(options)), month, day, hour, minute, second, fraction);
+    if (!key)
         return 0;
-    ns = applyNaive(civilToNs(year, month, day, hour, minute, second) + fraction, options);
+    ns = applyNaive(*key, options);
     return pos;
 }
 
@@ -322,19 +288,21 @@ std::size_t parseCommonLog(std::string_view text, std::int64_t &ns, const ParseO
         || !readDigits(text, pos + 4, 2, minute) || text[pos + 6] != ':' || !readDigits(text, pos + 7, 2, second))
         return 0;
     pos += 9;
-    if (!validDateTime(year, month, day, hour, minute, second))
+    const auto naive = keyOf(year, month, day, hour, minute, second, 0);
+    if (!naive)
         return 0;
-    std::int64_t result = civilToNs(year, month, day, hour, minute, second);
     int offsetHours = 0;
     int offsetMinutes = 0;
     if (pos + 6 <= text.size() && text[pos] == ' ' && (text[pos + 1] == '+' || text[pos + 1] == '-')
         && readDigits(text, pos + 2, 2, offsetHours) && readDigits(text, pos + 4, 2, offsetMinutes)) {
-        const std::int64_t offset = (offsetHours * 3600 + offsetMinutes * 60) * NsPerSecond;
-        result += text[pos + 1] == '+' ? -offset : offset;
-        ns = result;
+        const std::int64_t offset = offsetHours * 3600 + offsetMinutes * 60;
+        const auto key = keyOf(year, month, day, hour, minute, second, 0, text[pos + 1] == '+' ? offset : -offset);
+        if (!key)
+            return 0;
+        ns = *key;
         return pos + 6;
     }
-    ns = applyNaive(result, options);
+    ns = applyNaive(*naive, options);
     return pos;
 }
 
@@ -494,9 +462,9 @@ std::optional<std::int64_t> epochToNs(std::string_view numberText)
         fractionNs += (c - '0') * scale;
         scale /= 10;
     }
-    if (whole > (INT64_MAX - fractionNs) / unitNs)
-        return std::nullopt;
-    return whole * unitNs + fractionNs;
+    // Split into seconds first: 1e13 seconds' worth of milliseconds is past what nanoseconds hold.
+    const std::int64_t unitsPerSecond = NsPerSecond / unitNs;
+    return timekey::fromEpoch(whole / unitsPerSecond, whole % unitsPerSecond * unitNs + fractionNs);
 }
 
 std::optional<std::int64_t> parseTime(std::string_view text, const ParseOptions &options)
@@ -523,52 +491,43 @@ std::optional<std::int64_t> parseTime(std::string_view text, const ParseOptions 
 
 std::optional<std::int64_t> parseLeadingTime(std::string_view line, const ParseOptions &options, std::size_t &consumed)
 {
-    if (line.empty())
-        return std::nullopt;
-    std::int64_t ns = 0;
-    if (line[0] == '[') {
-        std::size_t inner = 1;
-        while (inner < line.size() && line[inner] == ' ')
-            ++inner;
-        std::size_t innerConsumed = 0;
-        std::optional<std::int64_t> value;
-        const std::string_view rest = line.substr(inner);
-        if (const std::size_t length = parseCommonLog(rest, ns, options); length != 0) {
-            value = ns;
-            innerConsumed = length;
-        } else {
-            value = parseLeadingTime(rest, options, innerConsumed);
-        }
-        if (!value)
+    // Brackets around the time ("[2025-11-10 10:30:00]", "[[...]]") are read in one pass, not one call
+    // each: a line of 50,000 '[' must cost a loop, not the stack.
+    std::size_t pos = 0;
+    int brackets = 0;
+    while (pos < line.size() && line[pos] == '[') {
+        if (++brackets > MaxTimeBrackets)
             return std::nullopt;
-        std::size_t end = inner + innerConsumed;
+        ++pos;
+        while (pos < line.size() && line[pos] == ' ')
+            ++pos;
+    }
+    const std::string_view rest = line.substr(pos);
+    std::int64_t ns = 0;
+    std::size_t length = brackets > 0 ? parseCommonLog(rest, ns, options) : 0;
+    if (length == 0 && !rest.empty()) {
+        if (isDigit(rest[0])) {
+            length = parseIso(rest, options, ns);
+            if (length == 0)
+                length = parseLeadingEpoch(rest, ns);
+        } else {
+            length = parseGlog(rest, options, ns);
+            if (length == 0)
+                length = parseSyslog(rest, options, ns);
+        }
+    }
+    if (length == 0)
+        return std::nullopt;
+    std::size_t end = pos + length;
+    for (int i = 0; i < brackets; ++i) {
         while (end < line.size() && line[end] == ' ')
             ++end;
         if (end >= line.size() || line[end] != ']')
             return std::nullopt;
-        consumed = end + 1;
-        return value;
+        ++end;
     }
-    if (isDigit(line[0])) {
-        if (const std::size_t length = parseIso(line, options, ns); length != 0) {
-            consumed = length;
-            return ns;
-        }
-        if (const std::size_t length = parseLeadingEpoch(line, ns); length != 0) {
-            consumed = length;
-            return ns;
-        }
-        return std::nullopt;
-    }
-    if (const std::size_t length = parseGlog(line, options, ns); length != 0) {
-        consumed = length;
-        return ns;
-    }
-    if (const std::size_t length = parseSyslog(line, options, ns); length != 0) {
-        consumed = length;
-        return ns;
-    }
-    return std::nullopt;
+    consumed = end;
+    return ns;
 }
 
 Level levelFromText(std::string_view text)
@@ -778,44 +737,21 @@ Role roleOfKey(std::string_view path)
 
 int monthOfNs(std::int64_t ns)
 {
-    const std::int64_t year = yearOfNs(ns);
-    std::int64_t seconds = ns / NsPerSecond;
-    if (ns < 0 && ns % NsPerSecond != 0)
-        --seconds;
-    std::int64_t days = seconds / 86400;
-    if (seconds < 0 && seconds % 86400 != 0)
-        --days;
-    int month = 12;
-    while (month > 1 && daysFromCivil(year, month, 1) > days)
-        --month;
-    return month;
+    return timekey::toCivil(ns).month;
 }
 
 std::int64_t addYears(std::int64_t ns, int years)
 {
     if (years == 0)
         return ns;
-    std::int64_t seconds = ns / NsPerSecond;
-    std::int64_t remainder = ns % NsPerSecond;
-    if (remainder < 0) {
-        remainder += NsPerSecond;
-        --seconds;
+    timekey::CivilTime civil = timekey::toCivil(ns);
+    civil.year += years;
+    // Feb 29 moved into a common year is the day after Feb 28, as a count of days into the year says.
+    if (civil.month == 2 && civil.day == 29 && !timekey::isValidDate(civil.year, 2, 29)) {
+        civil.month = 3;
+        civil.day = 1;
     }
-    std::int64_t days = seconds / 86400;
-    std::int64_t secondOfDay = seconds % 86400;
-    if (secondOfDay < 0) {
-        secondOfDay += 86400;
-        --days;
-    }
-    const std::int64_t year = yearOfNs(ns);
-    const std::int64_t dayOfYear = days - daysFromCivil(year, 1, 1);
-    std::int64_t targetDays = daysFromCivil(year + years, 1, 1) + dayOfYear;
-    // Mar 1 onwards shifts by one day across a leap-year boundary; keep the calendar date instead.
-    const bool fromLeap = daysInMonth(year, 2) == 29;
-    const bool toLeap = daysInMonth(year + years, 2) == 29;
-    if (dayOfYear >= 59 + (fromLeap ? 1 : 0))
-        targetDays += (toLeap ? 1 : 0) - (fromLeap ? 1 : 0);
-    return (targetDays * 86400 + secondOfDay) * NsPerSecond + remainder;
+    return timekey::fromCivil(civil).value_or(ns);
 }
 
 } // namespace core::normalize

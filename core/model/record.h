@@ -31,12 +31,13 @@ enum RecordFlag : std::uint8_t {
     RecordUnparsed = 1, ///< the line(s) did not parse; message holds the raw text
     RecordTimeInherited = 2, ///< no usable time: the previous event's time was taken
     RecordSpan = 4, ///< a trace span (duration and status are meaningful)
+    RecordLineCut = 8, ///< a line of the record reached the maximum line length: kept as far as it, the rest dropped
 };
 
 // A record as the parsers hand it to the store. Every string_view points into the owning
 // RecordBatch's arena (or into memory that outlives the batch), never into a read buffer.
 struct Record {
-    std::int64_t timeNs = 0; ///< UTC nanoseconds since the epoch; valid when hasTime
+    std::int64_t timeNs = 0; ///< the time key (core/base/timekey.h: UTC ns inside 1823-2116); valid when hasTime
     bool hasTime = false;
     std::uint8_t flags = 0; ///< RecordFlag bits
     Level level = Level::Unknown;

@@ -93,10 +93,10 @@ private:
         node.value = query.value;
         if (node.column == QueryFilter::Column::Time) {
             if (query.value.kind != QueryValue::Kind::Term && query.value.kind != QueryValue::Kind::Phrase)
-                return valueError(query.value, "expected a date (2025-11-10T10:30, now-1h) for '" + query.field + "'", m_text);
+                return valueError(query.value, std::string(QueryTime::ExpectedDate) + " for '" + query.field + "'", m_text);
             const auto interval = m_time.resolve(query.value.text);
             if (!interval)
-                return valueError(query.value, "expected a date (2025-11-10T10:30, now-1h)", m_text);
+                return valueError(query.value, std::string(QueryTime::ExpectedDate), m_text);
             node.kind = Node::Kind::Time;
             node.timeBegin = interval->begin;
             node.timeEnd = interval->end;
@@ -159,7 +159,7 @@ private:
                     continue;
                 const auto interval = m_time.resolve((*bound)->text);
                 if (!interval)
-                    return valueError(**bound, "expected a date (2025-11-10T10:30, now-1h)", m_text);
+                    return valueError(**bound, std::string(QueryTime::ExpectedDate), m_text);
                 if (isLower)
                     node.timeBegin = inclusive ? interval->begin : interval->end;
                 else

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "querytime.h"
 
+#include <core/base/timekey.h>
 #include <core/model/normalize.h>
 
 #include <chrono>
@@ -9,66 +10,52 @@ namespace core {
 
 namespace {
 
-constexpr std::int64_t Second = 1'000'000'000;
-constexpr std::int64_t Minute = 60 * Second;
+using timekey::CivilTime;
+using timekey::EpochTime;
+
+constexpr std::int64_t NsPerSecond = 1'000'000'000;
+constexpr std::int64_t Minute = 60;
 constexpr std::int64_t Hour = 60 * Minute;
 constexpr std::int64_t Day = 24 * Hour;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (years counted from March, so leap days end a year).
-std::int64_t daysOf(std::int64_t year, std::int64_t month, std::int64_t day)
+// Date arithmetic runs on seconds and nanoseconds, not on keys: a key steps in microseconds outside
+// its exact window (core/base/timekey.h), so `now-1000y` and `[0001 TO 9999]` are computed as times
+// and only the results become keys.
+EpochTime plusSeconds(EpochTime time, std::int64_t seconds, std::int64_t nanos = 0)
 {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const std::int64_t yearOfEra = year - era * 400;
-    const std::int64_t dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const std::int64_t dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + dayOfEra - 719468;
-}
-
-struct Civil {
-    std::int64_t year = 1970;
-    std::int64_t month = 1;
-    std::int64_t day = 1;
-    std::int64_t nsOfDay = 0;
-};
-
-Civil civilOf(std::int64_t ns)
-{
-    std::int64_t days = ns / Day;
-    std::int64_t rest = ns % Day;
-    if (rest < 0) {
-        rest += Day;
-        --days;
+    time.seconds += seconds + nanos / NsPerSecond;
+    time.nanos += nanos % NsPerSecond;
+    if (time.nanos >= NsPerSecond) {
+        time.nanos -= NsPerSecond;
+        ++time.seconds;
+    } else if (time.nanos < 0) {
+        time.nanos += NsPerSecond;
+        --time.seconds;
     }
-    const std::int64_t z = days + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const std::int64_t dayOfEra = z - era * 146097;
-    const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const std::int64_t mp = (5 * dayOfYear + 2) / 153;
-    Civil civil;
-    civil.day = dayOfYear - (153 * mp + 2) / 5 + 1;
-    civil.month = mp < 10 ? mp + 3 : mp - 9;
-    civil.year = yearOfEra + era * 400 + (civil.month <= 2 ? 1 : 0);
-    civil.nsOfDay = rest;
-    return civil;
-}
-
-std::int64_t nsOf(const Civil &civil)
-{
-    return daysOf(civil.year, civil.month, civil.day) * Day + civil.nsOfDay;
+    return time;
 }
 
 // Adds months keeping the day (clamped to the month's last day), as date math does.
-std::int64_t addMonths(std::int64_t ns, std::int64_t months)
+EpochTime addMonths(const EpochTime &time, std::int64_t months)
 {
-    Civil civil = civilOf(ns);
-    std::int64_t index = civil.year * 12 + (civil.month - 1) + months;
-    civil.year = index >= 0 ? index / 12 : -((-index + 11) / 12);
-    civil.month = index - civil.year * 12 + 1;
-    const std::int64_t nextMonthDays = civil.month == 12 ? daysOf(civil.year + 1, 1, 1) : daysOf(civil.year, civil.month + 1, 1);
-    civil.day = std::min(civil.day, nextMonthDays - daysOf(civil.year, civil.month, 1));
-    return nsOf(civil);
+    CivilTime civil = timekey::toCivil(time);
+    const std::int64_t index = civil.year * 12LL + (civil.month - 1) + months;
+    const std::int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
+    civil.year = static_cast<int>(year);
+    civil.month = static_cast<int>(index - year * 12 + 1);
+    while (!timekey::isValidDate(civil.year, civil.month, civil.day))
+        --civil.day;
+    return timekey::toEpoch(civil);
+}
+
+// The interval [begin, end) as keys; an end past 9999 is the end of 9999, a begin outside 1..9999 none.
+std::optional<TimeInterval> intervalOf(const EpochTime &begin, const EpochTime &end)
+{
+    const auto first = timekey::fromEpoch(begin.seconds, begin.nanos);
+    if (!first)
+        return std::nullopt;
+    const auto last = timekey::fromEpoch(end.seconds, end.nanos);
+    return TimeInterval{*first, last ? *last : timekey::lastKey() + 1};
 }
 
 bool digits(std::string_view text, std::size_t at, std::size_t count, std::int64_t &out)
@@ -108,7 +95,7 @@ std::optional<TimeInterval> QueryTime::resolve(std::string_view text) const
 // spans it: `now/d` is today, all of it.
 std::optional<TimeInterval> QueryTime::dateMath(std::string_view text) const
 {
-    std::int64_t at = m_nowNs;
+    EpochTime at = timekey::toEpoch(m_nowNs);
     std::size_t i = 3;
     const auto unitOf = [&](std::size_t &pos) -> char {
         if (pos >= text.size())
@@ -120,37 +107,22 @@ std::optional<TimeInterval> QueryTime::dateMath(std::string_view text) const
         const char unit = text[pos++];
         return std::string_view("yMwdhHms").find(unit) == std::string_view::npos ? 0 : unit;
     };
-    const auto shift = [&](std::int64_t n, std::int64_t size) -> std::optional<std::int64_t> {
-        std::int64_t delta = 0;
-        std::int64_t moved = 0;
-        if (__builtin_mul_overflow(n, size, &delta) || __builtin_add_overflow(at, delta, &moved))
-            return std::nullopt;
-        return moved;
-    };
-    const auto step = [&](char unit, std::int64_t n) -> std::optional<std::int64_t> {
+    // n has at most 9 digits, so n weeks in seconds (6e14) cannot overflow; the years are checked below.
+    const auto step = [&](char unit, std::int64_t n) -> std::optional<EpochTime> {
         switch (unit) {
-        case 'y':
-        case 'M': {
-            // Months move through the calendar; keep them within the years 64-bit nanoseconds reach.
-            const std::int64_t months = unit == 'y' ? 12 * n : n;
-            if (months > 12 * 300 || months < -12 * 300)
-                return std::nullopt;
-            const Civil civil = civilOf(at);
-            const std::int64_t year = civil.year + (civil.month - 1 + months) / 12;
-            if (year < 1679 || year > 2260)
-                return std::nullopt;
-            return addMonths(at, months);
-        }
-        case 'w': return shift(n, 7 * Day);
-        case 'd': return shift(n, Day);
+        case 'y': return addMonths(at, 12 * n);
+        case 'M': return addMonths(at, n);
+        case 'w': return plusSeconds(at, n * 7 * Day);
+        case 'd': return plusSeconds(at, n * Day);
         case 'h':
-        case 'H': return shift(n, Hour);
-        case 'm': return shift(n, Minute);
-        case 's': return shift(n, Second);
-        case 'x': return shift(n, 1'000'000);
+        case 'H': return plusSeconds(at, n * Hour);
+        case 'm': return plusSeconds(at, n * Minute);
+        case 's': return plusSeconds(at, n);
+        case 'x': return plusSeconds(at, n / 1000, n % 1000 * 1'000'000);
         default: return std::nullopt;
         }
     };
+    const auto inRange = [](const EpochTime &time) { return timekey::fromEpoch(time.seconds, time.nanos).has_value(); };
     while (i < text.size() && (text[i] == '+' || text[i] == '-')) {
         const bool minus = text[i] == '-';
         ++i;
@@ -161,51 +133,57 @@ std::optional<TimeInterval> QueryTime::dateMath(std::string_view text) const
         if (i == start)
             n = 1;
         const char unit = unitOf(i);
+        if ((unit == 'y' && n > timekey::LastYear) || (unit == 'M' && n > 12 * timekey::LastYear))
+            return std::nullopt; // past any year a date can have, whatever `now` is
         const auto moved = step(unit, minus ? -n : n);
-        if (!moved)
+        if (!moved || !inRange(*moved))
             return std::nullopt;
         at = *moved;
     }
-    // Rounding to a year may reach a year on: stay well inside what 64-bit nanoseconds hold.
-    constexpr std::int64_t Reach = 9'000'000'000'000'000'000;
-    if (at < -Reach || at > Reach)
-        return std::nullopt;
-    if (i == text.size())
-        return TimeInterval{at, at + 1};
+    if (i == text.size()) {
+        const auto key = timekey::fromEpoch(at.seconds, at.nanos);
+        return TimeInterval{*key, *key + 1};
+    }
     if (text[i] != '/')
         return std::nullopt;
     ++i;
     const char unit = unitOf(i);
     if (i != text.size() || unit == 0)
         return std::nullopt;
-    Civil civil = civilOf(at);
-    std::int64_t begin = 0;
-    std::int64_t end = 0;
+    CivilTime civil = timekey::toCivil(at);
+    civil.nanos = 0;
     switch (unit) {
-    case 'y':
-        begin = daysOf(civil.year, 1, 1) * Day;
-        end = daysOf(civil.year + 1, 1, 1) * Day;
-        break;
-    case 'M':
-        begin = daysOf(civil.year, civil.month, 1) * Day;
-        end = addMonths(begin, 1);
-        break;
+    case 'y': {
+        civil.month = 1;
+        civil.day = 1;
+        civil.hour = civil.minute = civil.second = 0;
+        const EpochTime begin = timekey::toEpoch(civil);
+        return intervalOf(begin, addMonths(begin, 12));
+    }
+    case 'M': {
+        civil.day = 1;
+        civil.hour = civil.minute = civil.second = 0;
+        const EpochTime begin = timekey::toEpoch(civil);
+        return intervalOf(begin, addMonths(begin, 1));
+    }
     case 'w': {
         // Weeks start on Monday; 1970-01-01 was a Thursday.
-        const std::int64_t days = daysOf(civil.year, civil.month, civil.day);
+        const std::int64_t days = timekey::daysFromCivil(civil.year, civil.month, civil.day);
         const std::int64_t weekday = ((days + 3) % 7 + 7) % 7;
-        begin = (days - weekday) * Day;
-        end = begin + 7 * Day;
-        break;
+        const EpochTime begin{(days - weekday) * Day, 0};
+        return intervalOf(begin, plusSeconds(begin, 7 * Day));
+    }
+    case 'x': {
+        const EpochTime begin{at.seconds, at.nanos - at.nanos % 1'000'000};
+        return intervalOf(begin, plusSeconds(begin, 0, 1'000'000));
     }
     default: {
-        const std::int64_t size = unit == 'd' ? Day : unit == 'h' || unit == 'H' ? Hour : unit == 'm' ? Minute : unit == 's' ? Second : 1'000'000;
-        begin = at - ((at % size) + size) % size;
-        end = begin + size;
-        break;
+        const std::int64_t size = unit == 'd' ? Day : unit == 'h' || unit == 'H' ? Hour : unit == 'm' ? Minute : 1;
+        const std::int64_t rest = ((at.seconds % size) + size) % size;
+        const EpochTime begin{at.seconds - rest, 0};
+        return intervalOf(begin, plusSeconds(begin, size));
     }
     }
-    return TimeInterval{begin, end};
 }
 
 // YYYY[-MM[-DD[(T| )hh[:mm[:ss[.fff]]]]]][Z|±hh[:]mm], or an epoch number of 9 digits or more.
@@ -218,47 +196,46 @@ std::optional<TimeInterval> QueryTime::absolute(std::string_view text) const
         return TimeInterval{*ns, *ns + 1};
     }
     std::int64_t year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, fraction = 0;
-    std::int64_t size = 0;
+    std::int64_t sizeNs = 0; // the precision below a day, in nanoseconds; 0 for a day or longer
+    std::int64_t sizeDays = 0;
     std::size_t i = 0;
-    // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262.
-    if (!digits(text, 0, 4, year) || year < 1678 || year > 2261)
+    if (!digits(text, 0, 4, year) || year < timekey::FirstYear || year > timekey::LastYear)
         return std::nullopt;
     i = 4;
-    std::int64_t unitEnd = 0; // set below for year and month precision
-    bool calendarUnit = true;
+    std::int64_t unitMonths = 0; // set for year and month precision
     if (i < text.size() && text[i] == '-') {
         if (!digits(text, i + 1, 2, month) || month < 1 || month > 12)
             return std::nullopt;
         i += 3;
         if (i < text.size() && text[i] == '-') {
-            if (!digits(text, i + 1, 2, day) || day < 1 || day > 31)
+            // The day must exist in its month: 2026-02-30 is refused like 2026-13-45.
+            if (!digits(text, i + 1, 2, day) || !timekey::isValidDate(year, static_cast<int>(month), static_cast<int>(day)))
                 return std::nullopt;
             i += 3;
-            calendarUnit = false;
-            size = Day;
+            sizeDays = 1;
             if (i < text.size() && (text[i] == 'T' || text[i] == ' ') && i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') {
                 if (!digits(text, i + 1, 2, hour) || hour > 23)
                     return std::nullopt;
                 i += 3;
-                size = Hour;
+                sizeDays = 0;
+                sizeNs = Hour * NsPerSecond;
                 if (i < text.size() && text[i] == ':') {
                     if (!digits(text, i + 1, 2, minute) || minute > 59)
                         return std::nullopt;
                     i += 3;
-                    size = Minute;
+                    sizeNs = Minute * NsPerSecond;
                     if (i < text.size() && text[i] == ':') {
                         if (!digits(text, i + 1, 2, second) || second > 60)
                             return std::nullopt;
                         i += 3;
-                        size = Second;
+                        sizeNs = NsPerSecond;
                         if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
                             ++i;
                             std::size_t count = 0;
-                            size = Second;
                             while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
                                 if (count < 9) {
                                     fraction = fraction * 10 + (text[i] - '0');
-                                    size /= 10;
+                                    sizeNs /= 10;
                                 }
                                 ++count;
                                 ++i;
@@ -272,16 +249,16 @@ std::optional<TimeInterval> QueryTime::absolute(std::string_view text) const
                 }
             }
         } else {
-            unitEnd = 1; // a month
+            unitMonths = 1;
         }
     } else {
-        unitEnd = 12; // a year
+        unitMonths = 12;
     }
-    std::optional<std::int64_t> offset;
+    std::optional<std::int64_t> offsetSeconds;
     if (i < text.size()) {
         if (text[i] == 'Z' && i + 1 == text.size()) {
-            offset = 0;
-        } else if ((text[i] == '+' || text[i] == '-') && size != 0 && size <= Hour) {
+            offsetSeconds = 0;
+        } else if ((text[i] == '+' || text[i] == '-') && sizeNs != 0 && sizeNs <= Hour * NsPerSecond) {
             std::int64_t oh = 0, om = 0;
             std::size_t j = i + 1;
             if (!digits(text, j, 2, oh))
@@ -295,21 +272,25 @@ std::optional<TimeInterval> QueryTime::absolute(std::string_view text) const
                 j += 2;
             if (j != text.size())
                 return std::nullopt;
-            offset = (text[i] == '-' ? -1 : 1) * (oh * Hour + om * Minute);
+            offsetSeconds = (text[i] == '-' ? -1 : 1) * (oh * Hour + om * Minute);
         } else {
             return std::nullopt;
         }
     }
-    std::int64_t begin = daysOf(year, month, day) * Day + hour * Hour + minute * Minute + second * Second + fraction;
-    std::int64_t end = calendarUnit ? addMonths(begin, unitEnd) : begin + size;
-    if (offset) {
-        begin -= *offset;
-        end -= *offset;
-    } else if (m_naiveToUtc) {
-        begin = m_naiveToUtc(begin);
-        end = m_naiveToUtc(end);
+    const CivilTime civil{static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
+                          static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second), fraction};
+    EpochTime begin = timekey::toEpoch(civil);
+    EpochTime end = unitMonths != 0 ? addMonths(begin, unitMonths) : plusSeconds(begin, sizeDays * Day, sizeNs);
+    if (offsetSeconds) {
+        begin = plusSeconds(begin, -*offsetSeconds);
+        end = plusSeconds(end, -*offsetSeconds);
     }
-    return TimeInterval{begin, end};
+    auto interval = intervalOf(begin, end);
+    if (interval && !offsetSeconds && m_naiveToUtc) {
+        interval->begin = timekey::naiveToUtc(interval->begin, m_naiveToUtc);
+        interval->end = timekey::naiveToUtc(interval->end, m_naiveToUtc);
+    }
+    return interval;
 }
 
 } // namespace core

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <core/base/timekey.h>
 #include <core/model/normalize.h>
 
 #include <QDateTime>
@@ -78,6 +79,13 @@ void TestNormalize::parseTime_data()
     QTest::newRow("leap day") << "2024-02-29T12:00:00Z" << true << isoNs("2024-02-29T12:00:00Z");
     QTest::newRow("no leap day") << "2023-02-29T12:00:00Z" << false << qint64(0);
     QTest::newRow("pre-1970") << "1969-12-31T23:59:59Z" << true << qint64(-1'000'000'000);
+    // Years 1 to 9999 are kept as written, as time keys (microseconds outside 1823-2116), never wrapped.
+    QTest::newRow("go zero time") << "0001-01-01T00:00:00Z" << true << qint64(*timekey::fromEpoch(-62135596800, 0));
+    QTest::newRow("year 9999") << "9999-12-31T23:59:59Z" << true << qint64(*timekey::fromEpoch(253402300799, 0));
+    QTest::newRow("1677") << "1677-09-21T00:12:43Z" << true << qint64(*timekey::fromEpoch(-9223372037, 0));
+    QTest::newRow("year 0") << "0000-06-01T00:00:00Z" << false << qint64(0);
+    QTest::newRow("before year 1 by its offset") << "0001-01-01T00:30:00+01:00" << false << qint64(0);
+    QTest::newRow("february 30") << "2026-02-30T00:00:00Z" << false << qint64(0);
 }
 
 void TestNormalize::parseTime()
@@ -119,8 +127,9 @@ void TestNormalize::epochToNs_data()
     // Found by the query-parser fuzzer: nineteen nines overflowed int64 while being read.
     QTest::newRow("nineteen nines") << "9999999999999999999" << false << qint64(0);
     QTest::newRow("fifty nines and a dot") << QString(51, QLatin1Char('9')) + QLatin1Char('.') << false << qint64(0);
-    QTest::newRow("largest ns") << "9223372036854775807" << true << qint64(9223372036854775807LL);
-    QTest::newRow("seconds past int64 ns") << "99999999999" << false << qint64(0);
+    // Past the exact window a key counts microseconds (core/base/timekey.h): 2262 and 5138 are kept.
+    QTest::newRow("largest ns") << "9223372036854775807" << true << qint64(*timekey::fromEpoch(9223372036, 854775807));
+    QTest::newRow("seconds past int64 ns") << "99999999999" << true << qint64(*timekey::fromEpoch(99999999999, 0));
 }
 
 void TestNormalize::epochToNs()
@@ -154,6 +163,12 @@ void TestNormalize::leadingTime_data()
     QTest::newRow("epoch ms") << "1428634687123 Hello" << true << qint64(1428634687123000000) << 13;
     QTest::newRow("bracketed") << "[2024-05-14 09:00:00] hello" << true << isoNs("2024-05-14T09:00:00Z") << 21;
     QTest::newRow("common log") << "[20/Jul/2009:22:59:26 +0000] GET" << true << isoNs("2009-07-20T22:59:26Z") << 28;
+    QTest::newRow("bracketed twice") << "[[2024-05-14 09:00:00]] hello" << true << isoNs("2024-05-14T09:00:00Z") << 23;
+    // A run of '[' is read in a loop (it once recursed per bracket and overflowed the stack at 50,000).
+    QTest::newRow("50,000 brackets") << QString(50000, QLatin1Char('[')) + QStringLiteral(" plain text") << false
+                                     << qint64(0) << 0;
+    QTest::newRow("year 1 plain text") << "0001-01-01 00:00:00 INFO x" << true
+                                       << qint64(*timekey::fromEpoch(-62135596800, 0)) << 19;
     QTest::newRow("short number") << "12345 apples" << false << qint64(0) << 0;
     QTest::newRow("word") << "Traceback (most recent call last):" << false << qint64(0) << 0;
     QTest::newRow("indented") << "  at com.example.Foo(Foo.java:1)" << false << qint64(0) << 0;

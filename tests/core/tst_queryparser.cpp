@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The query lexer and parser: token kinds and offsets for highlighting, the tree, errors that point.
+#include <core/base/textformat.h>
+#include <core/base/timekey.h>
 #include <core/query/querylexer.h>
+#include <core/query/queryfilter.h>
 #include <core/query/queryparser.h>
 #include <core/query/querytime.h>
 
@@ -139,8 +142,39 @@ private Q_SLOTS:
     void badDates()
     {
         const QueryTime time(0);
-        for (const char *text : {"yesterday", "2025-13-01", "now-", "now/q", "2025-11-10T25:00", "2025-11-10Tx"})
+        for (const char *text : {"yesterday", "2025-13-01", "now-", "now/q", "2025-11-10T25:00", "2025-11-10Tx",
+                                 "2026-02-30", "2025-04-31T10:00", "0000", "now-10000y", "now+9000y"})
             QVERIFY2(!time.resolve(text).has_value(), text);
+    }
+
+    // Dates take the years an import keeps, 1 to 9999, as time keys (core/base/timekey.h).
+    void datesOfAnyYear()
+    {
+        const QueryTime time(1762732800LL * 1'000'000'000); // 2025-11-10T00:00:00Z
+        const auto first = time.resolve("0001");
+        QVERIFY(first.has_value());
+        QCOMPARE(first->begin, timekey::firstKey());
+        QCOMPARE(format::rfc3339(first->end), std::string("0002-01-01T00:00:00.000000000Z"));
+        const auto last = time.resolve("9999");
+        QVERIFY(last.has_value());
+        QCOMPARE(format::rfc3339(last->begin), std::string("9999-01-01T00:00:00.000000000Z"));
+        QCOMPARE(last->end, timekey::lastKey() + 1);
+        const auto past = time.resolve("now-1000y");
+        QVERIFY(past.has_value());
+        QCOMPARE(format::rfc3339(past->begin), std::string("1025-11-10T00:00:00.000000000Z"));
+        const auto future = time.resolve("now+1000y/d");
+        QVERIFY(future.has_value());
+        QCOMPARE(format::rfc3339(future->begin), std::string("3025-11-10T00:00:00.000000000Z"));
+        QCOMPARE(format::rfc3339(future->end), std::string("3025-11-11T00:00:00.000000000Z"));
+        QCOMPARE(format::rfc3339(time.resolve("1066-10-14T09:00Z")->begin), std::string("1066-10-14T09:00:00.000000000Z"));
+    }
+
+    void anOutOfRangeDateSaysTheRange()
+    {
+        const auto filter = QueryFilter::fromText("@timestamp:[0000 TO 2025]", QueryTime(0));
+        QVERIFY(!filter.has_value());
+        QVERIFY2(QString::fromStdString(filter.error().message).contains(QStringLiteral("from 0001 to 9999")),
+                 filter.error().message.c_str());
     }
 };
 

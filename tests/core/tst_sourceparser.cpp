@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <core/ingest/sourceparser.h>
+#include <core/ingest/sourcereader.h>
 
 #include <QDateTime>
 #include <QFile>
@@ -87,6 +88,8 @@ private Q_SLOTS:
     void continuations();
     void unterminatedLastLine();
     void timeInheritedBeforeAnyTime();
+    void hostileRecordsStayRecords();
+    void cutLinesAreFlagged();
 };
 
 void TestSourceParser::counts_data()
@@ -226,6 +229,45 @@ void TestSourceParser::timeInheritedBeforeAnyTime()
     // Nothing to inherit yet: the record stays without a time.
     const Parsed parsed = parse(QByteArrayLiteral("{\"msg\":\"early\"}\n"), "early.json", 0);
     QCOMPARE(parsed.records.at(0), QStringLiteral("1|unknown|early|none|early|||0"));
+}
+
+void TestSourceParser::hostileRecordsStayRecords()
+{
+    const QByteArray deep = QByteArray(60000, '[') + '1' + QByteArray(60000, ']');
+    const QByteArray input = QByteArrayLiteral("{\"time\":\"2026-11-20T08:00:00Z\",\"level\":\"error\",\"msg\":\"caf\xe9 \xff\xc3\x28\"}\n")
+        + QByteArrayLiteral("{\"time\":\"2026-11-20T08:00:01Z\",\"level\":\"warn\",\"msg\":\"huge\",\"n\":1e400,\"m\":-1e400}\n")
+        + "{\"time\":\"2026-11-20T08:00:02Z\",\"level\":\"info\",\"d\":" + deep + "}\n" + deep + "\n"
+        + QByteArray(50000, '[') + " plain text\n"
+        + QByteArrayLiteral("{\"time\":\"0001-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"go zero time\"}\n");
+    const Parsed parsed = parse(input, "hostile.json", 0);
+    QCOMPARE(int(parsed.counts.lines), 6);
+    QCOMPARE(parsed.counts.lines, parsed.counts.eventLines + parsed.counts.continuationLines
+                 + parsed.counts.documentLines + parsed.counts.blankLines);
+    QCOMPARE(int(parsed.counts.events), 6);
+    // Invalid UTF-8 becomes U+FFFD in the values; the record keeps its time and level.
+    QCOMPARE(parsed.records.at(0), QString::fromUtf8("1|error|hostile|2026-11-20T08:00:00Z|caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd(|||0"));
+    // A number no double holds is still a number: the record parses.
+    QCOMPARE(parsed.records.at(1), QStringLiteral("2|warn|hostile|2026-11-20T08:00:01Z|huge|||0"));
+    // Past the nesting limit a record is unparsed (flag 1; 3 with the inherited time), never a crash.
+    QVERIFY(parsed.records.at(2).startsWith(QStringLiteral("3|unknown|hostile|2026-11-20T08:00:01Z|{")));
+    QVERIFY(parsed.records.at(2).endsWith(QStringLiteral("|||3")));
+    QVERIFY(parsed.records.at(3).endsWith(QStringLiteral("|||3")));
+    QVERIFY(parsed.records.at(4).endsWith(QStringLiteral("|||3")));
+    QCOMPARE(int(parsed.counts.unparsed), 3);
+}
+
+void TestSourceParser::cutLinesAreFlagged()
+{
+    // The reader hands over a line cut at MaxLineBytes; its record says so (flag 8), the others do not.
+    const QByteArray cut = QByteArrayLiteral("2026-11-20 08:00:00 ERROR ") + QByteArray(int(MaxLineBytes) - 26, 'x');
+    const Parsed parsed = parse("2026-11-20 07:59:59 INFO before\n" + cut + "\n2026-11-20 08:00:01 INFO after\n", "cut.log", 0);
+    QCOMPARE(int(parsed.counts.lines), 3);
+    QCOMPARE(int(parsed.counts.eventLines), 3);
+    QCOMPARE(parsed.records.size(), 3);
+    QVERIFY(parsed.records.at(0).endsWith(QStringLiteral("|0")));
+    QVERIFY(parsed.records.at(1).startsWith(QStringLiteral("2|error|cut|2026-11-20T08:00:00Z|")));
+    QVERIFY(parsed.records.at(1).endsWith(QStringLiteral("|8")));
+    QVERIFY(parsed.records.at(2).endsWith(QStringLiteral("|0")));
 }
 
 QTEST_GUILESS_MAIN(TestSourceParser)

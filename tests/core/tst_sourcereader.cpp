@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "archivewriter.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -22,61 +24,9 @@
 #include <unistd.h>
 
 using namespace core;
+using namespace testarchive;
 
 namespace {
-
-struct Member {
-    std::string name;
-    std::string data;
-    unsigned int type = AE_IFREG;
-    std::int64_t mtime = 1700000000;
-};
-
-struct ArchiveWriteFree {
-    void operator()(archive *a) const { archive_write_free(a); }
-};
-
-la_ssize_t appendToString(archive *, void *client, const void *buffer, size_t length)
-{
-    static_cast<std::string *>(client)->append(static_cast<const char *>(buffer), length);
-    return static_cast<la_ssize_t>(length);
-}
-
-// Archive bytes made with libarchive's writer: `format` is "zip", "pax" or "raw" (a single
-// compressed file), `filter` "none", "gzip", "bzip2", "xz" or "zstd".
-std::string makeArchive(const char *format, const char *filter, const std::vector<Member> &members)
-{
-    std::unique_ptr<archive, ArchiveWriteFree> a(archive_write_new());
-    std::string out;
-    if (archive_write_set_format_by_name(a.get(), format) != ARCHIVE_OK
-        || (std::string_view(filter) != "none" && archive_write_add_filter_by_name(a.get(), filter) != ARCHIVE_OK)
-        || archive_write_set_bytes_in_last_block(a.get(), 1) != ARCHIVE_OK
-        || archive_write_open(a.get(), &out, nullptr, &appendToString, nullptr) != ARCHIVE_OK) {
-        qWarning("archive writer setup: %s", archive_error_string(a.get()));
-        return {};
-    }
-    for (const Member &member : members) {
-        std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), &archive_entry_free);
-        archive_entry_set_pathname(entry.get(), member.name.c_str());
-        archive_entry_set_filetype(entry.get(), member.type);
-        archive_entry_set_perm(entry.get(), member.type == AE_IFDIR ? 0755 : 0644);
-        archive_entry_set_mtime(entry.get(), member.mtime, 123);
-        if (member.type == AE_IFLNK)
-            archive_entry_set_symlink(entry.get(), "target");
-        archive_entry_set_size(entry.get(), member.type == AE_IFREG ? static_cast<la_int64_t>(member.data.size()) : 0);
-        if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK)
-            qWarning("archive header: %s", archive_error_string(a.get()));
-        if (!member.data.empty())
-            archive_write_data(a.get(), member.data.data(), member.data.size());
-    }
-    archive_write_close(a.get());
-    return out;
-}
-
-std::string compress(const char *filter, const std::string &data)
-{
-    return makeArchive("raw", filter, {{"data", data}});
-}
 
 // Lines that do not compress to nothing, so that truncating a .gz cuts through real data.
 std::string logLines(int count, quint32 seed = 7)
@@ -443,6 +393,179 @@ private Q_SLOTS:
         }
         QCOMPARE(events.at(1), QStringLiteral("bundle.zip!/logs/good.log"));
         QCOMPARE(d.bytes.at("bundle.zip!/logs/good.log"), good);
+    }
+
+    // Every byte that decodes arrives (gzip -dc, xz -dc and bzip2 -dc recover them); libarchive's
+    // filters dropped the last call's worth, about 1,000 lines.
+    void damagedCompressedFilesKeepEveryByteThatDecodes_data()
+    {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<int>("cut");
+        QTest::addColumn<bool>("whole");
+        QTest::newRow("gz without its last byte") << "gzip" << 1 << true;
+        QTest::newRow("xz without its last byte") << "xz" << 1 << true;
+        QTest::newRow("bz2 without its last byte") << "bzip2" << 1 << true;
+        QTest::newRow("gz cut in half") << "gzip" << -2 << false;
+        QTest::newRow("xz cut in half") << "xz" << -2 << false;
+    }
+
+    void damagedCompressedFilesKeepEveryByteThatDecodes()
+    {
+        QFETCH(QString, filter);
+        QFETCH(int, cut);
+        QFETCH(bool, whole);
+        const std::string text = logLines(50000, 21);
+        const std::string bytes = compress(qPrintable(filter), text);
+        const std::size_t keep = cut > 0 ? bytes.size() - std::size_t(cut) : bytes.size() / std::size_t(-cut);
+        const QString name = QStringLiteral("damaged-") + filter;
+        QVERIFY(writeFile(m_dir.filePath(name), bytes.substr(0, keep)));
+        const Delivered d = visit({path(name)});
+        const std::string &got = d.bytes.at(name.toStdString());
+        QVERIFY(text.compare(0, got.size(), got) == 0);
+        if (whole)
+            QVERIFY2(got == text, qPrintable(QString::number(got.size()) + QStringLiteral(" of ") + QString::number(text.size())));
+        else
+            QVERIFY(got.size() > text.size() / 3);
+        const std::string &error = d.readErrors.at(name.toStdString());
+        QVERIFY2(error.find("corrupt compressed data: the ") != std::string::npos && error.find("cut short") != std::string::npos,
+            error.c_str());
+    }
+
+    void dataAfterTheCompressedStream()
+    {
+        const std::string text = logLines(1000, 22);
+        QRandomGenerator random(5);
+        std::string garbage;
+        for (int i = 0; i < 4096; ++i)
+            garbage += static_cast<char>(random.bounded(1, 256));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("garbage-after.zst")), compress("zstd", text) + garbage));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("zeros-after.xz")), compress("xz", text) + std::string(4096, '\0')));
+        // Concatenated members are one file, as gzip -dc reads them.
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("two-members.gz")), compress("gzip", text) + compress("gzip", text)));
+        const Delivered d = visit({path(QStringLiteral("garbage-after.zst")), path(QStringLiteral("zeros-after.xz")),
+            path(QStringLiteral("two-members.gz"))});
+        QVERIFY(d.bytes.at("garbage-after.zst") == text);
+        QVERIFY2(d.readErrors.at("garbage-after.zst").find("bytes that are not zstd") != std::string::npos,
+            d.readErrors.at("garbage-after.zst").c_str());
+        QVERIFY(d.bytes.at("zeros-after.xz") == text);
+        QVERIFY(!d.readErrors.count("zeros-after.xz"));
+        QVERIFY(d.bytes.at("two-members.gz") == text + text);
+        QVERIFY(!d.readErrors.count("two-members.gz"));
+    }
+
+    void utf16WithoutBom()
+    {
+        std::u16string text;
+        for (int i = 0; i < 200; ++i)
+            text += u"{\"level\":\"info\",\"event\":\"caf\u00e9\"}\n";
+        const std::string expected = [&] {
+            std::string utf8;
+            for (int i = 0; i < 200; ++i)
+                utf8 += "{\"level\":\"info\",\"event\":\"caf\xc3\xa9\"}\n";
+            return utf8;
+        }();
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("le-nobom.log")), utf16Bytes(text, false).substr(2)));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("be-nobom.log")), utf16Bytes(text, true).substr(2)));
+        const Delivered d = visit({path(QStringLiteral("le-nobom.log")), path(QStringLiteral("be-nobom.log"))});
+        QCOMPARE(d.eventList(), (QStringList{QStringLiteral("le-nobom.log"), QStringLiteral("be-nobom.log")}));
+        QVERIFY(d.bytes.at("le-nobom.log") == expected);
+        QVERIFY(d.bytes.at("be-nobom.log") == expected);
+    }
+
+    // A zip whose central directory is damaged is read member by member from its local headers.
+    void zipWithADamagedCentralDirectory()
+    {
+        const std::string first = logLines(3000, 23);
+        const std::string second = logLines(3000, 24);
+        std::string zip = makeArchive("zip", "none", {{"logs/a.log", first}, {"logs/b.log", second}});
+        const std::size_t directory = zip.find("PK\x01\x02");
+        const std::size_t end = zip.rfind("PK\x05\x06");
+        QVERIFY(directory != std::string::npos && end != std::string::npos);
+        QRandomGenerator random(9);
+        for (std::size_t i = directory; i < end; ++i)
+            zip[i] = static_cast<char>(random.bounded(256));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("damaged-cd.zip")), zip));
+        const Delivered d = visit({path(QStringLiteral("damaged-cd.zip"))});
+        QCOMPARE(d.eventList(), (QStringList{QStringLiteral("damaged-cd.zip!/logs/a.log"), QStringLiteral("damaged-cd.zip!/logs/b.log")}));
+        QVERIFY(d.bytes.at("damaged-cd.zip!/logs/a.log") == first);
+        QVERIFY(d.bytes.at("damaged-cd.zip!/logs/b.log") == second);
+    }
+
+    // Lines are cut at MaxLineBytes; what follows the cut, up to the newline, is dropped.
+    void longLinesAreCut()
+    {
+        const std::string longLine(MaxLineBytes + 12345, 'x');
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("long.log")), "short\n" + longLine + "\nafter\n" + longLine));
+        const Delivered d = visit({path(QStringLiteral("long.log"))}, 100000);
+        const std::string cut(MaxLineBytes, 'x');
+        QVERIFY(d.bytes.at("long.log") == "short\n" + cut + "\nafter\n" + cut);
+    }
+
+    // Past the limits a source ends with an error that names them, and the archive's other members
+    // are reported as not read.
+    void decompressionLimits()
+    {
+        const std::string text = logLines(20000, 25);
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("two.zip")),
+            makeArchive("zip", "none", {{"first.log", text}, {"second.log", text}, {"third.log", "never\n"}})));
+        SourceVisitor visitor;
+        // The zip deflates its members, so 1.5 times one member is more than the zip's own size.
+        const std::uint64_t limit = text.size() * 3 / 2;
+        visitor.limits.minimumBytes = limit;
+        visitor.limits.ratio = 1;
+        std::map<std::string, std::uint64_t> sizes;
+        std::map<std::string, std::string> errors;
+        std::vector<std::string> problems;
+        visitor.onSource = [&](const SourceInfo &info, ByteStream &stream) {
+            std::string buffer(65536, '\0');
+            for (;;) {
+                auto got = stream.read(buffer.data(), buffer.size());
+                if (!got) {
+                    errors[info.name] = got.error().message;
+                    break;
+                }
+                if (*got == 0)
+                    break;
+                sizes[info.name] += *got;
+            }
+            return true;
+        };
+        visitor.onProblem = [&](const SourceProblem &problem) { problems.push_back(problem.name + ": " + problem.reason); };
+        QVERIFY(visitSources({path(QStringLiteral("two.zip"))}, visitor));
+        QCOMPARE(sizes.at("two.zip!/first.log"), std::uint64_t(text.size()));
+        QVERIFY(!errors.count("two.zip!/first.log"));
+        QCOMPARE(sizes.at("two.zip!/second.log"), limit - text.size());
+        QVERIFY2(errors.at("two.zip!/second.log").rfind("two.zip!/second.log: stopped after ", 0) == 0,
+            errors.at("two.zip!/second.log").c_str());
+        QVERIFY(errors.at("two.zip!/second.log").find("decompressed-size limit") != std::string::npos);
+        QVERIFY(!sizes.count("two.zip!/third.log"));
+        QCOMPARE(problems.size(), std::size_t(1));
+        QVERIFY2(problems.front().rfind("two.zip: members after two.zip!/second.log not read: stopped after", 0) == 0,
+            problems.front().c_str());
+        // A plain file is not compressed input: no limit applies.
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("plain.log")), text + text));
+        sizes.clear();
+        QVERIFY(visitSources({path(QStringLiteral("plain.log"))}, visitor));
+        QCOMPARE(sizes.at("plain.log"), std::uint64_t(2 * text.size()));
+    }
+
+    // A nested zip is spooled to a file without a name: nothing is left in TMPDIR whatever happens.
+    void nestedZipSpoolHasNoName()
+    {
+        QTemporaryDir tmp;
+        const QByteArray saved = qgetenv("TMPDIR");
+        qputenv("TMPDIR", tmp.path().toUtf8());
+        const std::string inner = makeArchive("zip", "none", {{"in.log", "inner line\n"}});
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("outer-spool.zip")), makeArchive("zip", "none", {{"inner.zip", inner}})));
+        QStringList seenDuringVisit;
+        SourceVisitor visitor;
+        visitor.onSource = [&](const SourceInfo &, ByteStream &) {
+            seenDuringVisit = QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+            return true;
+        };
+        QVERIFY(visitSources({path(QStringLiteral("outer-spool.zip"))}, visitor));
+        saved.isNull() ? qunsetenv("TMPDIR") : qputenv("TMPDIR", saved);
+        QCOMPARE(seenDuringVisit, QStringList());
     }
 
     void garbage_data()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The store file itself: recognised by its application id, versioned, refused when foreign or newer.
+#include <core/base/textformat.h>
+#include <core/base/timekey.h>
 #include <core/query/queryfilter.h>
 #include <core/query/querytime.h>
 #include <core/store/sqlite/sqlite.h>
@@ -144,6 +146,11 @@ private Q_SLOTS:
                             << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
                                           "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');");
         // Version 3 adds the minute and hour rollups of the bucket counts.
+        QTest::newRow("v4") << QStringLiteral(TL_FIXTURES_DIR "/stores/v4.sql")
+                            << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
+                                          "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');"
+                                          "INSERT INTO rollups VALUES (60000000000, 1762770600000000000, 5, 0, 1), (3600000000000, 1762768800000000000, 5, 0, 1);"
+                                          "CREATE INDEX events_order ON events(ts, source, line, idx, level, service);");
         QTest::newRow("v3") << QStringLiteral(TL_FIXTURES_DIR "/stores/v3.sql")
                             << QByteArray("INSERT INTO postings(segment, first_term, data) VALUES "
                                           "(1, '@rid=req-1', x'0a407269643d7265712d3101010a407269643d7265712d320101'), (2, '@rid=req-1', x'0a407269643d7265712d310101046b6570740101');"
@@ -201,6 +208,44 @@ private Q_SLOTS:
             QCOMPARE(at->size(), 1u);
             QCOMPARE(at->front().message, std::string("kept"));
         }
+    }
+
+    // Version 5 stores time keys (core/base/timekey.h): a version 4 store's events dated 1677-1823 or
+    // 2116-2262, held as nanoseconds, get their keys, in the same order, with their bucket counts.
+    void version5ReencodesTimesOutsideTheExactWindow()
+    {
+        QFile file(QStringLiteral(TL_FIXTURES_DIR "/stores/v4.sql"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v4.timberline"));
+        // 1700-01-01, 2025-11-10T10:30 and 2200-01-01 in nanoseconds, as version 4 wrote them.
+        runSql(path, file.readAll()
+                   + "INSERT INTO sources(id, name, status, lines, event_lines, events) VALUES (1, 'old.log', 'complete', 3, 3, 3);"
+                     "INSERT INTO events(id, ts, source, line, idx, nlines, level, flags, message) VALUES "
+                     "(1, -8520336000000000000, 1, 1, 0, 1, 3, 0, 'y1700'), (2, 1762770600000000000, 1, 2, 0, 1, 3, 0, 'y2025'),"
+                     "(3, 7258118400000000000, 1, 3, 0, 1, 3, 0, 'y2200');"
+                     "INSERT INTO buckets VALUES (-8520336000000000000, 3, 0, 1), (1762770600000000000, 3, 0, 1), (7258118400000000000, 3, 0, 1);"
+                     "CREATE INDEX events_order ON events(ts, source, line, idx, level, service);");
+        {
+            auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadWrite);
+            QVERIFY2(store.has_value(), store.has_value() ? "" : store.error().message.c_str());
+        }
+        auto store = SqliteStore::open(path.toStdString(), OpenMode::ReadOnly);
+        QVERIFY(store.has_value());
+        auto events = (*store)->events(std::nullopt, 10);
+        QVERIFY(events.has_value());
+        QCOMPARE(events->size(), 3u);
+        QCOMPARE(events->at(0).message, std::string("y1700"));
+        QCOMPARE(format::rfc3339(events->at(0).key.timeNs), std::string("1700-01-01T00:00:00.000000000Z"));
+        QCOMPARE(events->at(1).key.timeNs, std::int64_t{1762770600000000000}); // inside the window: unchanged
+        QCOMPARE(format::rfc3339(events->at(2).key.timeNs), std::string("2200-01-01T00:00:00.000000000Z"));
+        QCOMPARE(events->at(0).key.timeNs, *timekey::fromEpoch(-8520336000, 0));
+        // The buckets moved with their events: one each, none left under the old nanoseconds.
+        QCOMPARE(queryInteger(path, "SELECT count(*) FROM buckets WHERE start = -8520336000000000000 OR start = 7258118400000000000"), 0);
+        QCOMPARE(queryInteger(path, "SELECT sum(count) FROM buckets"), 3);
+        QCOMPARE(queryInteger(path, "SELECT count(*) FROM event_rows WHERE time = '2200-01-01T00:00:00.000000000Z'"), 1);
+        QCOMPARE(queryInteger(path, "SELECT count(*) FROM event_rows WHERE time = '1700-01-01T00:00:00.000000000Z'"), 1);
+        QCOMPARE(queryInteger(path, "SELECT count(*) FROM event_rows WHERE time = '2025-11-10T10:30:00.000000000Z'"), 1);
     }
 };
 

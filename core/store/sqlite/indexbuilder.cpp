@@ -6,7 +6,9 @@
 #include <core/model/tokenizer.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cmath>
 
 namespace core {
 
@@ -17,6 +19,8 @@ constexpr std::uint64_t ValueSampleAfter = 65536;
 constexpr std::uint64_t ValueSampleStride = 16;
 constexpr std::size_t TopValues = 10;
 constexpr std::int64_t NoTimeSecond = NoTimeNs / IndexBuilder::BucketNs;
+// 2^23 bits (1 MiB) count distinct uncatalogued paths to within about 2 % up to ten million.
+constexpr std::size_t UncataloguedBits = std::size_t{1} << 23;
 
 std::int64_t floorDiv(std::int64_t value, std::int64_t divisor)
 {
@@ -64,7 +68,7 @@ void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record,
         const auto index = static_cast<std::size_t>(path - typePaths.begin());
         if (index == limit || (index == bestPath && field.value >= bestValue))
             continue;
-        if (!statsOf(field.path).indexQualified)
+        if (!policyOf(field.path).indexQualified)
             continue;
         bestPath = index;
         bestValue = field.value;
@@ -101,18 +105,54 @@ void IndexBuilder::ErrorTerms::minute(std::string &out, std::int64_t timeNs)
     out.append(digits, std::to_chars(digits, digits + sizeof digits, floorDiv(timeNs, MinuteNs)).ptr);
 }
 
-IndexBuilder::FieldStats &IndexBuilder::statsOf(std::string_view path)
+IndexBuilder::FieldPolicy IndexBuilder::policyFor(std::string_view path)
 {
-    auto stats = m_fields.find(path);
-    if (stats != m_fields.end())
-        return stats->second;
-    FieldStats fresh;
     // A record's time is its ts column and its message is tokenized once as the message:
     // indexing those fields again would double the index for nothing a query needs.
     const normalize::Role role = normalize::roleOfKey(path);
-    fresh.indexQualified = role != normalize::Role::Time && role != normalize::Role::Message;
-    fresh.indexTokens = fresh.indexQualified && role != normalize::Role::Level;
-    return m_fields.emplace(std::string(path), std::move(fresh)).first->second;
+    FieldPolicy policy;
+    policy.indexQualified = role != normalize::Role::Time && role != normalize::Role::Message;
+    policy.indexTokens = policy.indexQualified && role != normalize::Role::Level;
+    return policy;
+}
+
+IndexBuilder::FieldPolicy IndexBuilder::policyOf(std::string_view path)
+{
+    if (const auto found = m_fields.find(path); found != m_fields.end())
+        return found->second.policy;
+    if (m_fields.size() >= MaxCataloguedPaths)
+        return policyFor(path);
+    return statsOf(path)->policy;
+}
+
+IndexBuilder::FieldStats *IndexBuilder::statsOf(std::string_view path)
+{
+    auto stats = m_fields.find(path);
+    if (stats != m_fields.end())
+        return &stats->second;
+    if (m_fields.size() >= MaxCataloguedPaths) {
+        if (m_uncataloguedBits.empty())
+            m_uncataloguedBits.assign(UncataloguedBits / 64, 0);
+        const std::size_t bit = std::hash<std::string_view>{}(path) % UncataloguedBits;
+        m_uncataloguedBits[bit / 64] |= std::uint64_t{1} << (bit % 64);
+        return nullptr;
+    }
+    FieldStats fresh;
+    fresh.policy = policyFor(path);
+    return &m_fields.emplace(std::string(path), std::move(fresh)).first->second;
+}
+
+std::uint64_t IndexBuilder::uncataloguedPaths() const
+{
+    if (m_uncataloguedBits.empty())
+        return 0;
+    std::size_t set = 0;
+    for (const std::uint64_t word : m_uncataloguedBits)
+        set += static_cast<std::size_t>(std::popcount(word));
+    // Linear counting (Whang et al. 1990): n is about -m ln(share of bits still clear).
+    const auto bits = static_cast<double>(UncataloguedBits);
+    const double clear = std::max(1.0, bits - static_cast<double>(set));
+    return static_cast<std::uint64_t>(std::llround(-bits * std::log(clear / bits)));
 }
 
 void IndexBuilder::addTerms(const RecordBatch &batch, std::int64_t firstId)
@@ -134,7 +174,7 @@ void IndexBuilder::addTerms(const RecordBatch &batch, std::int64_t firstId)
             addQualified("@span_id", record.spanId, id);
         for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
             const Field &field = batch.fields[record.fieldBegin + i];
-            const FieldStats &policy = statsOf(field.path);
+            const FieldPolicy policy = policyOf(field.path);
             if (policy.indexQualified)
                 addQualified(field.path, field.value, id);
             if (policy.indexTokens && field.type == FieldType::String)
@@ -167,7 +207,10 @@ void IndexBuilder::addStatistics(const RecordBatch &batch)
     for (const Record &record : batch.records) {
         for (std::uint32_t i = 0; i < record.fieldCount; ++i) {
             const Field &field = batch.fields[record.fieldBegin + i];
-            FieldStats &stats = statsOf(field.path);
+            FieldStats *found = statsOf(field.path);
+            if (!found)
+                continue;
+            FieldStats &stats = *found;
             stats.types = static_cast<std::uint8_t>(stats.types | (1u << static_cast<int>(field.type)));
             ++stats.events;
             // Past the first ValueSampleAfter occurrences of a path its values are tallied one in
@@ -181,8 +224,10 @@ void IndexBuilder::addStatistics(const RecordBatch &batch)
                 auto value = stats.values.find(field.value);
                 if (value != stats.values.end())
                     value->second += weight;
-                else if (stats.values.size() < MaxTrackedValues)
+                else if (stats.values.size() < MaxTrackedValues && m_trackedValues < MaxTrackedValuesTotal) {
                     stats.values.emplace(std::string(field.value), weight);
+                    ++m_trackedValues;
+                }
             }
         }
         ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, serviceIndexOf(record.service),

@@ -37,6 +37,12 @@ class IndexBuilder
 public:
     static constexpr std::int64_t BucketNs = 1'000'000'000;
     static constexpr std::size_t MaxQualifiedValueBytes = 256;
+    // The field catalogue keeps at most this many distinct paths (docs/LIMITS.md): a key explosion
+    // (a record per user id as a key) took 650 bytes a path, 1.95 GB for 3 million. Paths past it are
+    // still indexed and queryable; they are only missing from the catalogue, and counted.
+    static constexpr std::size_t MaxCataloguedPaths = 20'000;
+    // Values tallied for the top values, over all paths together (at most 1000 per path).
+    static constexpr std::size_t MaxTrackedValuesTotal = 250'000;
 
     // What error grouping reads instead of rows and raw lines, one of each per error or fatal event:
     // its signature (ErrorSignature), its service and the minute of its time. The signature is the
@@ -71,21 +77,31 @@ public:
     PostingSegment takeSegment();
     std::vector<BucketCount> takeBuckets();
     std::map<std::string, FieldSummary> fieldSummaries() const;
+    // About how many distinct paths addStatistics() saw past MaxCataloguedPaths (estimated within a
+    // few per cent in a fixed 1 MiB, since counting them exactly would take the memory the cap saves).
+    std::uint64_t uncataloguedPaths() const;
 
 private:
     struct StringHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
-    struct FieldStats {
+    struct FieldPolicy {
         bool indexQualified = true; ///< false for the time and message aliases: their columns answer
         bool indexTokens = true;
+    };
+    struct FieldStats {
+        FieldPolicy policy;
         std::uint8_t types = 0;
         std::uint64_t events = 0;
         std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> values; ///< capped: new values stop at MaxTrackedValues
     };
 
-    FieldStats &statsOf(std::string_view path);
+    static FieldPolicy policyFor(std::string_view path);
+    // The path's policy, from the catalogue when it holds the path.
+    FieldPolicy policyOf(std::string_view path);
+    // The path's statistics; null for a new path once the catalogue is full (the path is counted).
+    FieldStats *statsOf(std::string_view path);
     std::uint32_t serviceIndexOf(std::string_view service);
     void addTerm(std::string_view term, std::int64_t id);
     void addTokens(std::string_view text, std::int64_t id);
@@ -94,6 +110,8 @@ private:
 
     PostingAccumulator m_postings;
     std::unordered_map<std::string, FieldStats, StringHash, std::equal_to<>> m_fields;
+    std::size_t m_trackedValues = 0;
+    std::vector<std::uint64_t> m_uncataloguedBits; ///< linear counting of the paths past the cap
     struct BucketKey {
         std::int64_t second = 0;
         std::uint32_t service = 0;

@@ -162,6 +162,84 @@ Result<void> writeOrderAndErrorTerms(sqlite3 *db)
     return addMissingErrorTerms(db);
 }
 
+// Version 5: `ts` holds time keys (core/base/timekey.h). Up to version 4 it held UTC nanoseconds,
+// which wrap outside 1677-2262; a key is the same number within ±2^62 ns of the epoch (1823-2116)
+// and counts microseconds beyond, so that years 1 to 9999 fit. Only events dated 1677-1823 or
+// 2116-2262 need a new number: reencodeTimesOutsideTheWindow gives them theirs, moves their second
+// buckets along and writes the one order again (rollups cover 1855-2084 only and stay as they are).
+// Their error terms keep the minute of their old nanoseconds: those events were outside any minute
+// the error timelines draw then, and they still are. The event_rows view decodes keys.
+constexpr const char *SchemaV5 = R"sql(
+DROP VIEW IF EXISTS event_rows;
+CREATE VIEW event_rows AS
+SELECT e.id AS id,
+       CASE WHEN e.ts = -9223372036854775807 - 1 THEN NULL
+            WHEN e.ts BETWEEN -4611686018427387904 AND 4611686018427387904 THEN
+                strftime('%Y-%m-%dT%H:%M:%S', (e.ts - ((e.ts % 1000000000) + 1000000000) % 1000000000) / 1000000000, 'unixepoch')
+                || printf('.%09dZ', ((e.ts % 1000000000) + 1000000000) % 1000000000)
+            ELSE (SELECT strftime('%Y-%m-%dT%H:%M:%S', (us - ((us % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')
+                         || printf('.%06d000Z', ((us % 1000000) + 1000000) % 1000000)
+                  FROM (SELECT CASE WHEN e.ts > 0 THEN e.ts - 4611686018427387904 + 4611686018427387
+                                    ELSE -(-e.ts - 4611686018427387904 + 4611686018427387) END AS us))
+       END AS time,
+       e.ts AS ts,
+       CASE e.level WHEN 1 THEN 'trace' WHEN 2 THEN 'debug' WHEN 3 THEN 'info' WHEN 4 THEN 'warn'
+                    WHEN 5 THEN 'error' WHEN 6 THEN 'fatal' ELSE 'unknown' END AS level,
+       lt.value AS level_text,
+       sv.value AS service,
+       e.message AS message,
+       e.request_id AS request_id,
+       e.trace_id AS trace_id,
+       e.span_id AS span_id,
+       e.parent_span_id AS parent_span_id,
+       e.duration AS duration_ns,
+       st.value AS status,
+       s.name AS source,
+       s.sha256 AS source_sha256,
+       e.line AS line,
+       e.idx AS idx,
+       e.nlines AS nlines,
+       e.flags & 1 AS unparsed
+FROM events e
+JOIN sources s ON s.id = e.source
+LEFT JOIN dict sv ON sv.id = e.service
+LEFT JOIN dict lt ON lt.id = e.level_text
+LEFT JOIN dict st ON st.id = e.status;
+)sql";
+
+Result<void> reencodeTimesOutsideTheWindow(sqlite3 *db)
+{
+    // Nanoseconds past ±2^62 (and not NoTimeNs): the window's edge, in SQL's integer literals.
+    constexpr const char *Outside = "(ts > 4611686018427387904 OR (ts < -4611686018427387904 AND ts != -9223372036854775807 - 1))";
+    auto affected = sql::queryInteger(db, std::string("SELECT count(*) FROM events WHERE ") + Outside);
+    if (!affected)
+        return affected.error();
+    if (*affected == 0)
+        return {};
+    // The second buckets, as removeSourceContent floors them: take the events out under their old
+    // times, give them their keys (timekey::fromEpoch: microseconds past the edge, counted from the
+    // edge's whole microsecond), and count them in again under the new ones.
+    const std::string bucketsOfMoved = std::string(
+        "INSERT INTO buckets(start, level, service, count) "
+        "SELECT CASE WHEN ts >= 0 THEN ts / 1000000000 * 1000000000 ELSE ((ts + 1) / 1000000000 - 1) * 1000000000 END, "
+        "level, coalesce(service, 0), SIGN * count(*) FROM events WHERE id IN (SELECT id FROM moved) GROUP BY 1, 2, 3 "
+        "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count");
+    const auto withSign = [&](const char *sign) {
+        std::string text = bucketsOfMoved;
+        text.replace(text.find("SIGN"), 4, sign);
+        return text;
+    };
+    const std::string steps = std::string("CREATE TEMP TABLE moved AS SELECT id FROM events WHERE ") + Outside + ";\n"
+        + withSign("-1") + ";\n"
+        + "UPDATE events SET ts = CASE WHEN ts > 0 THEN 4611686018427387904 + ts / 1000 - 4611686018427387 "
+          "ELSE -(4611686018427387904 + (-ts) / 1000 - 4611686018427387) END WHERE id IN (SELECT id FROM moved);\n"
+        + withSign("1") + ";\n"
+        + "DELETE FROM buckets WHERE count = 0; DROP TABLE moved;";
+    if (auto moved = sql::exec(db, steps); !moved)
+        return moved;
+    return TimeOrder::rebuild(db);
+}
+
 struct Migration {
     int toVersion;
     const char *sql;
@@ -170,7 +248,8 @@ struct Migration {
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
 constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
-                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, writeOrderAndErrorTerms}};
+                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, writeOrderAndErrorTerms},
+                                   {5, SchemaV5, reencodeTimesOutsideTheWindow}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {

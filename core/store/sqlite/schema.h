@@ -11,7 +11,7 @@ namespace core::schema {
 
 // 'TLNE' — how `file` and Timberline recognise a store.
 inline constexpr std::int32_t ApplicationId = 0x544C4E45;
-inline constexpr int CurrentVersion = 4;
+inline constexpr int CurrentVersion = 5; ///< 5: ts holds time keys (core/base/timekey.h)
 
 // The one order's index, made when an import finishes: keyset paging in (ts, source, line, idx), and
 // level and service along so that the in-memory order (timeorder.h) is written from the index alone.
