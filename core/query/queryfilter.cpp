@@ -4,6 +4,7 @@
 #include "querybounds.h"
 #include <core/model/normalize.h>
 #include "querypattern.h"
+#include "queryregex.h"
 #include "queryparser.h"
 
 #include <algorithm>
@@ -122,7 +123,7 @@ private:
                 if (!regex)
                     return regex.error();
                 for (int level = 0; level < LevelCount; ++level)
-                    if (std::regex_match(std::string(levelName(static_cast<Level>(level))), *regex))
+                    if (regex->matches(levelName(static_cast<Level>(level))))
                         node.levels = static_cast<std::uint8_t>(node.levels | bitOf(static_cast<Level>(level)));
                 break;
             }
@@ -136,9 +137,9 @@ private:
         return node;
     }
 
-    Result<std::regex> compileRegex(const QueryValue &value, bool icase)
+    Result<QueryRegex> compileRegex(const QueryValue &value, bool icase)
     {
-        auto regex = makeRegex(value.pattern, icase);
+        auto regex = QueryRegex::make(value.pattern, icase);
         if (!regex)
             return valueError(value, "expected a valid regex (" + regex.error().message + ")", m_text);
         return regex;

@@ -33,7 +33,7 @@ Result<void> QueryMatcher::compile(const Node &node)
         && node.value.kind == QueryValue::Kind::Regex) {
         // Tokens are lowercase: a regex over them ignores case; values are case-sensitive.
         const bool tokens = node.kind == Node::Kind::Level || node.column == Column::Text || node.column == Column::Message;
-        auto regex = makeRegex(node.value.pattern, tokens);
+        auto regex = QueryRegex::make(node.value.pattern, tokens);
         if (!regex)
             return regex.error();
         m_regexes.emplace(&node, std::move(regex.value()));
@@ -41,7 +41,7 @@ Result<void> QueryMatcher::compile(const Node &node)
     return {};
 }
 
-const std::regex *QueryMatcher::regexOf(const Node &node) const
+const QueryRegex *QueryMatcher::regexOf(const Node &node) const
 {
     auto found = m_regexes.find(&node);
     return found == m_regexes.end() ? nullptr : &found->second;
@@ -129,13 +129,13 @@ static bool tokenMatches(const QueryMatcher::TokenPattern &pattern, std::string_
     return pattern.any || (pattern.glob ? globMatch(pattern.text, token) : pattern.text == token);
 }
 
-bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const std::regex *regex)
+bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const QueryRegex *regex)
 {
     std::vector<std::string> tokens;
     std::string scratch;
     forEachToken(text, scratch, [&](std::string_view token) { tokens.emplace_back(token); });
     if (regex)
-        return std::any_of(tokens.begin(), tokens.end(), [&](const std::string &token) { return std::regex_match(token, *regex); });
+        return std::any_of(tokens.begin(), tokens.end(), [&](const std::string &token) { return regex->matches(token); });
     if (sequence.empty() || tokens.size() < sequence.size())
         return false;
     for (std::size_t start = 0; start + sequence.size() <= tokens.size(); ++start) {
@@ -148,7 +148,7 @@ bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern
     return false;
 }
 
-bool QueryMatcher::valueMatches(const QueryValue &value, const std::regex *regex, std::string_view text)
+bool QueryMatcher::valueMatches(const QueryValue &value, const QueryRegex *regex, std::string_view text)
 {
     switch (value.kind) {
     case QueryValue::Kind::Term:
@@ -157,7 +157,7 @@ bool QueryMatcher::valueMatches(const QueryValue &value, const std::regex *regex
     case QueryValue::Kind::Wildcard:
         return globMatch(value.pattern, text);
     case QueryValue::Kind::Regex:
-        return regex && std::regex_match(text.begin(), text.end(), *regex);
+        return regex && regex->matches(text);
     }
     return false;
 }
@@ -236,7 +236,7 @@ Result<bool> QueryMatcher::matches(const Node &node, const EventRow &event, Fiel
         const std::string text = asciiLower(event.levelText);
         switch (node.value.kind) {
         case QueryValue::Kind::Wildcard: return globMatch(asciiLower(node.value.pattern), text);
-        case QueryValue::Kind::Regex: return regexOf(node) && std::regex_match(text, *regexOf(node));
+        case QueryValue::Kind::Regex: return regexOf(node) && regexOf(node)->matches(text);
         default: return text == asciiLower(node.value.text);
         }
     }
@@ -264,7 +264,7 @@ Result<bool> QueryMatcher::matches(const Node &node, const EventRow &event, Fiel
         return !column.empty() && valueMatches(node.value, regexOf(node), column);
     if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message)) {
         const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
-        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
+        const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
         if (textHas(event.message, sequence, regex))
             return true;
         if (node.column == Column::Message)

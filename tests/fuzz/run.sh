@@ -14,7 +14,7 @@ mkdir -p "$build/fuzz-corpus"
 "$cxx" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root" "$here/fuzz_queryparser.cpp" "$root"/core/query/*.cpp \
     "$root"/core/model/normalize.cpp "$root"/core/model/record.cpp "$root"/core/base/textformat.cpp \
-    -o "$build/fuzz_queryparser"
+    $(pkg-config --cflags --libs re2) -o "$build/fuzz_queryparser"
 # New inputs go to the build's corpus; the committed seeds stay as they are. libFuzzer reports every
 # new input; the log keeps them and CI shows the end (the crash report, or the final statistics).
 status=0

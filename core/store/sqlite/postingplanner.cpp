@@ -100,9 +100,9 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
         if (!terms)
             return terms.error();
         std::vector<std::string> matching;
-        const std::regex *regex = m_context.matcher().regexOf(node);
+        const QueryRegex *regex = m_context.matcher().regexOf(node);
         for (const std::string &term : terms.value())
-            if (term.find('=') == std::string::npos && regex && std::regex_match(term, *regex))
+            if (term.find('=') == std::string::npos && regex && regex->matches(term))
                 matching.push_back(term);
         return uniteTerms(matching);
     }
@@ -169,7 +169,7 @@ Result<Ids> PostingPlanner::valueTerms(const Node &node)
     if (!terms)
         return terms.error();
     std::vector<std::string> matching;
-    const std::regex *regex = m_context.matcher().regexOf(node);
+    const QueryRegex *regex = m_context.matcher().regexOf(node);
     for (const std::string &term : terms.value()) {
         const std::string_view value = std::string_view(term).substr(prefix.size());
         if (QueryMatcher::valueMatches(node.value, regex, value))
@@ -188,7 +188,7 @@ Result<Ids> PostingPlanner::levelIds(const Node &node)
         // The original text, case-insensitively, under every path that held a level.
         const std::string wanted = asciiLower(node.value.text);
         const std::string pattern = asciiLower(node.value.pattern);
-        const std::regex *regex = m_context.matcher().regexOf(node);
+        const QueryRegex *regex = m_context.matcher().regexOf(node);
         for (const std::string &path : m_context.levelPaths()) {
             auto values = termsWithPrefix(path + "=");
             if (!values)
@@ -196,7 +196,7 @@ Result<Ids> PostingPlanner::levelIds(const Node &node)
             for (const std::string &term : values.value()) {
                 const std::string value = asciiLower(std::string_view(term).substr(path.size() + 1));
                 const bool hit = node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
-                    : node.value.kind == QueryValue::Kind::Regex                ? regex && std::regex_match(value, *regex)
+                    : node.value.kind == QueryValue::Kind::Regex                ? regex && regex->matches(value)
                                                                                 : value == wanted;
                 if (hit)
                     terms.push_back(term);
@@ -337,7 +337,7 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
         if (!statement)
             return statement.error();
         const std::vector<QueryMatcher::TokenPattern> sequence = QueryMatcher::tokenPatterns(node.value);
-        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
+        const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
         rest.clear();
         auto read = QueryContext::forEachRowOf(*statement, candidates, [&](std::int64_t id) {
             if (QueryMatcher::textHas(statement->view(0), sequence, regex))

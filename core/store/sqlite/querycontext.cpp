@@ -183,7 +183,7 @@ Result<QueryMatcher::ServiceIds> QueryContext::serviceIds(const QueryFilter &fil
         values->emplace(0, std::string()); // events without a service
         for (const Node *node : services) {
             std::vector<std::int64_t> &ids = serviceIds[QueryMatcher::serviceKey(node->value)];
-            const std::regex *regex = m_matcher.regexOf(*node);
+            const QueryRegex *regex = m_matcher.regexOf(*node);
             for (const auto &[id, value] : values.value())
                 if (QueryMatcher::valueMatches(node->value, regex, value))
                     ids.push_back(id);
