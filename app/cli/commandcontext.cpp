@@ -40,9 +40,26 @@ std::string withRange(std::string query, const QString &from, const QString &to)
     return query.find_first_not_of(' ') == std::string::npos ? range : "(" + query + ") and " + range;
 }
 
-// The query, a caret under the spot, the message: what a bad query prints before exit code 2.
-int queryError(const std::string &query, const core::Error &error)
+// The query, a caret under the spot, the message: what a bad query prints before exit code 2. A long
+// query (a pasted list of thousands of IDs) shows only the stretch around the spot, cut at characters.
+int queryError(std::string query, core::Error error)
 {
+    constexpr std::int64_t Context = 60;
+    const auto size = static_cast<std::int64_t>(query.size());
+    if (size > 3 * Context && error.offset >= 0) {
+        const auto boundary = [&](std::int64_t at) {
+            at = std::clamp<std::int64_t>(at, 0, size);
+            while (at < size && (static_cast<unsigned char>(query[static_cast<std::size_t>(at)]) & 0xC0) == 0x80)
+                ++at;
+            return at;
+        };
+        const std::int64_t begin = boundary(error.offset - Context);
+        const std::int64_t end = boundary(error.offset + std::min<std::int64_t>(std::max<std::int64_t>(1, error.length), Context) + Context);
+        const std::string before = begin > 0 ? "..." : "";
+        query = before + query.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)) + (end < size ? "..." : "");
+        error.length = std::min(error.length, end - error.offset);
+        error.offset += static_cast<std::int64_t>(before.size()) - begin;
+    }
     std::fprintf(stderr, "timberline: bad query\n  %s\n", query.c_str());
     if (error.offset >= 0) {
         const std::int64_t column = core::QueryParser::columnOf(query, error.offset);

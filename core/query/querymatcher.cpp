@@ -47,11 +47,47 @@ const QueryRegex *QueryMatcher::regexOf(const Node &node) const
     return found == m_regexes.end() ? nullptr : &found->second;
 }
 
+// The sign and decimal exponent of a number's first significant digit: 1e400 is 400, 0.001 is -3.
+static std::pair<bool, std::int64_t> magnitudeOf(std::string_view text)
+{
+    const bool negative = !text.empty() && text.front() == '-';
+    std::int64_t magnitude = -1;
+    bool significant = false;
+    bool fraction = false;
+    std::size_t i = negative ? 1 : 0;
+    for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+        if (text[i] == '.') {
+            fraction = true;
+        } else if (!significant && text[i] == '0') {
+            magnitude -= fraction ? 1 : 0;
+        } else if (!significant) {
+            significant = true;
+            magnitude += fraction ? 0 : 1;
+        } else if (!fraction) {
+            ++magnitude;
+        }
+    }
+    if (!significant)
+        return {negative, INT64_MIN};
+    std::int64_t exponent = 0;
+    if (i < text.size())
+        std::from_chars(text.data() + i + 1 + (text[i + 1] == '+'), text.data() + text.size(), exponent);
+    return {negative, magnitude + exponent};
+}
+
 std::optional<double> QueryMatcher::numberOf(std::string_view text)
 {
     double value = 0;
     const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !std::isfinite(value))
+    if (parsed.ptr != text.data() + text.size())
+        return std::nullopt;
+    if (parsed.ec == std::errc::result_out_of_range) {
+        // A number past double's range is still a number: beyond every finite one, or next to zero.
+        const auto [negative, magnitude] = magnitudeOf(text);
+        const double limit = magnitude > 0 ? HUGE_VAL : 0.0;
+        return negative ? -limit : limit;
+    }
+    if (parsed.ec != std::errc() || !std::isfinite(value))
         return std::nullopt;
     return value;
 }
