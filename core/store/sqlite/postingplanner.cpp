@@ -38,7 +38,7 @@ Result<Ids> PostingPlanner::postings(const std::string &term)
 {
     Ids ids;
     // Segments hold increasing ids: their lists concatenate in order.
-    if (auto read = PostingReader(m_context.db()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
+    if (auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
         !read)
         return read.error();
     return ids;
@@ -46,30 +46,42 @@ Result<Ids> PostingPlanner::postings(const std::string &term)
 
 Result<std::vector<std::string>> PostingPlanner::termsWithPrefix(const std::string &prefix)
 {
-    return PostingReader(m_context.db()).termsWithPrefix(prefix);
+    return PostingReader(m_context.db(), m_context.stop()).termsWithPrefix(prefix);
 }
 
 Result<Ids> PostingPlanner::uniteTerms(const std::vector<std::string> &terms)
 {
-    // A few lists merge in linear passes; many (a wildcard over IDs, a range over numbers) are read
-    // in one pass over their blocks, gathered and sorted once.
+    // A few lists (the levels' terms) merge in linear passes; many come from uniteMatching().
     Ids all;
-    if (terms.size() > 8) {
-        std::vector<std::string> sorted = terms;
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        auto read = PostingReader(m_context.db()).forEachListIn(sorted, [&](std::size_t, std::string_view list) { varint::appendIds(list, all); });
-        if (!read)
-            return read.error();
-        IdSet::sortUnique(all);
-        return all;
-    }
     for (const std::string &term : terms) {
         auto ids = postings(term);
         if (!ids)
             return ids.error();
         all = all.empty() ? std::move(ids.value()) : IdSet::unite(all, ids.value());
     }
+    return all;
+}
+
+Result<Ids> PostingPlanner::uniteMatching(const std::string &prefix, const std::function<bool(std::string_view term)> &wanted)
+{
+    // Terms share ids (an event holds many tokens): repeats are folded away whenever they have
+    // doubled the ids kept, so the ids held stay within about twice the answer.
+    constexpr std::size_t FoldAbove = std::size_t{1} << 20;
+    Ids all;
+    std::size_t folded = 0;
+    auto read = PostingReader(m_context.db(), m_context.stop())
+                    .forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+                        if (!wanted(term))
+                            return;
+                        varint::appendIds(list, all);
+                        if (all.size() > 2 * folded + FoldAbove) {
+                            IdSet::sortUnique(all);
+                            folded = all.size();
+                        }
+                    });
+    if (!read)
+        return read.error();
+    IdSet::sortUnique(all);
     return all;
 }
 
@@ -96,15 +108,9 @@ Result<Ids> PostingPlanner::scanIds(const std::string &where, std::int64_t a, st
 Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
 {
     if (node.value.kind == QueryValue::Kind::Regex) {
-        auto terms = termsWithPrefix("");
-        if (!terms)
-            return terms.error();
-        std::vector<std::string> matching;
+        // Tokens hold no '=': the terms with one are values of fields.
         const QueryRegex *regex = m_context.matcher().regexOf(node);
-        for (const std::string &term : terms.value())
-            if (term.find('=') == std::string::npos && regex && regex->matches(term))
-                matching.push_back(term);
-        return uniteTerms(matching);
+        return uniteMatching({}, [&](std::string_view term) { return term.find('=') == std::string_view::npos && regex && regex->matches(term); });
     }
     const std::vector<QueryMatcher::TokenPattern> patterns = QueryMatcher::tokenPatterns(node.value);
     // A sequence is checked on the rows anyway: a token whose list dwarfs the rarest one's (`task`
@@ -116,7 +122,7 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
             if (patterns[i].any || patterns[i].glob)
                 continue;
             bytes[i] = 0;
-            auto read = PostingReader(m_context.db()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
+            auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
             if (!read)
                 return read.error();
         }
@@ -136,14 +142,9 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
         if (!pattern.glob) {
             ids = postings(pattern.text);
         } else {
-            auto terms = termsWithPrefix(globPrefix(pattern.text));
-            if (!terms)
-                return terms.error();
-            std::vector<std::string> matching;
-            for (const std::string &term : terms.value())
-                if (term.find('=') == std::string::npos && globMatch(pattern.text, term))
-                    matching.push_back(term);
-            ids = uniteTerms(matching);
+            ids = uniteMatching(globPrefix(pattern.text), [&](std::string_view term) {
+                return term.find('=') == std::string_view::npos && globMatch(pattern.text, term);
+            });
         }
         if (!ids)
             return ids.error();
@@ -165,17 +166,10 @@ Result<Ids> PostingPlanner::valueTerms(const Node &node)
     if (node.value.kind == QueryValue::Kind::Term || node.value.kind == QueryValue::Kind::Phrase)
         return postings(prefix + node.value.text);
     const bool glob = node.value.kind == QueryValue::Kind::Wildcard;
-    auto terms = termsWithPrefix(prefix + (glob ? globPrefix(node.value.pattern) : std::string()));
-    if (!terms)
-        return terms.error();
-    std::vector<std::string> matching;
     const QueryRegex *regex = m_context.matcher().regexOf(node);
-    for (const std::string &term : terms.value()) {
-        const std::string_view value = std::string_view(term).substr(prefix.size());
-        if (QueryMatcher::valueMatches(node.value, regex, value))
-            matching.push_back(term);
-    }
-    return uniteTerms(matching);
+    return uniteMatching(prefix + (glob ? globPrefix(node.value.pattern) : std::string()), [&](std::string_view term) {
+        return QueryMatcher::valueMatches(node.value, regex, term.substr(prefix.size()));
+    });
 }
 
 Result<Ids> PostingPlanner::levelIds(const Node &node)
@@ -184,26 +178,27 @@ Result<Ids> PostingPlanner::levelIds(const Node &node)
     for (int level = 0; level < LevelCount; ++level)
         if (node.levels & (1u << level))
             terms.push_back("@level=" + std::to_string(level));
-    if (node.hasValue) {
-        // The original text, case-insensitively, under every path that held a level.
-        const std::string wanted = asciiLower(node.value.text);
-        const std::string pattern = asciiLower(node.value.pattern);
-        const QueryRegex *regex = m_context.matcher().regexOf(node);
-        for (const std::string &path : m_context.levelPaths()) {
-            auto values = termsWithPrefix(path + "=");
-            if (!values)
-                return values.error();
-            for (const std::string &term : values.value()) {
-                const std::string value = asciiLower(std::string_view(term).substr(path.size() + 1));
-                const bool hit = node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
-                    : node.value.kind == QueryValue::Kind::Regex                ? regex && regex->matches(value)
-                                                                                : value == wanted;
-                if (hit)
-                    terms.push_back(term);
-            }
-        }
+    auto ids = uniteTerms(terms);
+    if (!ids || !node.hasValue)
+        return ids;
+    // The original text, case-insensitively, under every path that held a level.
+    Ids all = std::move(ids.value());
+    const std::string wanted = asciiLower(node.value.text);
+    const std::string pattern = asciiLower(node.value.pattern);
+    const QueryRegex *regex = m_context.matcher().regexOf(node);
+    for (const std::string &path : m_context.levelPaths()) {
+        const std::string prefix = path + "=";
+        auto matching = uniteMatching(prefix, [&](std::string_view term) {
+            const std::string value = asciiLower(term.substr(prefix.size()));
+            return node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
+                : node.value.kind == QueryValue::Kind::Regex      ? regex && regex->matches(value)
+                                                                  : value == wanted;
+        });
+        if (!matching)
+            return matching.error();
+        all = IdSet::unite(all, matching.value());
     }
-    return uniteTerms(terms);
+    return all;
 }
 
 Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates)
@@ -214,14 +209,8 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
     case Node::Kind::Level:
         return levelIds(node);
     case Node::Kind::Range: {
-        auto terms = termsWithPrefix(node.path + "=");
-        if (!terms)
-            return terms.error();
-        std::vector<std::string> matching;
-        for (const std::string &term : terms.value())
-            if (QueryMatcher::inRange(node, std::string_view(term).substr(node.path.size() + 1)))
-                matching.push_back(term);
-        return uniteTerms(matching);
+        const std::string prefix = node.path + "=";
+        return uniteMatching(prefix, [&](std::string_view term) { return QueryMatcher::inRange(node, term.substr(prefix.size())); });
     }
     case Node::Kind::Exists: {
         if (node.column == Column::Level)
@@ -234,7 +223,7 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
         // millions of terms); a first-class column's bare prefix is not a value.
         const std::string prefix = termPrefix(node);
         Ids all;
-        auto read = PostingReader(m_context.db()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+        auto read = PostingReader(m_context.db(), m_context.stop()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
             if (node.column == Column::Path || term != prefix)
                 varint::appendIds(list, all);
         });
@@ -339,7 +328,7 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
         const std::vector<QueryMatcher::TokenPattern> sequence = QueryMatcher::tokenPatterns(node.value);
         const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
         rest.clear();
-        auto read = QueryContext::forEachRowOf(*statement, candidates, [&](std::int64_t id) {
+        auto read = m_context.forEachRowOf(*statement, candidates, [&](std::int64_t id) {
             if (QueryMatcher::textHas(statement->view(0), sequence, regex))
                 kept.push_back(id);
             else if (node.column == Column::Text)
@@ -350,6 +339,8 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
     }
     constexpr std::size_t Chunk = 512;
     for (std::size_t at = 0; at < rest.size(); at += Chunk) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
         const Ids chunk(rest.begin() + static_cast<std::ptrdiff_t>(at),
                         rest.begin() + static_cast<std::ptrdiff_t>(std::min(rest.size(), at + Chunk)));
         auto rows = m_context.rowsById(chunk);

@@ -127,6 +127,7 @@ const std::string &SqliteStore::path() const
 
 void SqliteStore::interrupt()
 {
+    d->interrupted = true;
     sqlite3_interrupt(d->db.get());
 }
 

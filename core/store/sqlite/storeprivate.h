@@ -4,6 +4,7 @@
 #include "sqlite.h"
 #include "sqlitestore.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -27,6 +28,8 @@ struct SqliteStore::Private {
     std::unordered_map<std::int64_t, std::string> dict;
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> sourceNames; ///< id → name, sha256
     std::shared_ptr<const TimeOrder> order; ///< the one order in memory, when the store holds a current one
+    // Set by interrupt() from any thread; the loops of a query that run outside SQLite read it (QueryContext).
+    std::atomic<bool> interrupted{false};
 };
 
 } // namespace core

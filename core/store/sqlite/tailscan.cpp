@@ -21,6 +21,8 @@ Result<std::vector<EventRow>> TailScan::tailMatches(const QueryFilter &filter, c
         return rows.error();
     std::vector<EventRow> kept;
     for (EventRow &event : rows.value()) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
         if (!bounds.contains(event.key.timeNs))
             continue;
         auto hit = m_context.matches(filter.root(), event);
@@ -52,6 +54,8 @@ Result<std::vector<EventRow>> TailScan::walkMatches(const QueryFilter &filter, c
     std::size_t read = 0;
     walkedAll = false;
     while (kept.size() < limit && read < maxRows) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
         statement->reset();
         statement->bind(1, bounds.begin).bind(2, bounds.end);
         statement->bind(3, from.timeNs).bind(4, from.sourceId).bind(5, std::int64_t{from.line}).bind(6, std::int64_t{from.index});
