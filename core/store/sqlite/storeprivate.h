@@ -37,6 +37,15 @@ struct SqliteStore::Private {
 #include "storewriter.h"
 
 namespace core {
+// A query's answer as its user reads it: a failure of SQLite in plain words, naming the store's file
+// (sql::readError), never SQLite's own message.
+template<typename T>
+Result<T> answered(const SqliteStore::Private &d, Result<T> result)
+{
+    if (!result)
+        return sql::readError(result.error(), d.path);
+    return result;
+}
 // The columns readEvents expects, in its order.
 extern const char *const EventColumns;
 // The `dict` table: service names, level texts and span statuses by id.
