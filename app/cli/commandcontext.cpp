@@ -107,6 +107,7 @@ bool CommandContext::openStore()
         return false;
     }
     m_store = std::move(store.value());
+    m_interrupts = std::make_unique<InterruptCatcher>(std::initializer_list<int>{SIGINT}, [store = m_store.get()] { store->interrupt(); });
     return true;
 }
 
@@ -122,8 +123,7 @@ bool CommandContext::compileFilter()
     if (m_arguments.now == QLatin1String("end")) {
         auto anchor = m_store->timeAnchor();
         if (!anchor) {
-            std::fprintf(stderr, "timberline: %s\n", anchor.error().message.c_str());
-            m_exitCode = 1;
+            m_exitCode = readFailed(anchor.error());
             return false;
         }
         if (anchor.value())
@@ -163,12 +163,12 @@ int CommandContext::printEvents()
     std::optional<core::EventKey> after;
     std::string line;
     while (remaining > 0) {
+        if (InterruptCatcher::requested())
+            return readFailed(core::makeError(core::ErrorCode::Cancelled, "interrupted"));
         const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096));
         auto page = m_filter ? m_store->events(*m_filter, after, size) : m_store->events(after, size);
-        if (!page) {
-            std::fprintf(stderr, "timberline: %s%s\n", m_filter ? "the query failed: " : "", page.error().message.c_str());
-            return 1;
-        }
+        if (!page)
+            return readFailed(page.error(), m_filter ? "the query failed: " : "");
         if (page->empty())
             break;
         for (const core::EventRow &event : page.value())
@@ -179,10 +179,14 @@ int CommandContext::printEvents()
     return 0;
 }
 
-int analysisFailed(const core::Error &error)
+int readFailed(const core::Error &error, const char *what)
 {
-    std::fprintf(stderr, "timberline: %s\n", error.message.c_str());
-    return error.code == core::ErrorCode::Cancelled ? 130 : 1;
+    if (error.code == core::ErrorCode::Cancelled) {
+        std::fprintf(stderr, "timberline: interrupted\n");
+        return 130;
+    }
+    std::fprintf(stderr, "timberline: %s%s\n", what, error.message.c_str());
+    return 1;
 }
 
 } // namespace cli
