@@ -287,6 +287,30 @@ private Q_SLOTS:
         QCOMPARE(deep.out, errors);
     }
 
+    // D19: a damaged store is named and called damaged; SQLite's own words never reach the user.
+    void damagedStoreInPlainWords()
+    {
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged.tl"));
+        QVERIFY(QFile::copy(m_vocabulary, damaged));
+        QFile file(damaged);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const qint64 size = file.size();
+        for (qint64 at = size / 3; at < size * 2 / 3; at += 7 * 4096) {
+            QVERIFY(file.seek(at));
+            QCOMPARE(file.write(QByteArray(4096, '\xff')), qint64(4096));
+        }
+        file.close();
+        for (const QStringList &arguments : {QStringList{QStringLiteral("query"), QStringLiteral("--count"), QStringLiteral("*a*")},
+                                             QStringList{QStringLiteral("events")},
+                                             QStringList{QStringLiteral("errors"), QStringLiteral("opened")}}) {
+            const Run run = timberline(QStringList{arguments.front(), QStringLiteral("--store"), damaged} + arguments.mid(1));
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains(QByteArray(damaged.toUtf8() + ": the store is damaged")), run.err.constData());
+            for (const char *sqlite : {"disk image", "step:", "prepare:", "SQL"})
+                QVERIFY2(!run.err.contains(sqlite), run.err.constData());
+        }
+    }
+
     // D20: after `--`, a word starting with `--` is query text.
     void doubleDashWordsAfterTheSeparatorAreQueries()
     {

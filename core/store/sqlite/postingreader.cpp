@@ -47,7 +47,7 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
             return false;
         });
         if (!readable)
-            return makeError(ErrorCode::Store, "a posting block is malformed");
+            return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
     }
     return {};
 }
@@ -93,7 +93,7 @@ Result<void> PostingReader::forEachListInRange(std::string_view lower, std::stri
                 return true;
             });
             if (!readable)
-                return makeError(ErrorCode::Store, "a posting block is malformed");
+                return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
             if (pastUpper)
                 break;
         }

@@ -58,7 +58,7 @@ Error readError(const Error &error, const std::string &path)
 {
     if (error.code != ErrorCode::Store || error.message.starts_with(path + ": "))
         return error;
-    // The store's own errors ("a posting block is malformed") are plain already.
+    // The store's own errors ("the store is damaged (a posting block does not decode)") are plain already.
     return makeError(ErrorCode::Store, path + ": " + (error.message == t_lastMessage ? plainReason(t_lastFailure) : error.message));
 }
 
