@@ -70,8 +70,12 @@ static std::pair<bool, std::int64_t> magnitudeOf(std::string_view text)
     if (!significant)
         return {negative, INT64_MIN};
     std::int64_t exponent = 0;
-    if (i < text.size())
-        std::from_chars(text.data() + i + 1 + (text[i + 1] == '+'), text.data() + text.size(), exponent);
+    if (i < text.size()) {
+        const char *begin = text.data() + i + 1 + (text[i + 1] == '+');
+        // An exponent past int64 is as good as infinite, either way; halved, the sum cannot overflow.
+        if (std::from_chars(begin, text.data() + text.size(), exponent).ec == std::errc::result_out_of_range)
+            exponent = *begin == '-' ? INT64_MIN / 2 : INT64_MAX / 2;
+    }
     return {negative, magnitude + exponent};
 }
 

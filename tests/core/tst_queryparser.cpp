@@ -159,6 +159,8 @@ private Q_SLOTS:
         QCOMPARE(QueryMatcher::numberOf("12345678901234567890e300"), std::optional<double>(HUGE_VAL));
         QCOMPARE(QueryMatcher::numberOf("1e-400"), std::optional<double>(0.0));
         QCOMPARE(QueryMatcher::numberOf("0.000001e-400"), std::optional<double>(0.0));
+        QCOMPARE(QueryMatcher::numberOf("1e99999999999999999999999"), std::optional<double>(HUGE_VAL));
+        QCOMPARE(QueryMatcher::numberOf("1e-99999999999999999999999"), std::optional<double>(0.0));
         QCOMPARE(QueryMatcher::numberOf("2.5"), std::optional<double>(2.5));
         QVERIFY(!QueryMatcher::numberOf("inf").has_value());
         QVERIFY(!QueryMatcher::numberOf("nan").has_value());
