@@ -205,7 +205,9 @@ void printUsage(FILE *stream)
                  "\n"
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
                  "import exits 0 when every source imported, 1 when some failed or were binary,\n"
-                 "2 on usage errors, 130 when interrupted (what was read is kept).\n");
+                 "2 on usage errors, 130 when interrupted (what was read is kept).\n"
+                 "The other verbs exit 1 when the store cannot answer, 2 on usage errors and bad\n"
+                 "queries, 130 when interrupted (Ctrl-C).\n");
 }
 
 } // namespace cli
