@@ -38,6 +38,8 @@ Result<void> QueryMatcher::compile(const Node &node)
             return regex.error();
         m_regexes.emplace(&node, std::move(regex.value()));
     }
+    if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message))
+        m_sequences.emplace(&node, tokenPatterns(node.value));
     return {};
 }
 
@@ -77,6 +79,13 @@ static std::pair<bool, std::int64_t> magnitudeOf(std::string_view text)
             exponent = *begin == '-' ? INT64_MIN / 2 : INT64_MAX / 2;
     }
     return {negative, magnitude + exponent};
+}
+
+const std::vector<QueryMatcher::TokenPattern> &QueryMatcher::sequenceOf(const Node &node) const
+{
+    static const std::vector<TokenPattern> none;
+    auto found = m_sequences.find(&node);
+    return found == m_sequences.end() ? none : found->second;
 }
 
 std::optional<double> QueryMatcher::numberOf(std::string_view text)
@@ -303,7 +312,7 @@ Result<bool> QueryMatcher::matches(const Node &node, const EventRow &event, Fiel
     if (node.kind == Node::Kind::Match && firstClass)
         return !column.empty() && valueMatches(node.value, regexOf(node), column);
     if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message)) {
-        const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
+        const std::vector<TokenPattern> &sequence = sequenceOf(node);
         const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
         if (textHas(event.message, sequence, regex))
             return true;

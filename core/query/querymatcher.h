@@ -54,6 +54,9 @@ public:
     Result<bool> matches(const QueryFilter::Node &node, const EventRow &event, FieldReader &reader) const;
     // The compiled regex of a Match or Level node with a regex value, or null.
     const QueryRegex *regexOf(const QueryFilter::Node &node) const;
+    // tokenPatterns() of a free-text or message Match node, split when the matcher was made; empty
+    // for any other node.
+    const std::vector<TokenPattern> &sequenceOf(const QueryFilter::Node &node) const;
 
     static std::optional<double> numberOf(std::string_view text);
     // Whether a record value lies within a Range node's bounds.
@@ -73,6 +76,9 @@ private:
     Result<void> compile(const QueryFilter::Node &node);
 
     std::unordered_map<const QueryFilter::Node *, QueryRegex> m_regexes;
+    // The token sequence of each free-text and message condition, split once: an event's check
+    // must not split a pasted 100 KB phrase again.
+    std::unordered_map<const QueryFilter::Node *, std::vector<TokenPattern>> m_sequences;
 };
 
 } // namespace core

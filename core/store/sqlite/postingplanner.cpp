@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 namespace core {
 
@@ -112,26 +113,33 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
         const QueryRegex *regex = m_context.matcher().regexOf(node);
         return uniteMatching({}, [&](std::string_view term) { return term.find('=') == std::string_view::npos && regex && regex->matches(term); });
     }
-    const std::vector<QueryMatcher::TokenPattern> patterns = QueryMatcher::tokenPatterns(node.value);
+    const std::vector<QueryMatcher::TokenPattern> &patterns = m_context.matcher().sequenceOf(node);
     // A sequence is checked on the rows anyway: a token whose list dwarfs the rarest one's (`task`
     // beside `failed`) is left to that check instead of decoding millions of ids to intersect.
+    // A token the sequence repeats narrows nothing more: each distinct one is read once.
     std::vector<bool> skip(patterns.size(), false);
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = 0; i < patterns.size(); ++i)
+        skip[i] = !seen.insert(patterns[i].text).second;
     if (patterns.size() > 1) {
         std::vector<std::size_t> bytes(patterns.size(), SIZE_MAX);
         for (std::size_t i = 0; i < patterns.size(); ++i) {
-            if (patterns[i].any || patterns[i].glob)
+            if (patterns[i].any || patterns[i].glob || skip[i])
                 continue;
             bytes[i] = 0;
             auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
             if (!read)
                 return read.error();
+            // A token no event holds: no event holds the sequence (a pasted 100 KB phrase stops here).
+            if (bytes[i] == 0)
+                return Ids{};
         }
         const std::size_t rarest = *std::min_element(bytes.begin(), bytes.end());
         constexpr std::size_t RarestLimitBytes = 16 * 1024;
         constexpr std::size_t DwarfRatio = 32;
         if (rarest <= RarestLimitBytes)
             for (std::size_t i = 0; i < patterns.size(); ++i)
-                skip[i] = bytes[i] != SIZE_MAX && bytes[i] > DwarfRatio * std::max<std::size_t>(rarest, 1);
+                skip[i] = skip[i] || (bytes[i] != SIZE_MAX && bytes[i] > DwarfRatio * std::max<std::size_t>(rarest, 1));
     }
     std::optional<Ids> result;
     for (std::size_t i = 0; i < patterns.size(); ++i) {
@@ -249,7 +257,7 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
             if (candidates)
                 found = IdSet::intersect(found, *candidates);
         }
-        const std::vector<QueryMatcher::TokenPattern> patterns = QueryMatcher::tokenPatterns(node.value);
+        const std::vector<QueryMatcher::TokenPattern> &patterns = m_context.matcher().sequenceOf(node);
         // One exact token is exact from the postings; sequences, globs over several tokens and the
         // message alone are checked on the rows.
         const bool exact = node.column == Column::Text
@@ -325,7 +333,7 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
         auto statement = sql::Statement::prepare(m_context.db(), "SELECT message FROM events WHERE id = ?1");
         if (!statement)
             return statement.error();
-        const std::vector<QueryMatcher::TokenPattern> sequence = QueryMatcher::tokenPatterns(node.value);
+        const std::vector<QueryMatcher::TokenPattern> &sequence = m_context.matcher().sequenceOf(node);
         const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
         rest.clear();
         auto read = m_context.forEachRowOf(*statement, candidates, [&](std::int64_t id) {
