@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev
-    libsqlite3-dev sqlite3 libsimdjson-dev libarchive-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libssl-dev
+    libsqlite3-dev sqlite3 libsimdjson-dev libarchive-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libssl-dev libre2-dev
     fonts-dejavu-core
 )
 # KF6 SyntaxHighlighting (raw JSON in the detail pane) where the release ships it: Debian 13 and later

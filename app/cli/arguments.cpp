@@ -225,7 +225,9 @@ void printUsage(FILE *stream)
                  "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
                  "import exits 0 when every source imported, 1 when some failed or were binary,\n"
                  "2 on usage errors, 130 when interrupted (what was read is kept). One import writes\n"
-                 "a store at a time: another exits 1, or with --wait waits for the first to end.\n");
+                 "a store at a time: another exits 1, or with --wait waits for the first to end.\n"
+                 "The other verbs exit 1 when the store cannot answer, 2 on usage errors and bad\n"
+                 "queries, 130 when interrupted (Ctrl-C).\n");
 }
 
 } // namespace cli

@@ -40,9 +40,26 @@ std::string withRange(std::string query, const QString &from, const QString &to)
     return query.find_first_not_of(' ') == std::string::npos ? range : "(" + query + ") and " + range;
 }
 
-// The query, a caret under the spot, the message: what a bad query prints before exit code 2.
-int queryError(const std::string &query, const core::Error &error)
+// The query, a caret under the spot, the message: what a bad query prints before exit code 2. A long
+// query (a pasted list of thousands of IDs) shows only the stretch around the spot, cut at characters.
+int queryError(std::string query, core::Error error)
 {
+    constexpr std::int64_t Context = 60;
+    const auto size = static_cast<std::int64_t>(query.size());
+    if (size > 3 * Context && error.offset >= 0) {
+        const auto boundary = [&](std::int64_t at) {
+            at = std::clamp<std::int64_t>(at, 0, size);
+            while (at < size && (static_cast<unsigned char>(query[static_cast<std::size_t>(at)]) & 0xC0) == 0x80)
+                ++at;
+            return at;
+        };
+        const std::int64_t begin = boundary(error.offset - Context);
+        const std::int64_t end = boundary(error.offset + std::min<std::int64_t>(std::max<std::int64_t>(1, error.length), Context) + Context);
+        const std::string before = begin > 0 ? "..." : "";
+        query = before + query.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)) + (end < size ? "..." : "");
+        error.length = std::min(error.length, end - error.offset);
+        error.offset += static_cast<std::int64_t>(before.size()) - begin;
+    }
     std::fprintf(stderr, "timberline: bad query\n  %s\n", query.c_str());
     if (error.offset >= 0) {
         const std::int64_t column = core::QueryParser::columnOf(query, error.offset);
@@ -90,6 +107,7 @@ bool CommandContext::openStore()
         return false;
     }
     m_store = std::move(store.value());
+    m_interrupts = std::make_unique<InterruptCatcher>(std::initializer_list<int>{SIGINT}, [store = m_store.get()] { store->interrupt(); });
     return true;
 }
 
@@ -105,8 +123,7 @@ bool CommandContext::compileFilter()
     if (m_arguments.now == QLatin1String("end")) {
         auto anchor = m_store->timeAnchor();
         if (!anchor) {
-            std::fprintf(stderr, "timberline: %s\n", anchor.error().message.c_str());
-            m_exitCode = 1;
+            m_exitCode = readFailed(anchor.error());
             return false;
         }
         if (anchor.value())
@@ -148,12 +165,12 @@ int CommandContext::printEvents()
     std::optional<core::EventKey> after;
     std::string line;
     while (remaining > 0) {
+        if (InterruptCatcher::requested())
+            return readFailed(core::makeError(core::ErrorCode::Cancelled, "interrupted"));
         const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4096));
         auto page = m_filter ? m_store->events(*m_filter, after, size) : m_store->events(after, size);
-        if (!page) {
-            std::fprintf(stderr, "timberline: %s%s\n", m_filter ? "the query failed: " : "", page.error().message.c_str());
-            return 1;
-        }
+        if (!page)
+            return readFailed(page.error(), m_filter ? "the query failed: " : "");
         if (page->empty())
             break;
         for (const core::EventRow &event : page.value())
@@ -164,10 +181,14 @@ int CommandContext::printEvents()
     return 0;
 }
 
-int analysisFailed(const core::Error &error)
+int readFailed(const core::Error &error, const char *what)
 {
-    std::fprintf(stderr, "timberline: %s\n", error.message.c_str());
-    return error.code == core::ErrorCode::Cancelled ? 130 : 1;
+    if (error.code == core::ErrorCode::Cancelled) {
+        std::fprintf(stderr, "timberline: interrupted\n");
+        return 130;
+    }
+    std::fprintf(stderr, "timberline: %s%s\n", what, error.message.c_str());
+    return 1;
 }
 
 } // namespace cli

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "arguments.h"
+#include "interruptcatcher.h"
 #include "output.h"
 
 #include <core/query/queryfilter.h>
@@ -28,7 +29,8 @@ public:
 
     // The verb's arguments, refusing options outside `accepted`; exit code 2 on a usage error.
     bool parse(const QStringList &arguments, std::initializer_list<Option> accepted);
-    // Read-only; exit code 1 when the file is not a store or cannot be read.
+    // Read-only; exit code 1 when the file is not a store or cannot be read. From then on Ctrl-C
+    // interrupts whatever the store is doing, and InterruptCatcher::requested() says so.
     bool openStore();
     // The positional query with --from and --to AND-ed in, its dates read at --now in --tz; exit code
     // 2 on a bad query or zone, 1 when --now end cannot be read from the store.
@@ -56,13 +58,15 @@ private:
     Positional m_positional;
     Arguments m_arguments;
     std::unique_ptr<core::EventStore> m_store;
+    std::unique_ptr<InterruptCatcher> m_interrupts; ///< after m_store: gone before it
     std::optional<core::QueryFilter> m_filter;
     std::string m_queryText;
     std::int64_t m_nowNs = 0;
     int m_exitCode = 0;
 };
 
-// Prints why an analysis stopped; returns 130 when Ctrl-C cancelled it, else 1.
-int analysisFailed(const core::Error &error);
+// Prints why reading the store stopped, after `what` ("the query failed: "): "interrupted" and 130
+// when Ctrl-C cancelled it, else the message and 1.
+int readFailed(const core::Error &error, const char *what = "");
 
 } // namespace cli

@@ -89,17 +89,16 @@ int errorsCommand(const QStringList &arguments)
     if (!context.parse(arguments, {Option::Store, Option::Json, Option::ByService, Option::Now, Option::TimeZone}) || !context.openStore()
         || !context.compileFilter())
         return context.exitCode();
-    const InterruptCatcher catcher;
     if (context.arguments().byService) {
         auto timelines = core::ErrorGroups::byService(context.store(), context.filter(), 0, &InterruptCatcher::requested());
         if (!timelines)
-            return analysisFailed(timelines.error());
+            return readFailed(timelines.error());
         printServices(timelines.value(), context.style());
         return 0;
     }
     auto groups = core::ErrorGroups::compute(context.store(), context.filter(), std::nullopt, &InterruptCatcher::requested());
     if (!groups)
-        return analysisFailed(groups.error());
+        return readFailed(groups.error());
     printGroups(groups.value(), context.style());
     return 0;
 }

@@ -68,11 +68,10 @@ int histogramCommand(const QStringList &arguments)
     }
     if (!context.openStore() || !context.compileFilter())
         return context.exitCode();
-    const InterruptCatcher catcher;
     auto histogram = core::Histogram::compute(context.store(), context.filter(), options,
                                               [](const core::LevelHistogram &) { return !InterruptCatcher::requested(); });
     if (!histogram)
-        return analysisFailed(histogram.error());
+        return readFailed(histogram.error());
     printHistogram(histogram.value(), context.style());
     return 0;
 }

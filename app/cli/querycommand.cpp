@@ -16,10 +16,8 @@ int queryCommand(const QStringList &arguments)
     if (!context.arguments().count)
         return context.printEvents();
     auto count = context.store().count(context.filter());
-    if (!count) {
-        std::fprintf(stderr, "timberline: the query failed: %s\n", count.error().message.c_str());
-        return 1;
-    }
+    if (!count)
+        return readFailed(count.error(), "the query failed: ");
     if (context.style() == Style::Json)
         std::printf("{\"count\":%llu}\n", static_cast<unsigned long long>(*count));
     else

@@ -71,10 +71,8 @@ int statsCommand(const QStringList &arguments)
     if (!context.parse(arguments, {Option::Store, Option::Json}) || !context.openStore())
         return context.exitCode();
     auto stats = context.store().stats();
-    if (!stats) {
-        std::fprintf(stderr, "timberline: %s\n", stats.error().message.c_str());
-        return 1;
-    }
+    if (!stats)
+        return readFailed(stats.error());
     printStats(stats.value(), context.style());
     return 0;
 }

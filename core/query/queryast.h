@@ -14,7 +14,7 @@ struct QueryValue {
         Term, ///< a bare word: equality on keyword fields, a token (sequence) in text
         Phrase, ///< "quoted": the same, never a wildcard
         Wildcard, ///< * and ? in `pattern`
-        Regex, ///< /pattern/ (ECMAScript syntax)
+        Regex, ///< /pattern/ (RE2 syntax, core/query/queryregex.h)
     };
     Kind kind = Kind::Term;
     std::string text; ///< escapes resolved

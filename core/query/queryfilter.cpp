@@ -4,6 +4,7 @@
 #include "querybounds.h"
 #include <core/model/normalize.h>
 #include "querypattern.h"
+#include "queryregex.h"
 #include "queryparser.h"
 
 #include <algorithm>
@@ -67,7 +68,15 @@ public:
                 auto compiled = compile(child);
                 if (!compiled)
                     return compiled.error();
-                node.children.push_back(std::move(compiled.value()));
+                // `a and (b and c)` is one list, `not not a` is a: the same meaning, less deep.
+                if (node.kind != Node::Kind::Not && compiled->kind == node.kind) {
+                    for (Node &grandchild : compiled->children)
+                        node.children.push_back(std::move(grandchild));
+                } else if (node.kind == Node::Kind::Not && compiled->kind == Node::Kind::Not) {
+                    return std::move(compiled->children.front());
+                } else {
+                    node.children.push_back(std::move(compiled.value()));
+                }
             }
             return node;
         case QueryNode::Kind::Exists:
@@ -122,7 +131,7 @@ private:
                 if (!regex)
                     return regex.error();
                 for (int level = 0; level < LevelCount; ++level)
-                    if (std::regex_match(std::string(levelName(static_cast<Level>(level))), *regex))
+                    if (regex->matches(levelName(static_cast<Level>(level))))
                         node.levels = static_cast<std::uint8_t>(node.levels | bitOf(static_cast<Level>(level)));
                 break;
             }
@@ -136,9 +145,9 @@ private:
         return node;
     }
 
-    Result<std::regex> compileRegex(const QueryValue &value, bool icase)
+    Result<QueryRegex> compileRegex(const QueryValue &value, bool icase)
     {
-        auto regex = makeRegex(value.pattern, icase);
+        auto regex = QueryRegex::make(value.pattern, icase);
         if (!regex)
             return valueError(value, "expected a valid regex (" + regex.error().message + ")", m_text);
         return regex;
@@ -274,9 +283,21 @@ Result<QueryFilter> QueryFilter::compileWithText(const QueryNode &query, const Q
     return filter;
 }
 
+// How deep the tree nests once each list of n children is split in halves (log2 n levels).
+static int splitDepth(const Node &node)
+{
+    int deepest = 0;
+    for (const Node &child : node.children)
+        deepest = std::max(deepest, splitDepth(child));
+    int halves = 0;
+    for (std::size_t n = node.children.size(); n > 1; n = (n + 1) / 2)
+        ++halves;
+    return deepest + std::max(halves, node.kind == Node::Kind::Not ? 1 : 0);
+}
+
 bool QueryFilter::onlyTimeLevelService() const
 {
-    return timeLevelService(m_root);
+    return timeLevelService(m_root) && splitDepth(m_root) <= MaxConditionDepth;
 }
 
 bool QueryFilter::isTimeLevelService(const Node &node)

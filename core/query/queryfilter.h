@@ -55,8 +55,11 @@ public:
     static Result<QueryFilter> fromText(std::string_view text, const QueryTime &time);
 
     const Node &root() const { return m_root; }
-    // Whether only time, normalised level and service decide: then the bucket counts answer.
+    // Whether only time, normalised level and service decide, and the tree, its lists split in halves,
+    // nests at most MaxConditionDepth deep: then the bucket counts answer, through one SQL condition
+    // (SQLite's parser refuses one nested much deeper). Deeper trees take the posting lists' path.
     bool onlyTimeLevelService() const;
+    static constexpr int MaxConditionDepth = 24;
     // The same for one node of the tree.
     static bool isTimeLevelService(const Node &node);
     static Column columnOf(std::string_view field);

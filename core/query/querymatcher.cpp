@@ -33,25 +33,74 @@ Result<void> QueryMatcher::compile(const Node &node)
         && node.value.kind == QueryValue::Kind::Regex) {
         // Tokens are lowercase: a regex over them ignores case; values are case-sensitive.
         const bool tokens = node.kind == Node::Kind::Level || node.column == Column::Text || node.column == Column::Message;
-        auto regex = makeRegex(node.value.pattern, tokens);
+        auto regex = QueryRegex::make(node.value.pattern, tokens);
         if (!regex)
             return regex.error();
         m_regexes.emplace(&node, std::move(regex.value()));
     }
+    if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message))
+        m_sequences.emplace(&node, tokenPatterns(node.value));
     return {};
 }
 
-const std::regex *QueryMatcher::regexOf(const Node &node) const
+const QueryRegex *QueryMatcher::regexOf(const Node &node) const
 {
     auto found = m_regexes.find(&node);
     return found == m_regexes.end() ? nullptr : &found->second;
+}
+
+// The sign and decimal exponent of a number's first significant digit: 1e400 is 400, 0.001 is -3.
+static std::pair<bool, std::int64_t> magnitudeOf(std::string_view text)
+{
+    const bool negative = !text.empty() && text.front() == '-';
+    std::int64_t magnitude = -1;
+    bool significant = false;
+    bool fraction = false;
+    std::size_t i = negative ? 1 : 0;
+    for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+        if (text[i] == '.') {
+            fraction = true;
+        } else if (!significant && text[i] == '0') {
+            magnitude -= fraction ? 1 : 0;
+        } else if (!significant) {
+            significant = true;
+            magnitude += fraction ? 0 : 1;
+        } else if (!fraction) {
+            ++magnitude;
+        }
+    }
+    if (!significant)
+        return {negative, INT64_MIN};
+    std::int64_t exponent = 0;
+    if (i < text.size()) {
+        const char *begin = text.data() + i + 1 + (text[i + 1] == '+');
+        // An exponent past int64 is as good as infinite, either way; halved, the sum cannot overflow.
+        if (std::from_chars(begin, text.data() + text.size(), exponent).ec == std::errc::result_out_of_range)
+            exponent = *begin == '-' ? INT64_MIN / 2 : INT64_MAX / 2;
+    }
+    return {negative, magnitude + exponent};
+}
+
+const std::vector<QueryMatcher::TokenPattern> &QueryMatcher::sequenceOf(const Node &node) const
+{
+    static const std::vector<TokenPattern> none;
+    auto found = m_sequences.find(&node);
+    return found == m_sequences.end() ? none : found->second;
 }
 
 std::optional<double> QueryMatcher::numberOf(std::string_view text)
 {
     double value = 0;
     const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !std::isfinite(value))
+    if (parsed.ptr != text.data() + text.size())
+        return std::nullopt;
+    if (parsed.ec == std::errc::result_out_of_range) {
+        // A number past double's range is still a number: beyond every finite one, or next to zero.
+        const auto [negative, magnitude] = magnitudeOf(text);
+        const double limit = magnitude > 0 ? HUGE_VAL : 0.0;
+        return negative ? -limit : limit;
+    }
+    if (parsed.ec != std::errc() || !std::isfinite(value))
         return std::nullopt;
     return value;
 }
@@ -129,13 +178,13 @@ static bool tokenMatches(const QueryMatcher::TokenPattern &pattern, std::string_
     return pattern.any || (pattern.glob ? globMatch(pattern.text, token) : pattern.text == token);
 }
 
-bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const std::regex *regex)
+bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const QueryRegex *regex)
 {
     std::vector<std::string> tokens;
     std::string scratch;
     forEachToken(text, scratch, [&](std::string_view token) { tokens.emplace_back(token); });
     if (regex)
-        return std::any_of(tokens.begin(), tokens.end(), [&](const std::string &token) { return std::regex_match(token, *regex); });
+        return std::any_of(tokens.begin(), tokens.end(), [&](const std::string &token) { return regex->matches(token); });
     if (sequence.empty() || tokens.size() < sequence.size())
         return false;
     for (std::size_t start = 0; start + sequence.size() <= tokens.size(); ++start) {
@@ -148,7 +197,7 @@ bool QueryMatcher::textHas(std::string_view text, const std::vector<TokenPattern
     return false;
 }
 
-bool QueryMatcher::valueMatches(const QueryValue &value, const std::regex *regex, std::string_view text)
+bool QueryMatcher::valueMatches(const QueryValue &value, const QueryRegex *regex, std::string_view text)
 {
     switch (value.kind) {
     case QueryValue::Kind::Term:
@@ -157,7 +206,7 @@ bool QueryMatcher::valueMatches(const QueryValue &value, const std::regex *regex
     case QueryValue::Kind::Wildcard:
         return globMatch(value.pattern, text);
     case QueryValue::Kind::Regex:
-        return regex && std::regex_match(text.begin(), text.end(), *regex);
+        return regex && regex->matches(text);
     }
     return false;
 }
@@ -236,7 +285,7 @@ Result<bool> QueryMatcher::matches(const Node &node, const EventRow &event, Fiel
         const std::string text = asciiLower(event.levelText);
         switch (node.value.kind) {
         case QueryValue::Kind::Wildcard: return globMatch(asciiLower(node.value.pattern), text);
-        case QueryValue::Kind::Regex: return regexOf(node) && std::regex_match(text, *regexOf(node));
+        case QueryValue::Kind::Regex: return regexOf(node) && regexOf(node)->matches(text);
         default: return text == asciiLower(node.value.text);
         }
     }
@@ -263,8 +312,8 @@ Result<bool> QueryMatcher::matches(const Node &node, const EventRow &event, Fiel
     if (node.kind == Node::Kind::Match && firstClass)
         return !column.empty() && valueMatches(node.value, regexOf(node), column);
     if (node.kind == Node::Kind::Match && (node.column == Column::Text || node.column == Column::Message)) {
-        const std::vector<TokenPattern> sequence = tokenPatterns(node.value);
-        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
+        const std::vector<TokenPattern> &sequence = sequenceOf(node);
+        const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? regexOf(node) : nullptr;
         if (textHas(event.message, sequence, regex))
             return true;
         if (node.column == Column::Message)

@@ -4,10 +4,10 @@
 #include <core/base/result.h>
 #include <core/model/event.h>
 #include "queryfilter.h"
+#include "queryregex.h"
 
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,7 +53,10 @@ public:
     // Whether `node` (of the filter given to make()) holds on the event.
     Result<bool> matches(const QueryFilter::Node &node, const EventRow &event, FieldReader &reader) const;
     // The compiled regex of a Match or Level node with a regex value, or null.
-    const std::regex *regexOf(const QueryFilter::Node &node) const;
+    const QueryRegex *regexOf(const QueryFilter::Node &node) const;
+    // tokenPatterns() of a free-text or message Match node, split when the matcher was made; empty
+    // for any other node.
+    const std::vector<TokenPattern> &sequenceOf(const QueryFilter::Node &node) const;
 
     static std::optional<double> numberOf(std::string_view text);
     // Whether a record value lies within a Range node's bounds.
@@ -61,9 +64,9 @@ public:
     // The token sequence a value stands for: `task.failed` is task, failed; `req-abc*` is req, abc*.
     static std::vector<TokenPattern> tokenPatterns(const QueryValue &value);
     // Whether `text`'s tokens hold the sequence (or, with a regex, a token it matches whole).
-    static bool textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const std::regex *regex);
+    static bool textHas(std::string_view text, const std::vector<TokenPattern> &sequence, const QueryRegex *regex);
     // Whether a whole value (a column, a record value, a term's value) matches a Match node's value.
-    static bool valueMatches(const QueryValue &value, const std::regex *regex, std::string_view text);
+    static bool valueMatches(const QueryValue &value, const QueryRegex *regex, std::string_view text);
     static std::string serviceKey(const QueryValue &value);
     // Whether `node` holds on an event of this level and service id; nullopt when it asks for more.
     static std::optional<bool> levelServiceHolds(const QueryFilter::Node &node, int level, std::int64_t service,
@@ -72,7 +75,10 @@ public:
 private:
     Result<void> compile(const QueryFilter::Node &node);
 
-    std::unordered_map<const QueryFilter::Node *, std::regex> m_regexes;
+    std::unordered_map<const QueryFilter::Node *, QueryRegex> m_regexes;
+    // The token sequence of each free-text and message condition, split once: an event's check
+    // must not split a pasted 100 KB phrase again.
+    std::unordered_map<const QueryFilter::Node *, std::vector<TokenPattern>> m_sequences;
 };
 
 } // namespace core

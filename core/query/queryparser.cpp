@@ -2,15 +2,13 @@
 #include "queryparser.h"
 
 #include "querylexer.h"
+#include "querylimits.h"
 
 #include <algorithm>
 
 namespace core {
 
 namespace {
-
-// Deep enough for any query a person writes; shallow enough that no input exhausts the stack.
-constexpr int MaxDepth = 200;
 
 std::string describe(const QueryToken &token)
 {
@@ -130,7 +128,8 @@ private:
 
     QueryNode unary(std::string_view field, bool group)
     {
-        if (++m_depth > MaxDepth) {
+        // Deep enough for any query a person writes; shallow enough that no input exhausts the stack.
+        if (++m_depth > QueryLimits::MaxDepth) {
             fail(peek(), "the query nests too deeply: expected fewer parentheses or operators");
             return {};
         }
@@ -191,6 +190,8 @@ private:
         }
         if (token.kind == QueryTokenKind::Word || token.kind == QueryTokenKind::Phrase || token.kind == QueryTokenKind::Regex) {
             take();
+            if (!countTerm(token))
+                return {};
             return match(std::string(field), token);
         }
         fail(token, "expected a term, found " + describe(token) + ",");
@@ -215,6 +216,21 @@ private:
         return value;
     }
 
+    // Counts one more condition at `token` against QueryLimits; false (with the error set) past them.
+    bool countTerm(const QueryToken &token)
+    {
+        if (++m_terms > QueryLimits::MaxTerms) {
+            fail(token, "the query has more than " + std::to_string(QueryLimits::MaxTerms)
+                            + " terms: expected fewer (a wildcard, a range or a regex can stand for many values)");
+            return false;
+        }
+        if (token.kind == QueryTokenKind::Regex && ++m_regexes > QueryLimits::MaxRegexes) {
+            fail(token, "the query has more than " + std::to_string(QueryLimits::MaxRegexes) + " regexes: expected fewer");
+            return false;
+        }
+        return true;
+    }
+
     static QueryNode match(std::string field, const QueryToken &token)
     {
         QueryNode node;
@@ -223,8 +239,8 @@ private:
         node.value = valueOf(token);
         const bool star = token.kind == QueryTokenKind::Word && token.wildcard && token.pattern == "*";
         if (star) {
-            // `field:*` is Kibana's exists; a bare `*` matches everything.
-            node.kind = field.empty() ? QueryNode::Kind::All : QueryNode::Kind::Exists;
+            // `field:*` is Kibana's exists; a bare `*`, like Lucene's `*:*`, matches everything.
+            node.kind = field.empty() || field == "*" ? QueryNode::Kind::All : QueryNode::Kind::Exists;
             node.field = std::move(field);
             return node;
         }
@@ -275,6 +291,8 @@ private:
             return {};
         }
         take();
+        if (!countTerm(value))
+            return {};
         if (name.text == "_exists_") {
             QueryNode node;
             node.kind = QueryNode::Kind::Exists;
@@ -297,6 +315,8 @@ private:
             return {};
         }
         take();
+        if (!countTerm(value))
+            return {};
         QueryNode node;
         node.kind = QueryNode::Kind::Range;
         node.field = name.text;
@@ -333,6 +353,8 @@ private:
     QueryNode range(const QueryToken &name)
     {
         const QueryToken &open = take();
+        if (!countTerm(open))
+            return {};
         QueryNode node;
         node.kind = QueryNode::Kind::Range;
         node.field = name.text;
@@ -365,6 +387,8 @@ private:
     std::vector<QueryToken> m_tokens;
     std::size_t m_at = 0;
     int m_depth = 0;
+    std::size_t m_terms = 0;
+    std::size_t m_regexes = 0;
     std::optional<Error> m_error;
 };
 
@@ -372,6 +396,15 @@ private:
 
 Result<QueryNode> QueryParser::parse(std::string_view text)
 {
+    if (text.size() > QueryLimits::MaxBytes) {
+        // Pointed at where the allowed text ends: what is past the caret is too much.
+        Error error = makeError(ErrorCode::Query, "the query is longer than " + std::to_string(QueryLimits::MaxBytes / 1024)
+                                                      + " KiB at column " + std::to_string(columnOf(text, QueryLimits::MaxBytes))
+                                                      + ": expected a shorter query (a wildcard, a range or a regex can stand for many values)");
+        error.offset = static_cast<std::int64_t>(QueryLimits::MaxBytes);
+        error.length = static_cast<std::int64_t>(text.size() - QueryLimits::MaxBytes);
+        return error;
+    }
     return Parser(text, QueryLexer::tokenize(text)).run();
 }
 

@@ -55,25 +55,4 @@ std::string globPrefix(std::string_view pattern)
     return prefix;
 }
 
-Result<std::regex> makeRegex(const std::string &pattern, bool ignoreCase)
-{
-    // libstdc++ overflows on huge repetition counts and recurses per pattern byte: refuse both early.
-    if (pattern.size() > 1000)
-        return makeError(ErrorCode::Query, "the regex is longer than 1000 bytes");
-    std::size_t run = 0;
-    for (const char c : pattern) {
-        run = c >= '0' && c <= '9' ? run + 1 : 0;
-        if (run > 4)
-            return makeError(ErrorCode::Query, "a number in the regex has more than 4 digits");
-    }
-    try {
-        auto flags = std::regex::ECMAScript | std::regex::optimize;
-        if (ignoreCase)
-            flags |= std::regex::icase;
-        return std::regex(pattern, flags);
-    } catch (const std::regex_error &error) {
-        return makeError(ErrorCode::Query, error.what());
-    }
-}
-
 } // namespace core

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/base/result.h>
-
-#include <regex>
 #include <string>
 #include <string_view>
 
-// Matching helpers shared by every evaluator of a query: globs and regexes, as the language defines them.
+// Matching helpers shared by every evaluator of a query: globs, as the language defines them (regexes
+// are QueryRegex).
 namespace core {
 
 std::string asciiLower(std::string_view text);
@@ -15,7 +13,5 @@ std::string asciiLower(std::string_view text);
 bool globMatch(std::string_view pattern, std::string_view text);
 // The bytes before the first wildcard, unescaped: what an index can seek to.
 std::string globPrefix(std::string_view pattern);
-// ECMAScript syntax; a bad pattern is an error, never an exception.
-Result<std::regex> makeRegex(const std::string &pattern, bool ignoreCase);
 
 } // namespace core

@@ -217,6 +217,10 @@ std::vector<Row> rows()
         {"wait_ms", "wait_ms > 1000", [](const Generated &r) { auto d = number(r, "wait_ms"); return d && *d > 1000; }},
         {"attempt range", "attempt:[2 TO 3]", [](const Generated &r) { auto d = number(r, "attempt"); return d && *d >= 2 && *d <= 3; }},
         {"negative bound", "attempt > -1", [](const Generated &r) { return number(r, "attempt").has_value(); }},
+        // Past double's range is still a number, beyond every finite one: never a text comparison.
+        {"bound past double", "duration:[1e400 TO *]", [](const Generated &) { return false; }},
+        {"negative bound past double", "duration > -1e400", [](const Generated &r) { return number(r, "duration").has_value(); }},
+        {"bound below double", "attempt > 1e-400", [](const Generated &r) { auto d = number(r, "attempt"); return d && *d > 0; }},
         // Free text: tokens of messages and string values, case-insensitive.
         {"timeout", "timeout", [](const Generated &r) { return text(r, {"timeout"}); }},
         {"TIMEOUT", "TIMEOUT", [](const Generated &r) { return text(r, {"timeout"}); }},
@@ -237,7 +241,11 @@ std::vector<Row> rows()
         {"suffix wildcard", "*ache", [](const Generated &r) { return anyToken(r, [](const std::string &t) { return t.ends_with("ache"); }); }},
         {"question wildcard", "tas?", [](const Generated &r) { return anyToken(r, [](const std::string &t) { return t.size() == 4 && t.starts_with("tas"); }); }},
         {"token regex", "/exhaust(ed|ion)/", [](const Generated &r) { return anyToken(r, [](const std::string &t) { return t == "exhausted" || t == "exhaustion"; }); }},
+        {"token regex classes", "/\\d{3}/", [](const Generated &r) { return anyToken(r, [](const std::string &t) { return t.size() == 3 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }); }); }},
+        {"token regex backtracking", "/(a+)+$/", [](const Generated &r) { return anyToken(r, [](const std::string &t) { return !t.empty() && t.find_first_not_of('a') == std::string::npos; }); }},
         {"everything", "*", [](const Generated &) { return true; }},
+        {"lucene match all", "*:*", [](const Generated &) { return true; }},
+        {"match all and level", "*:* and level:error", [](const Generated &r) { return r.level == "error"; }},
         {"empty", "", [](const Generated &) { return true; }},
         // The message column alone.
         {"event phrase", "event:\"task.failed\"", [](const Generated &r) { return holds(r.message, {"task", "failed"}); }},

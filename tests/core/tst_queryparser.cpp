@@ -5,9 +5,15 @@
 #include <core/query/querylexer.h>
 #include <core/query/queryfilter.h>
 #include <core/query/queryparser.h>
+#include <core/query/queryfilter.h>
+#include <core/query/querylimits.h>
+#include <core/query/querymatcher.h>
+#include <core/query/queryregex.h>
 #include <core/query/querytime.h>
 
 #include <QTest>
+
+#include <cmath>
 
 using namespace core;
 
@@ -43,6 +49,8 @@ private Q_SLOTS:
         QTest::newRow("lucene prefixes") << "+a -b" << "(and (match *text* \"a\") (not (match *text* \"b\")))";
         QTest::newRow("exists") << "_exists_:error_type" << "(exists error_type)";
         QTest::newRow("star exists") << "error_type:*" << "(exists error_type)";
+        QTest::newRow("lucene match all") << "*:*" << "(all)";
+        QTest::newRow("match all and") << "*:* and a" << "(and (all) (match *text* \"a\"))";
         QTest::newRow("wildcard path") << "http.path:/api/*" << "(match http.path glob:\"/api/*\")";
         QTest::newRow("regex") << "http.path:/api/ x" << "(and (match http.path regex:\"api\") (match *text* \"x\"))";
         QTest::newRow("comparison") << "status >= 500" << "(range status [\"500\" *])";
@@ -98,6 +106,88 @@ private Q_SLOTS:
         QCOMPARE(int(parsed.error().offset), offset);
         QVERIFY(parsed.error().length >= 1);
         QVERIFY2(QString::fromStdString(parsed.error().message).contains(message), parsed.error().message.c_str());
+    }
+
+    // Each QueryLimits limit is a query error at the spot where the query passes it.
+    void limitsArePositionedErrors_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("offset");
+        QTest::addColumn<QString>("message");
+        QString terms;
+        for (std::size_t i = 0; i < QueryLimits::MaxTerms + 1; ++i)
+            terms += (i ? QStringLiteral(" or ") : QString()) + QStringLiteral("level:e");
+        QTest::newRow("terms") << terms << int(QueryLimits::MaxTerms * 11 + 6) << "the query has more than 4096 terms";
+        QString values = QStringLiteral("level:(e");
+        for (std::size_t i = 0; i < QueryLimits::MaxTerms; ++i)
+            values += QStringLiteral(" or e");
+        QTest::newRow("value list") << values + QLatin1Char(')') << int(7 + QueryLimits::MaxTerms * 5) << "the query has more than 4096 terms";
+        QString regexes;
+        for (std::size_t i = 0; i < QueryLimits::MaxRegexes + 1; ++i)
+            regexes += QStringLiteral("/r/ ");
+        QTest::newRow("regexes") << regexes << int(QueryLimits::MaxRegexes * 4) << "the query has more than 64 regexes";
+        QTest::newRow("bytes") << QString(int(QueryLimits::MaxBytes) + 10, QLatin1Char('a')) << int(QueryLimits::MaxBytes)
+                               << "the query is longer than 256 KiB at column 262145";
+        QTest::newRow("regex bytes") << QStringLiteral("x:/") + QString(int(QueryLimits::MaxRegexBytes) + 1, QLatin1Char('a')) + QLatin1Char('/')
+                                     << 2 << "the regex is longer than 1000 bytes";
+    }
+
+    void limitsArePositionedErrors()
+    {
+        QFETCH(QString, query);
+        QFETCH(int, offset);
+        QFETCH(QString, message);
+        auto filter = QueryFilter::fromText(query.toStdString(), QueryTime(0));
+        QVERIFY(!filter.has_value());
+        QCOMPARE(int(filter.error().code), int(ErrorCode::Query));
+        QCOMPARE(int(filter.error().offset), offset);
+        QVERIFY(filter.error().length >= 1);
+        QVERIFY2(QString::fromStdString(filter.error().message).contains(message), filter.error().message.c_str());
+    }
+
+    // As many terms as the limit allows parse and compile.
+    void theLimitItselfIsAllowed()
+    {
+        std::string terms;
+        for (std::size_t i = 0; i < QueryLimits::MaxTerms; ++i)
+            terms += (i ? " or " : "") + std::string("level:e");
+        QVERIFY(QueryFilter::fromText(terms, QueryTime(0)).has_value());
+    }
+
+    // Past double's range is a number too: infinity, or zero; text that is no number stays text.
+    void numbersPastDouble()
+    {
+        QCOMPARE(QueryMatcher::numberOf("1e400"), std::optional<double>(HUGE_VAL));
+        QCOMPARE(QueryMatcher::numberOf("-1e400"), std::optional<double>(-HUGE_VAL));
+        QCOMPARE(QueryMatcher::numberOf("12345678901234567890e300"), std::optional<double>(HUGE_VAL));
+        QCOMPARE(QueryMatcher::numberOf("1e-400"), std::optional<double>(0.0));
+        QCOMPARE(QueryMatcher::numberOf("0.000001e-400"), std::optional<double>(0.0));
+        QCOMPARE(QueryMatcher::numberOf("1e99999999999999999999999"), std::optional<double>(HUGE_VAL));
+        QCOMPARE(QueryMatcher::numberOf("1e-99999999999999999999999"), std::optional<double>(0.0));
+        QCOMPARE(QueryMatcher::numberOf("2.5"), std::optional<double>(2.5));
+        QVERIFY(!QueryMatcher::numberOf("inf").has_value());
+        QVERIFY(!QueryMatcher::numberOf("nan").has_value());
+        QVERIFY(!QueryMatcher::numberOf("1e400x").has_value());
+    }
+
+    // RE2's syntax: what Perl and ECMAScript share; backreferences and lookaround are bad regexes.
+    void regexSyntax()
+    {
+        for (const char *good : {"x:/a+b/", "x:/\\d{2,3}/", "x:/(?:ab|cd)+?/", "x:/[^a-z]/", "x:/(a+)+$/"})
+            QVERIFY2(QueryFilter::fromText(good, QueryTime(0)).has_value(), good);
+        for (const char *bad : {"x:/(a/", "x:/a\\1/", "x:/(?=a)/", "x:/a{1001}/"}) {
+            auto filter = QueryFilter::fromText(bad, QueryTime(0));
+            QVERIFY2(!filter.has_value(), bad);
+            QCOMPARE(int(filter.error().offset), 2);
+            QVERIFY2(filter.error().message.starts_with("expected a valid regex ("), filter.error().message.c_str());
+        }
+        auto regex = QueryRegex::make("a+", false);
+        QVERIFY(regex.has_value());
+        QVERIFY(regex->matches(std::string(300'000, 'a')));
+        QVERIFY(!regex->matches("aab"));
+        auto nested = QueryRegex::make("(a+)+$", false);
+        QVERIFY(nested.has_value());
+        QVERIFY(!nested->matches(std::string(64, 'a') + "b"));
     }
 
     void deepNestingIsAnErrorNotACrash()

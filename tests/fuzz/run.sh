@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cxx=${CXX_FUZZ:-clang++}
 mkdir -p "$build/objects"
-flags="-std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -I$root"
+flags="-std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -I$root $(pkg-config --cflags re2)"
 simdjson_flags=$(pkg-config --cflags simdjson 2>/dev/null || true)
 
 # The core sources are plain C++ (no Qt): each compiled once, with coverage for the fuzzer, two at a time.
@@ -35,7 +35,7 @@ link() { # target, then its sources and libraries
     shift
     "$cxx" $flags $simdjson_flags -fsanitize=fuzzer "$here/$target.cpp" "$@" -o "$build/$target"
 }
-link fuzz_queryparser $(objects $query $model $base)
+link fuzz_queryparser $(objects $query $model $base) $(pkg-config --libs re2)
 link fuzz_lineparser $(objects $parsers $model $base) -lsimdjson
 link fuzz_jsonrecord $(objects core/ingest/jsonrecord.cpp $model $base) -lsimdjson
 link fuzz_archive $(objects $reader) -larchive -lz -llzma -lbz2 -lzstd

@@ -62,15 +62,23 @@ void BucketCounts::render(const Node &node, const char *timeColumn, const QueryM
         out.text += ")";
         return;
     case Node::Kind::And:
-    case Node::Kind::Or:
-        out.text += "(";
-        for (std::size_t i = 0; i < node.children.size(); ++i) {
-            if (i > 0)
-                out.text += node.kind == Node::Kind::And ? " AND " : " OR ";
-            render(node.children[i], timeColumn, serviceIds, out);
-        }
-        out.text += ")";
+    case Node::Kind::Or: {
+        // Halves, each in parentheses: SQLite nests a chain of n ORs n deep and refuses 1000 of them
+        // ("Expression tree is too large"), while halves nest only log2(n) deep.
+        const char *op = node.kind == Node::Kind::And ? " AND " : " OR ";
+        const std::function<void(std::size_t, std::size_t)> halves = [&](std::size_t begin, std::size_t end) {
+            if (end - begin == 1)
+                return render(node.children[begin], timeColumn, serviceIds, out);
+            const std::size_t middle = begin + (end - begin) / 2;
+            out.text += "(";
+            halves(begin, middle);
+            out.text += op;
+            halves(middle, end);
+            out.text += ")";
+        };
+        halves(0, node.children.size());
         return;
+    }
     case Node::Kind::Time:
         out.text += std::string("(") + timeColumn + " >= ";
         bind(node.timeBegin);

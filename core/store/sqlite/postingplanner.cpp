@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 namespace core {
 
@@ -38,7 +39,7 @@ Result<Ids> PostingPlanner::postings(const std::string &term)
 {
     Ids ids;
     // Segments hold increasing ids: their lists concatenate in order.
-    if (auto read = PostingReader(m_context.db()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
+    if (auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
         !read)
         return read.error();
     return ids;
@@ -46,30 +47,42 @@ Result<Ids> PostingPlanner::postings(const std::string &term)
 
 Result<std::vector<std::string>> PostingPlanner::termsWithPrefix(const std::string &prefix)
 {
-    return PostingReader(m_context.db()).termsWithPrefix(prefix);
+    return PostingReader(m_context.db(), m_context.stop()).termsWithPrefix(prefix);
 }
 
 Result<Ids> PostingPlanner::uniteTerms(const std::vector<std::string> &terms)
 {
-    // A few lists merge in linear passes; many (a wildcard over IDs, a range over numbers) are read
-    // in one pass over their blocks, gathered and sorted once.
+    // A few lists (the levels' terms) merge in linear passes; many come from uniteMatching().
     Ids all;
-    if (terms.size() > 8) {
-        std::vector<std::string> sorted = terms;
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        auto read = PostingReader(m_context.db()).forEachListIn(sorted, [&](std::size_t, std::string_view list) { varint::appendIds(list, all); });
-        if (!read)
-            return read.error();
-        IdSet::sortUnique(all);
-        return all;
-    }
     for (const std::string &term : terms) {
         auto ids = postings(term);
         if (!ids)
             return ids.error();
         all = all.empty() ? std::move(ids.value()) : IdSet::unite(all, ids.value());
     }
+    return all;
+}
+
+Result<Ids> PostingPlanner::uniteMatching(const std::string &prefix, const std::function<bool(std::string_view term)> &wanted)
+{
+    // Terms share ids (an event holds many tokens): repeats are folded away whenever they have
+    // doubled the ids kept, so the ids held stay within about twice the answer.
+    constexpr std::size_t FoldAbove = std::size_t{1} << 20;
+    Ids all;
+    std::size_t folded = 0;
+    auto read = PostingReader(m_context.db(), m_context.stop())
+                    .forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+                        if (!wanted(term))
+                            return;
+                        varint::appendIds(list, all);
+                        if (all.size() > 2 * folded + FoldAbove) {
+                            IdSet::sortUnique(all);
+                            folded = all.size();
+                        }
+                    });
+    if (!read)
+        return read.error();
+    IdSet::sortUnique(all);
     return all;
 }
 
@@ -96,36 +109,37 @@ Result<Ids> PostingPlanner::scanIds(const std::string &where, std::int64_t a, st
 Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
 {
     if (node.value.kind == QueryValue::Kind::Regex) {
-        auto terms = termsWithPrefix("");
-        if (!terms)
-            return terms.error();
-        std::vector<std::string> matching;
-        const std::regex *regex = m_context.matcher().regexOf(node);
-        for (const std::string &term : terms.value())
-            if (term.find('=') == std::string::npos && regex && std::regex_match(term, *regex))
-                matching.push_back(term);
-        return uniteTerms(matching);
+        // Tokens hold no '=': the terms with one are values of fields.
+        const QueryRegex *regex = m_context.matcher().regexOf(node);
+        return uniteMatching({}, [&](std::string_view term) { return term.find('=') == std::string_view::npos && regex && regex->matches(term); });
     }
-    const std::vector<QueryMatcher::TokenPattern> patterns = QueryMatcher::tokenPatterns(node.value);
+    const std::vector<QueryMatcher::TokenPattern> &patterns = m_context.matcher().sequenceOf(node);
     // A sequence is checked on the rows anyway: a token whose list dwarfs the rarest one's (`task`
     // beside `failed`) is left to that check instead of decoding millions of ids to intersect.
+    // A token the sequence repeats narrows nothing more: each distinct one is read once.
     std::vector<bool> skip(patterns.size(), false);
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = 0; i < patterns.size(); ++i)
+        skip[i] = !seen.insert(patterns[i].text).second;
     if (patterns.size() > 1) {
         std::vector<std::size_t> bytes(patterns.size(), SIZE_MAX);
         for (std::size_t i = 0; i < patterns.size(); ++i) {
-            if (patterns[i].any || patterns[i].glob)
+            if (patterns[i].any || patterns[i].glob || skip[i])
                 continue;
             bytes[i] = 0;
-            auto read = PostingReader(m_context.db()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
+            auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
             if (!read)
                 return read.error();
+            // A token no event holds: no event holds the sequence (a pasted 100 KB phrase stops here).
+            if (bytes[i] == 0)
+                return Ids{};
         }
         const std::size_t rarest = *std::min_element(bytes.begin(), bytes.end());
         constexpr std::size_t RarestLimitBytes = 16 * 1024;
         constexpr std::size_t DwarfRatio = 32;
         if (rarest <= RarestLimitBytes)
             for (std::size_t i = 0; i < patterns.size(); ++i)
-                skip[i] = bytes[i] != SIZE_MAX && bytes[i] > DwarfRatio * std::max<std::size_t>(rarest, 1);
+                skip[i] = skip[i] || (bytes[i] != SIZE_MAX && bytes[i] > DwarfRatio * std::max<std::size_t>(rarest, 1));
     }
     std::optional<Ids> result;
     for (std::size_t i = 0; i < patterns.size(); ++i) {
@@ -136,14 +150,9 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
         if (!pattern.glob) {
             ids = postings(pattern.text);
         } else {
-            auto terms = termsWithPrefix(globPrefix(pattern.text));
-            if (!terms)
-                return terms.error();
-            std::vector<std::string> matching;
-            for (const std::string &term : terms.value())
-                if (term.find('=') == std::string::npos && globMatch(pattern.text, term))
-                    matching.push_back(term);
-            ids = uniteTerms(matching);
+            ids = uniteMatching(globPrefix(pattern.text), [&](std::string_view term) {
+                return term.find('=') == std::string_view::npos && globMatch(pattern.text, term);
+            });
         }
         if (!ids)
             return ids.error();
@@ -165,17 +174,10 @@ Result<Ids> PostingPlanner::valueTerms(const Node &node)
     if (node.value.kind == QueryValue::Kind::Term || node.value.kind == QueryValue::Kind::Phrase)
         return postings(prefix + node.value.text);
     const bool glob = node.value.kind == QueryValue::Kind::Wildcard;
-    auto terms = termsWithPrefix(prefix + (glob ? globPrefix(node.value.pattern) : std::string()));
-    if (!terms)
-        return terms.error();
-    std::vector<std::string> matching;
-    const std::regex *regex = m_context.matcher().regexOf(node);
-    for (const std::string &term : terms.value()) {
-        const std::string_view value = std::string_view(term).substr(prefix.size());
-        if (QueryMatcher::valueMatches(node.value, regex, value))
-            matching.push_back(term);
-    }
-    return uniteTerms(matching);
+    const QueryRegex *regex = m_context.matcher().regexOf(node);
+    return uniteMatching(prefix + (glob ? globPrefix(node.value.pattern) : std::string()), [&](std::string_view term) {
+        return QueryMatcher::valueMatches(node.value, regex, term.substr(prefix.size()));
+    });
 }
 
 Result<Ids> PostingPlanner::levelIds(const Node &node)
@@ -184,26 +186,27 @@ Result<Ids> PostingPlanner::levelIds(const Node &node)
     for (int level = 0; level < LevelCount; ++level)
         if (node.levels & (1u << level))
             terms.push_back("@level=" + std::to_string(level));
-    if (node.hasValue) {
-        // The original text, case-insensitively, under every path that held a level.
-        const std::string wanted = asciiLower(node.value.text);
-        const std::string pattern = asciiLower(node.value.pattern);
-        const std::regex *regex = m_context.matcher().regexOf(node);
-        for (const std::string &path : m_context.levelPaths()) {
-            auto values = termsWithPrefix(path + "=");
-            if (!values)
-                return values.error();
-            for (const std::string &term : values.value()) {
-                const std::string value = asciiLower(std::string_view(term).substr(path.size() + 1));
-                const bool hit = node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
-                    : node.value.kind == QueryValue::Kind::Regex                ? regex && std::regex_match(value, *regex)
-                                                                                : value == wanted;
-                if (hit)
-                    terms.push_back(term);
-            }
-        }
+    auto ids = uniteTerms(terms);
+    if (!ids || !node.hasValue)
+        return ids;
+    // The original text, case-insensitively, under every path that held a level.
+    Ids all = std::move(ids.value());
+    const std::string wanted = asciiLower(node.value.text);
+    const std::string pattern = asciiLower(node.value.pattern);
+    const QueryRegex *regex = m_context.matcher().regexOf(node);
+    for (const std::string &path : m_context.levelPaths()) {
+        const std::string prefix = path + "=";
+        auto matching = uniteMatching(prefix, [&](std::string_view term) {
+            const std::string value = asciiLower(term.substr(prefix.size()));
+            return node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
+                : node.value.kind == QueryValue::Kind::Regex      ? regex && regex->matches(value)
+                                                                  : value == wanted;
+        });
+        if (!matching)
+            return matching.error();
+        all = IdSet::unite(all, matching.value());
     }
-    return uniteTerms(terms);
+    return all;
 }
 
 Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates)
@@ -214,14 +217,8 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
     case Node::Kind::Level:
         return levelIds(node);
     case Node::Kind::Range: {
-        auto terms = termsWithPrefix(node.path + "=");
-        if (!terms)
-            return terms.error();
-        std::vector<std::string> matching;
-        for (const std::string &term : terms.value())
-            if (QueryMatcher::inRange(node, std::string_view(term).substr(node.path.size() + 1)))
-                matching.push_back(term);
-        return uniteTerms(matching);
+        const std::string prefix = node.path + "=";
+        return uniteMatching(prefix, [&](std::string_view term) { return QueryMatcher::inRange(node, term.substr(prefix.size())); });
     }
     case Node::Kind::Exists: {
         if (node.column == Column::Level)
@@ -234,7 +231,7 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
         // millions of terms); a first-class column's bare prefix is not a value.
         const std::string prefix = termPrefix(node);
         Ids all;
-        auto read = PostingReader(m_context.db()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
+        auto read = PostingReader(m_context.db(), m_context.stop()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
             if (node.column == Column::Path || term != prefix)
                 varint::appendIds(list, all);
         });
@@ -260,7 +257,7 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
             if (candidates)
                 found = IdSet::intersect(found, *candidates);
         }
-        const std::vector<QueryMatcher::TokenPattern> patterns = QueryMatcher::tokenPatterns(node.value);
+        const std::vector<QueryMatcher::TokenPattern> &patterns = m_context.matcher().sequenceOf(node);
         // One exact token is exact from the postings; sequences, globs over several tokens and the
         // message alone are checked on the rows.
         const bool exact = node.column == Column::Text
@@ -336,10 +333,10 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
         auto statement = sql::Statement::prepare(m_context.db(), "SELECT message FROM events WHERE id = ?1");
         if (!statement)
             return statement.error();
-        const std::vector<QueryMatcher::TokenPattern> sequence = QueryMatcher::tokenPatterns(node.value);
-        const std::regex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
+        const std::vector<QueryMatcher::TokenPattern> &sequence = m_context.matcher().sequenceOf(node);
+        const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
         rest.clear();
-        auto read = QueryContext::forEachRowOf(*statement, candidates, [&](std::int64_t id) {
+        auto read = m_context.forEachRowOf(*statement, candidates, [&](std::int64_t id) {
             if (QueryMatcher::textHas(statement->view(0), sequence, regex))
                 kept.push_back(id);
             else if (node.column == Column::Text)
@@ -350,6 +347,8 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
     }
     constexpr std::size_t Chunk = 512;
     for (std::size_t at = 0; at < rest.size(); at += Chunk) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
         const Ids chunk(rest.begin() + static_cast<std::ptrdiff_t>(at),
                         rest.begin() + static_cast<std::ptrdiff_t>(std::min(rest.size(), at + Chunk)));
         auto rows = m_context.rowsById(chunk);

@@ -4,7 +4,9 @@
 #include <core/query/queryfilter.h>
 #include "idset.h"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace core {
@@ -28,7 +30,12 @@ public:
     Result<std::vector<std::string>> termsWithPrefix(const std::string &prefix);
 
 private:
+    // A few terms' lists, united.
     Result<Ids> uniteTerms(const std::vector<std::string> &terms);
+    // The ids of every term starting with `prefix` that `wanted` accepts, in one pass over the posting
+    // blocks: no list of the terms is held, so a wildcard or regex over millions of distinct tokens
+    // takes the memory of the ids it finds alone.
+    Result<Ids> uniteMatching(const std::string &prefix, const std::function<bool(std::string_view term)> &wanted);
     Result<Ids> evaluateLeaf(const QueryFilter::Node &node, const Ids *candidates);
     Result<Ids> tokenCandidates(const QueryFilter::Node &node);
     Result<Ids> valueTerms(const QueryFilter::Node &node);

@@ -8,8 +8,9 @@
 
 namespace core {
 
-PostingReader::PostingReader(sqlite3 *db)
+PostingReader::PostingReader(sqlite3 *db, const std::atomic<bool> *stop)
     : m_db(db)
+    , m_stop(stop)
 {
 }
 
@@ -29,6 +30,8 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
     if (!statement)
         return statement.error();
     for (std::int64_t segment = 1; segment <= *segments; ++segment) {
+        if (stopped())
+            return makeError(ErrorCode::Cancelled, "interrupted");
         statement->reset();
         statement->bind(1, segment).bind(2, term);
         auto row = statement->step();
@@ -44,7 +47,7 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
             return false;
         });
         if (!readable)
-            return makeError(ErrorCode::Store, "a posting block is malformed");
+            return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
     }
     return {};
 }
@@ -77,6 +80,8 @@ Result<void> PostingReader::forEachListInRange(std::string_view lower, std::stri
                 return block.error();
             if (!*block || (!upper.empty() && blocks->view(0) >= upper))
                 break;
+            if (stopped())
+                return makeError(ErrorCode::Cancelled, "interrupted");
             bool pastUpper = false;
             const bool readable = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view list) {
                 if (!upper.empty() && term >= upper) {
@@ -88,24 +93,12 @@ Result<void> PostingReader::forEachListInRange(std::string_view lower, std::stri
                 return true;
             });
             if (!readable)
-                return makeError(ErrorCode::Store, "a posting block is malformed");
+                return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
             if (pastUpper)
                 break;
         }
     }
     return {};
-}
-
-Result<void> PostingReader::forEachListIn(const std::vector<std::string> &terms,
-                                          const std::function<void(std::size_t term, std::string_view list)> &visit)
-{
-    if (terms.empty())
-        return {};
-    return forEachListInRange(terms.front(), terms.back() + '\0', [&](std::string_view term, std::string_view list) {
-        const auto found = std::lower_bound(terms.begin(), terms.end(), term);
-        if (found != terms.end() && *found == term)
-            visit(static_cast<std::size_t>(found - terms.begin()), list);
-    });
 }
 
 Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lower, std::string_view upper)

@@ -3,6 +3,7 @@
 
 #include <core/base/result.h>
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,16 +17,12 @@ namespace core {
 class PostingReader
 {
 public:
-    explicit PostingReader(sqlite3 *db);
+    // Reads stop with ErrorCode::Cancelled between blocks once `*stop` is set (QueryContext::stop()).
+    explicit PostingReader(sqlite3 *db, const std::atomic<bool> *stop = nullptr);
 
     // Calls visit(list) with the term's delta-encoded posting list of each segment that has it, in
     // segment order: segments cover increasing ids, so the lists concatenate.
     Result<void> forEachList(std::string_view term, const std::function<void(std::string_view)> &visit);
-    // Calls visit(term, list) for each of `terms` (sorted, distinct) with its list of each segment,
-    // segment by segment: one pass over the blocks between the first and the last term, so it suits
-    // many terms of one range (`duration=` values) rather than a few far apart.
-    Result<void> forEachListIn(const std::vector<std::string> &terms,
-                               const std::function<void(std::size_t term, std::string_view list)> &visit);
     // Calls visit(term, list) for every term in [lower, upper) (upper empty: no bound), segment by segment.
     Result<void> forEachListInRange(std::string_view lower, std::string_view upper,
                                     const std::function<void(std::string_view term, std::string_view list)> &visit);
@@ -38,8 +35,10 @@ public:
 
 private:
     Result<std::int64_t> segmentCount();
+    bool stopped() const { return m_stop && m_stop->load(std::memory_order_relaxed); }
 
     sqlite3 *m_db;
+    const std::atomic<bool> *m_stop;
 };
 
 } // namespace core

@@ -77,6 +77,8 @@ const TimeOrder *QueryContext::order()
 
 Result<void> QueryContext::prepare(const QueryFilter &filter)
 {
+    // An interrupt() before this query began was meant for an earlier one.
+    m_store.interrupted = false;
     auto through = sql::queryInteger(db(), "SELECT coalesce(max(value), 0) FROM meta WHERE key = 'indexed_through'");
     if (!through)
         return through.error();
@@ -184,13 +186,25 @@ Result<QueryMatcher::ServiceIds> QueryContext::serviceIds(const QueryFilter &fil
         values->emplace(0, std::string()); // events without a service
         for (const Node *node : services) {
             std::vector<std::int64_t> &ids = serviceIds[QueryMatcher::serviceKey(node->value)];
-            const std::regex *regex = m_matcher.regexOf(*node);
+            const QueryRegex *regex = m_matcher.regexOf(*node);
             for (const auto &[id, value] : values.value())
                 if (QueryMatcher::valueMatches(node->value, regex, value))
                     ids.push_back(id);
         }
     }
     return serviceIds;
+}
+
+const std::atomic<bool> *QueryContext::stop() const
+{
+    return &m_store.interrupted;
+}
+
+Result<void> QueryContext::checkInterrupted() const
+{
+    if (m_store.interrupted.load(std::memory_order_relaxed))
+        return makeError(ErrorCode::Cancelled, "interrupted");
+    return {};
 }
 
 Result<std::vector<EventRow>> QueryContext::rowsById(const Ids &ids)
@@ -201,6 +215,8 @@ Result<std::vector<EventRow>> QueryContext::rowsById(const Ids &ids)
     std::vector<EventRow> rows;
     rows.reserve(ids.size());
     for (const std::int64_t id : ids) {
+        if (auto checked = checkInterrupted(); !checked)
+            return checked.error();
         statement->reset();
         sql::ReadTransaction::yieldIfLong(db());
         statement->bind(1, id);

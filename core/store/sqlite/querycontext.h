@@ -7,6 +7,7 @@
 #include "sqlite.h"
 #include "sqlitestore.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -47,15 +48,23 @@ public:
     // The dict ids each service value of the filter stands for (wildcards and regexes matched here).
     Result<QueryMatcher::ServiceIds> serviceIds(const QueryFilter &filter) const;
 
+    // Set once interrupt() is called during this query: what its loops outside SQLite poll (SQLite's
+    // own statements stop by sqlite3_interrupt).
+    const std::atomic<bool> *stop() const;
+    // ErrorCode::Cancelled once stop() is set.
+    Result<void> checkInterrupted() const;
+
     Result<std::vector<EventRow>> rowsById(const Ids &ids);
     // Whether `node` of the prepared filter holds on a row read from the store.
     Result<bool> matches(const QueryFilter::Node &node, const EventRow &event);
 
     // Steps `statement` (its ?1 the row id) once for each of `ids`; visit(id) sees each row found.
     template<typename Visit>
-    static Result<void> forEachRowOf(sql::Statement &statement, const Ids &ids, Visit &&visit)
+    Result<void> forEachRowOf(sql::Statement &statement, const Ids &ids, Visit &&visit) const
     {
         for (const std::int64_t id : ids) {
+            if (auto checked = checkInterrupted(); !checked)
+                return checked;
             statement.reset();
             sql::ReadTransaction::yieldIfLong(sqlite3_db_handle(statement.handle()));
             statement.bind(1, id);

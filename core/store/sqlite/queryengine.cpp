@@ -78,7 +78,7 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
         auto statement = sql::Statement::prepare(d->db(), "SELECT ts FROM events WHERE id = ?1");
         if (!statement)
             return statement.error();
-        auto read = QueryContext::forEachRowOf(*statement, set.ids, [&](std::int64_t) { total += plan->bounds.contains(statement->integer(0)); });
+        auto read = d->forEachRowOf(*statement, set.ids, [&](std::int64_t) { total += plan->bounds.contains(statement->integer(0)); });
         if (!read)
             return read.error();
         return total;
@@ -187,7 +187,7 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         if (!statement)
             return statement.error();
         std::vector<std::pair<EventKey, std::int64_t>> keys;
-        auto read = QueryContext::forEachRowOf(*statement, set.ids, [&](std::int64_t id) {
+        auto read = d->forEachRowOf(*statement, set.ids, [&](std::int64_t id) {
             const EventKey key{statement->integer(0), statement->integer(1), static_cast<std::uint32_t>(statement->integer(2)),
                                static_cast<std::uint32_t>(statement->integer(3))};
             if (plan->bounds.contains(key.timeNs) && beyond(key))

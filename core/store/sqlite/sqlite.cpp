@@ -5,14 +5,61 @@
 
 namespace core::sql {
 
+namespace {
+
+// The primary result code and the message of the last storeError() on this thread: what readError()
+// puts in words when that is the error it is given.
+thread_local int t_lastFailure = SQLITE_OK;
+thread_local std::string t_lastMessage;
+
+const char *plainReason(int code)
+{
+    switch (code) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return "the store is damaged";
+    case SQLITE_IOERR:
+        return "the store could not be read from disk";
+    case SQLITE_NOMEM:
+        return "out of memory";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the store stayed locked by another process";
+    case SQLITE_FULL:
+        return "the disk is full";
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+        return "a file of the store could not be opened";
+    case SQLITE_TOOBIG:
+        return "a value is too large";
+    default:
+        return "the store could not evaluate the query";
+    }
+}
+
+} // namespace
+
 Error storeError(sqlite3 *db, std::string_view what)
 {
+    t_lastFailure = db ? sqlite3_errcode(db) & 0xFF : SQLITE_ERROR;
+    if (t_lastFailure == SQLITE_INTERRUPT)
+        return makeError(ErrorCode::Cancelled, "interrupted");
     std::string message(what);
     if (db) {
         message += ": ";
         message += sqlite3_errmsg(db);
     }
+    t_lastMessage = message;
     return makeError(ErrorCode::Store, std::move(message));
+}
+
+Error readError(const Error &error, const std::string &path)
+{
+    if (error.code != ErrorCode::Store || error.message.starts_with(path + ": "))
+        return error;
+    // The store's own errors ("the store is damaged (a posting block does not decode)") are plain already.
+    return makeError(ErrorCode::Store, path + ": " + (error.message == t_lastMessage ? plainReason(t_lastFailure) : error.message));
 }
 
 Result<Statement> Statement::prepare(sqlite3 *db, std::string_view sql)

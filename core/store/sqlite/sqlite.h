@@ -21,7 +21,13 @@ struct Finalize {
 };
 using DbHandle = std::unique_ptr<sqlite3, CloseDb>;
 
+// `what` failed on `db`: ErrorCode::Store with SQLite's message, or ErrorCode::Cancelled ("interrupted")
+// when sqlite3_interrupt() stopped it.
 Error storeError(sqlite3 *db, std::string_view what);
+// What a failure of the query path tells its user: the store's file and, in plain words, what SQLite
+// could not do (damaged, unreadable, locked, out of memory...), never SQLite's own message. Cancelled
+// and query errors pass as they are.
+Error readError(const Error &error, const std::string &path);
 
 // A prepared statement with positional binds (1-based) and column reads (0-based).
 class Statement

@@ -171,6 +171,7 @@ const std::string &SqliteStore::path() const
 
 void SqliteStore::interrupt()
 {
+    d->interrupted = true;
     sqlite3_interrupt(d->db.get());
 }
 
@@ -410,11 +411,11 @@ Result<std::vector<EventRow>> SqliteStore::events(std::optional<EventKey> after,
     query += ascending ? " ORDER BY ts, source, line, idx LIMIT ?5" : " ORDER BY ts DESC, source DESC, line DESC, idx DESC LIMIT ?5";
     auto statement = sql::Statement::prepare(d->db.get(), query);
     if (!statement)
-        return statement.error();
+        return sql::readError(statement.error(), d->path);
     if (after)
         statement->bind(1, after->timeNs).bind(2, after->sourceId).bind(3, std::int64_t{after->line}).bind(4, std::int64_t{after->index});
     statement->bind(5, static_cast<std::int64_t>(limit));
-    return readEvents(*d, *statement);
+    return answered(*d, readEvents(*d, *statement));
 }
 
 Result<std::vector<EventRow>> SqliteStore::eventsByArrival(std::int64_t after, std::size_t limit)

@@ -43,7 +43,8 @@ public:
     // The event's fields under their dotted paths, with their original values.
     Result<std::vector<std::pair<std::string, std::string>>> fields(const EventRow &event) override;
     Result<std::vector<SourceRow>> sources();
-    // Cancels the statement running on this connection; safe from another thread.
+    // Cancels the query running on this connection (its statements and the loops between them), which
+    // then fails with ErrorCode::Cancelled; safe from another thread. A query started later runs.
     void interrupt() override;
 
     // The import's writer, once this connection holds the store's writer lock (ErrorCode::Busy when

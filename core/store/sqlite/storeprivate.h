@@ -5,6 +5,7 @@
 #include "sqlitestore.h"
 #include "writerlock.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -29,6 +30,8 @@ struct SqliteStore::Private {
     std::unordered_map<std::int64_t, std::string> dict;
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> sourceNames; ///< id → name, sha256
     std::shared_ptr<const TimeOrder> order; ///< the one order in memory, when the store holds a current one
+    // Set by interrupt() from any thread; the loops of a query that run outside SQLite read it (QueryContext).
+    std::atomic<bool> interrupted{false};
 };
 
 } // namespace core
@@ -36,6 +39,15 @@ struct SqliteStore::Private {
 #include "storewriter.h"
 
 namespace core {
+// A query's answer as its user reads it: a failure of SQLite in plain words, naming the store's file
+// (sql::readError), never SQLite's own message.
+template<typename T>
+Result<T> answered(const SqliteStore::Private &d, Result<T> result)
+{
+    if (!result)
+        return sql::readError(result.error(), d.path);
+    return result;
+}
 // The columns readEvents expects, in its order.
 extern const char *const EventColumns;
 // The `dict` table: service names, level texts and span statuses by id.

@@ -9,14 +9,14 @@ namespace core {
 Result<std::uint64_t> SqliteStore::count(const QueryFilter &filter)
 {
     sql::ReadTransaction transaction(d->db.get());
-    return QueryEngine(*this, *d).count(filter);
+    return answered(*d, QueryEngine(*this, *d).count(filter));
 }
 
 Result<std::vector<EventRow>> SqliteStore::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                             Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
-    return QueryEngine(*this, *d).events(filter, after, limit, direction);
+    return answered(*d, QueryEngine(*this, *d).events(filter, after, limit, direction));
 }
 
 Result<std::vector<EventRow>> SqliteStore::eventsAt(std::uint64_t position, std::size_t limit, Direction direction)
@@ -28,13 +28,13 @@ Result<std::vector<EventRow>> SqliteStore::eventsAt(const QueryFilter &filter, s
                                               Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
-    return QueryEngine(*this, *d).eventsAt(filter, position, limit, direction);
+    return answered(*d, QueryEngine(*this, *d).eventsAt(filter, position, limit, direction));
 }
 
 Result<std::optional<std::int64_t>> SqliteStore::timeAnchor()
 {
     sql::ReadTransaction transaction(d->db.get());
-    return QueryEngine(*this, *d).timeAnchor();
+    return answered(*d, QueryEngine(*this, *d).timeAnchor());
 }
 
 } // namespace core

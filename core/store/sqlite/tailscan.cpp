@@ -12,24 +12,34 @@ TailScan::TailScan(QueryContext &context)
 
 Result<std::vector<EventRow>> TailScan::tailMatches(const QueryFilter &filter, const QueryBounds &bounds)
 {
-    auto statement = sql::Statement::prepare(m_context.db(), std::string("SELECT ") + EventColumns + " FROM events WHERE id > ?1 ORDER BY id");
+    // In chunks of rows: only the matches are kept, however many rows an import has added.
+    constexpr std::int64_t Chunk = 1024;
+    auto statement = sql::Statement::prepare(m_context.db(), std::string("SELECT ") + EventColumns + " FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
     if (!statement)
         return statement.error();
-    statement->bind(1, m_context.indexedThrough());
-    auto rows = readEvents(m_context.store(), *statement);
-    if (!rows)
-        return rows.error();
     std::vector<EventRow> kept;
-    for (EventRow &event : rows.value()) {
-        if (!bounds.contains(event.key.timeNs))
-            continue;
-        auto hit = m_context.matches(filter.root(), event);
-        if (!hit)
-            return hit.error();
-        if (*hit)
-            kept.push_back(std::move(event));
+    std::int64_t after = m_context.indexedThrough();
+    while (true) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
+        statement->reset();
+        statement->bind(1, after).bind(2, Chunk);
+        auto rows = readEvents(m_context.store(), *statement);
+        if (!rows)
+            return rows.error();
+        for (EventRow &event : rows.value()) {
+            after = event.id;
+            if (!bounds.contains(event.key.timeNs))
+                continue;
+            auto hit = m_context.matches(filter.root(), event);
+            if (!hit)
+                return hit.error();
+            if (*hit)
+                kept.push_back(std::move(event));
+        }
+        if (static_cast<std::int64_t>(rows->size()) < Chunk)
+            return kept;
     }
-    return kept;
 }
 
 Result<std::vector<EventRow>> TailScan::walkMatches(const QueryFilter &filter, const QueryBounds &bounds,
@@ -52,6 +62,8 @@ Result<std::vector<EventRow>> TailScan::walkMatches(const QueryFilter &filter, c
     std::size_t read = 0;
     walkedAll = false;
     while (kept.size() < limit && read < maxRows) {
+        if (auto checked = m_context.checkInterrupted(); !checked)
+            return checked.error();
         statement->reset();
         statement->bind(1, bounds.begin).bind(2, bounds.end);
         statement->bind(3, from.timeNs).bind(4, from.sourceId).bind(5, std::int64_t{from.line}).bind(6, std::int64_t{from.index});

@@ -39,6 +39,8 @@ public:
                 return row.error();
             if (!*row)
                 return {};
+            if (auto checked = m_context.checkInterrupted(); !checked)
+                return checked;
             if (set.has(statement->integer(0)))
                 visit(statement->integer(1));
         }
