@@ -49,22 +49,21 @@ int fieldsCommand(const QStringList &arguments)
         return context.exitCode();
     const Arguments &parsed = context.arguments();
     const std::size_t top = parsed.limit ? static_cast<std::size_t>(*parsed.limit) : TopValues;
-    const InterruptCatcher catcher;
     if (!parsed.field.isEmpty()) {
         // One field over every matching event, as the sidebar counts a field it is asked to.
         auto counted = context.store().countValues(context.filter(), parsed.field.toStdString(), top, &InterruptCatcher::requested());
         if (!counted)
-            return analysisFailed(counted.error());
+            return readFailed(counted.error());
         auto matching = context.store().count(context.filter());
         if (!matching)
-            return analysisFailed(matching.error());
+            return readFailed(matching.error());
         printFields({counted.value()}, matching.value(), true, context.style());
         return 0;
     }
     std::uint64_t sampled = 0;
     auto fields = context.store().sampleFields(context.filter(), SampledEvents, top, &sampled);
     if (!fields)
-        return analysisFailed(fields.error());
+        return readFailed(fields.error());
     printFields(fields.value(), sampled, false, context.style());
     return 0;
 }

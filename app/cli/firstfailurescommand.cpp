@@ -57,10 +57,9 @@ int firstFailuresCommand(const QStringList &arguments)
     if (!context.parse(arguments, {Option::Store, Option::Json, Option::Now, Option::TimeZone}) || !context.openStore()
         || !context.compileFilter())
         return context.exitCode();
-    const InterruptCatcher catcher;
     auto ranks = core::Requests::firstFailures(context.store(), context.filter(), &InterruptCatcher::requested());
     if (!ranks)
-        return analysisFailed(ranks.error());
+        return readFailed(ranks.error());
     printRanks(ranks.value(), context.style());
     return 0;
 }

@@ -51,10 +51,9 @@ int reportCommand(const QStringList &arguments)
     options.rootCause = parsed.rootCause.toStdString();
     options.solution = parsed.solution.toStdString();
     options.prevention = parsed.prevention.toStdString();
-    const InterruptCatcher catcher;
     auto report = core::IncidentReport::build(context.store(), options, &InterruptCatcher::requested());
     if (!report)
-        return analysisFailed(report.error());
+        return readFailed(report.error());
     const std::string markdown = core::renderMarkdown(report.value());
     // Written whole or not at all: a report cut short by a full disk must not replace the last one.
     QSaveFile file(parsed.output);

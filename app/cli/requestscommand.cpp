@@ -83,10 +83,9 @@ int requestsCommand(const QStringList &arguments)
         return context.usageError(QStringLiteral("--sort takes start, duration, errors, services or first-failure"));
     if (!context.openStore() || !context.compileFilter())
         return context.exitCode();
-    const InterruptCatcher catcher;
     auto requests = core::Requests::list(context.store(), context.filter(), *order, &InterruptCatcher::requested());
     if (!requests)
-        return analysisFailed(requests.error());
+        return readFailed(requests.error());
     const auto limit = context.arguments().limit;
     printRequests(requests.value(), limit ? static_cast<std::size_t>(*limit) : requests->size(), context.style());
     return 0;

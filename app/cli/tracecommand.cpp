@@ -145,10 +145,9 @@ int traceCommand(const QStringList &arguments)
     if (!context.openStore())
         return context.exitCode();
     const std::string id = context.arguments().positional.first().toStdString();
-    const InterruptCatcher catcher;
     auto detail = core::Requests::detail(context.store(), id, &InterruptCatcher::requested());
     if (!detail)
-        return analysisFailed(detail.error());
+        return readFailed(detail.error());
     if (!detail.value()) {
         std::fprintf(stderr, "timberline: no event carries the request or trace ID %s\n", id.c_str());
         return 1;

@@ -28,7 +28,7 @@ Result<std::vector<EventRow>> TailScan::tailMatches(const QueryFilter &filter, c
         if (!rows)
             return rows.error();
         for (EventRow &event : rows.value()) {
-            after = event.id;
+            after = event.arrival; // the row id
             if (!bounds.contains(event.key.timeNs))
                 continue;
             auto hit = m_context.matches(filter.root(), event);
