@@ -151,8 +151,9 @@ Arguments parseArguments(const QStringList &arguments, std::initializer_list<Opt
     QList<QCommandLineOption> options;
     for (const Option option : accepted) {
         const OptionSpelling &spelling = spellingOf(option);
-        options << (spelling.valueName ? QCommandLineOption(QLatin1String(spelling.name), QString(), QLatin1String(spelling.valueName))
-                                       : QCommandLineOption(QLatin1String(spelling.name)));
+        options << (spelling.valueName
+                        ? QCommandLineOption(QLatin1String(spelling.name), QString(), QLatin1String(spelling.valueName))
+                        : QCommandLineOption(QLatin1String(spelling.name)));
     }
     CommandLine line(options);
     Arguments parsed;
@@ -199,35 +200,36 @@ int usageError(const QString &message)
 
 void printUsage(FILE *stream)
 {
-    std::fprintf(stream,
-                 "Usage:\n"
-                 "  timberline [--store FILE] [PATH...]           open the window, importing PATHs\n"
-                 "  timberline --screenshot OUT.png [--size WxH] [--query Q] [--store FILE] [PATH...]\n"
-                 "  timberline import --store FILE [--wait] [--json] [--tz ZONE] PATH...\n"
-                 "  timberline stats --store FILE [--json]\n"
-                 "  timberline events --store FILE [--limit N] [--json]\n"
-                 "  timberline query --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock]\n"
-                 "                   [--tz ZONE] QUERY    (docs/QUERY.md)\n"
-                 "  timberline histogram --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T]\n"
-                 "                   [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
-                 "  timberline errors --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
-                 "  timberline fields --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE]\n"
-                 "                   [--json] [QUERY]   (the fields of the result and their top values)\n"
-                 "  timberline requests --store FILE [--sort start|duration|errors|services|first-failure] [--limit N]\n"
-                 "                   [--json] [QUERY]   (requests with an event that matches)\n"
-                 "  timberline trace --store FILE [--json] ID           (one request: lanes, first failure, spans)\n"
-                 "  timberline first-failures --store FILE [--json] [QUERY]   (who failed first, ranked)\n"
-                 "  timberline report --store FILE --output REPORT.md [--from T] [--to T] [--title T] [--author A]\n"
-                 "                   [--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--no-redact RULE,...]\n"
-                 "                   [--now end|wallclock] [QUERY]   (docs/REPORT.md)\n"
-                 "  timberline --version | --help\n"
-                 "\n"
-                 "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
-                 "import exits 0 when every source imported, 1 when some failed or were binary,\n"
-                 "2 on usage errors, 130 when interrupted (what was read is kept). One import writes\n"
-                 "a store at a time: another exits 1, or with --wait waits for the first to end.\n"
-                 "The other verbs exit 1 when the store cannot answer, 2 on usage errors and bad\n"
-                 "queries, 130 when interrupted (Ctrl-C).\n");
+    std::fprintf(
+        stream,
+        "Usage:\n"
+        "  timberline [--store FILE] [PATH...]           open the window, importing PATHs\n"
+        "  timberline --screenshot OUT.png [--size WxH] [--query Q] [--store FILE] [PATH...]\n"
+        "  timberline import --store FILE [--wait] [--json] [--tz ZONE] PATH...\n"
+        "  timberline stats --store FILE [--json]\n"
+        "  timberline events --store FILE [--limit N] [--json]\n"
+        "  timberline query --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock]\n"
+        "                   [--tz ZONE] QUERY    (docs/QUERY.md)\n"
+        "  timberline histogram --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T]\n"
+        "                   [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
+        "  timberline errors --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]\n"
+        "  timberline fields --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE]\n"
+        "                   [--json] [QUERY]   (the fields of the result and their top values)\n"
+        "  timberline requests --store FILE [--sort start|duration|errors|services|first-failure] [--limit N]\n"
+        "                   [--json] [QUERY]   (requests with an event that matches)\n"
+        "  timberline trace --store FILE [--json] ID           (one request: lanes, first failure, spans)\n"
+        "  timberline first-failures --store FILE [--json] [QUERY]   (who failed first, ranked)\n"
+        "  timberline report --store FILE --output REPORT.md [--from T] [--to T] [--title T] [--author A]\n"
+        "                   [--root-cause TEXT] [--solution TEXT] [--prevention TEXT] [--no-redact RULE,...]\n"
+        "                   [--now end|wallclock] [QUERY]   (docs/REPORT.md)\n"
+        "  timberline --version | --help\n"
+        "\n"
+        "PATH: files, folders, .zip/.tar/.tar.gz archives, .gz/.zst/.bz2/.xz files.\n"
+        "import exits 0 when every source imported, 1 when some failed or were binary,\n"
+        "2 on usage errors, 130 when interrupted (what was read is kept). One import writes\n"
+        "a store at a time: another exits 1, or with --wait waits for the first to end.\n"
+        "The other verbs exit 1 when the store cannot answer, 2 on usage errors and bad\n"
+        "queries, 130 when interrupted (Ctrl-C).\n");
 }
 
 } // namespace cli

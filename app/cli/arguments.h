@@ -41,7 +41,29 @@ private:
 };
 
 // The verbs' options, as README.md's "Command line" names them.
-enum class Option { Store, TimeZone, Json, Csv, Count, ByService, Limit, Now, Bucket, From, To, Wait, Field, Sort, Output, Title, Author, RootCause, Solution, Prevention, NoRedact };
+enum class Option {
+    Store,
+    TimeZone,
+    Json,
+    Csv,
+    Count,
+    ByService,
+    Limit,
+    Now,
+    Bucket,
+    From,
+    To,
+    Wait,
+    Field,
+    Sort,
+    Output,
+    Title,
+    Author,
+    RootCause,
+    Solution,
+    Prevention,
+    NoRedact
+};
 
 // What a verb was given; an option it does not accept keeps its default.
 struct Arguments {

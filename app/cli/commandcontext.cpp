@@ -54,16 +54,19 @@ int queryError(std::string query, core::Error error)
             return at;
         };
         const std::int64_t begin = boundary(error.offset - Context);
-        const std::int64_t end = boundary(error.offset + std::min<std::int64_t>(std::max<std::int64_t>(1, error.length), Context) + Context);
+        const std::int64_t end = boundary(
+            error.offset + std::min<std::int64_t>(std::max<std::int64_t>(1, error.length), Context) + Context);
         const std::string before = begin > 0 ? "..." : "";
-        query = before + query.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)) + (end < size ? "..." : "");
+        query = before + query.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin))
+            + (end < size ? "..." : "");
         error.length = std::min(error.length, end - error.offset);
         error.offset += static_cast<std::int64_t>(before.size()) - begin;
     }
     std::fprintf(stderr, "timberline: bad query\n  %s\n", query.c_str());
     if (error.offset >= 0) {
         const std::int64_t column = core::QueryParser::columnOf(query, error.offset);
-        const std::int64_t end = core::QueryParser::columnOf(query, error.offset + std::max<std::int64_t>(1, error.length));
+        const std::int64_t end
+            = core::QueryParser::columnOf(query, error.offset + std::max<std::int64_t>(1, error.length));
         std::string marks(static_cast<std::size_t>(column - 1), ' ');
         marks.append(static_cast<std::size_t>(std::max<std::int64_t>(1, end - column)), '^');
         std::fprintf(stderr, "  %s\n", marks.c_str());
@@ -77,8 +80,7 @@ int queryError(std::string query, core::Error error)
 CommandContext::CommandContext(QString usage, Positional positional)
     : m_usage(std::move(usage))
     , m_positional(positional)
-{
-}
+{ }
 
 CommandContext::~CommandContext() = default;
 
@@ -107,7 +109,8 @@ bool CommandContext::openStore()
         return false;
     }
     m_store = std::move(store.value());
-    m_interrupts = std::make_unique<InterruptCatcher>(std::initializer_list<int>{SIGINT}, [store = m_store.get()] { store->interrupt(); });
+    m_interrupts = std::make_unique<InterruptCatcher>(std::initializer_list<int>{SIGINT},
+                                                      [store = m_store.get()] { store->interrupt(); });
     return true;
 }
 
@@ -129,7 +132,8 @@ bool CommandContext::compileFilter()
         if (anchor.value())
             now = *anchor.value();
     }
-    const std::string query = withRange(m_arguments.positional.join(QLatin1Char(' ')).toStdString(), m_arguments.from, m_arguments.to);
+    const std::string query
+        = withRange(m_arguments.positional.join(QLatin1Char(' ')).toStdString(), m_arguments.from, m_arguments.to);
     auto filter = core::QueryFilter::fromText(query, core::QueryTime(now, std::move(naiveToUtc.value())));
     if (!filter) {
         m_exitCode = queryError(query, filter.error());

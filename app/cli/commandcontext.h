@@ -5,8 +5,8 @@
 #include "interruptcatcher.h"
 #include "output.h"
 
-#include <core/query/queryfilter.h>
 #include <core/backends/storelocation.h>
+#include <core/query/queryfilter.h>
 
 #include <initializer_list>
 #include <memory>

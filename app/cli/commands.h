@@ -19,6 +19,7 @@ int firstFailuresCommand(const QStringList &arguments);
 int traceCommand(const QStringList &arguments);
 int reportCommand(const QStringList &arguments);
 // Imports `paths` into `storePath` and prints the summary: what the window does, without a display.
-int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json, bool wait = false);
+int importHeadless(const QString &storePath, const QStringList &paths, const QString &timeZone, bool json,
+                   bool wait = false);
 
 } // namespace cli

@@ -17,7 +17,11 @@ void printServices(const core::ServiceTimelines &timelines, Style style)
     if (style == Style::Json) {
         const core::HistogramSpec &spec = timelines.spec;
         core::JsonWriter out;
-        out.beginObject().key("bucket_ms").value(static_cast<std::int64_t>(spec.bucketNs / 1'000'000)).key("services").beginArray();
+        out.beginObject()
+            .key("bucket_ms")
+            .value(static_cast<std::int64_t>(spec.bucketNs / 1'000'000))
+            .key("services")
+            .beginArray();
         for (const core::ServiceErrors &service : timelines.services) {
             out.beginObject().key("name").value(service.name).key("first_error");
             if (service.firstErrorNs)
@@ -74,10 +78,11 @@ void printGroups(const std::vector<core::ErrorGroup> &groups, Style style)
     for (const core::ErrorGroup &group : groups) {
         std::string services;
         for (const auto &[name, count] : group.services)
-            services += (services.empty() ? "" : ", ") + (name.empty() ? std::string("(none)") : name) + " " + std::to_string(count);
+            services += (services.empty() ? "" : ", ") + (name.empty() ? std::string("(none)") : name) + " "
+                + std::to_string(count);
         std::printf("%8llu  %s .. %s  %s\n          %s\n", static_cast<unsigned long long>(group.count),
-                    core::format::rfc3339(group.firstNs).c_str(), core::format::rfc3339(group.lastNs).c_str(), group.signature.c_str(),
-                    services.c_str());
+                    core::format::rfc3339(group.firstNs).c_str(), core::format::rfc3339(group.lastNs).c_str(),
+                    group.signature.c_str(), services.c_str());
     }
 }
 
@@ -85,18 +90,21 @@ void printGroups(const std::vector<core::ErrorGroup> &groups, Style style)
 
 int errorsCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("errors takes --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::ByService, Option::Now, Option::TimeZone}) || !context.openStore()
-        || !context.compileFilter())
+    CommandContext context(
+        QStringLiteral("errors takes --store FILE [--by-service] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    if (!context.parse(arguments, {Option::Store, Option::Json, Option::ByService, Option::Now, Option::TimeZone})
+        || !context.openStore() || !context.compileFilter())
         return context.exitCode();
     if (context.arguments().byService) {
-        auto timelines = core::ErrorGroups::byService(context.store(), context.filter(), 0, &InterruptCatcher::requested());
+        auto timelines
+            = core::ErrorGroups::byService(context.store(), context.filter(), 0, &InterruptCatcher::requested());
         if (!timelines)
             return readFailed(timelines.error());
         printServices(timelines.value(), context.style());
         return 0;
     }
-    auto groups = core::ErrorGroups::compute(context.store(), context.filter(), std::nullopt, &InterruptCatcher::requested());
+    auto groups
+        = core::ErrorGroups::compute(context.store(), context.filter(), std::nullopt, &InterruptCatcher::requested());
     if (!groups)
         return readFailed(groups.error());
     printGroups(groups.value(), context.style());

@@ -6,7 +6,8 @@ namespace cli {
 
 int eventsCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("events takes --store FILE [--limit N] [--json]"), CommandContext::Positional::Refused);
+    CommandContext context(QStringLiteral("events takes --store FILE [--limit N] [--json]"),
+                           CommandContext::Positional::Refused);
     if (!context.parse(arguments, {Option::Store, Option::Json, Option::Limit}) || !context.openStore())
         return context.exitCode();
     return context.printEvents();

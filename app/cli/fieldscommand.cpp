@@ -20,7 +20,13 @@ void printFields(const std::vector<core::FieldInfo> &fields, std::uint64_t sampl
         core::JsonWriter out;
         out.beginObject().key(exact ? "events" : "sampled").value(sampled).key("fields").beginArray();
         for (const core::FieldInfo &field : fields) {
-            out.beginObject().key("path").value(field.path).key("events").value(field.events).key("values").beginArray();
+            out.beginObject()
+                .key("path")
+                .value(field.path)
+                .key("events")
+                .value(field.events)
+                .key("values")
+                .beginArray();
             for (const auto &[value, count] : field.topValues)
                 out.beginArray().value(value).value(count).endArray();
             out.endArray().endObject();
@@ -42,16 +48,19 @@ void printFields(const std::vector<core::FieldInfo> &fields, std::uint64_t sampl
 
 int fieldsCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("fields takes --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE] "
-                                          "[--json] [QUERY]"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::Field, Option::Limit, Option::Now, Option::TimeZone})
+    CommandContext context(
+        QStringLiteral("fields takes --store FILE [--field PATH] [--limit N] [--now end|wallclock] [--tz ZONE] "
+                       "[--json] [QUERY]"));
+    if (!context.parse(arguments,
+                       {Option::Store, Option::Json, Option::Field, Option::Limit, Option::Now, Option::TimeZone})
         || !context.openStore() || !context.compileFilter())
         return context.exitCode();
     const Arguments &parsed = context.arguments();
     const std::size_t top = parsed.limit ? static_cast<std::size_t>(*parsed.limit) : TopValues;
     if (!parsed.field.isEmpty()) {
         // One field over every matching event, as the sidebar counts a field it is asked to.
-        auto counted = context.store().countValues(context.filter(), parsed.field.toStdString(), top, &InterruptCatcher::requested());
+        auto counted = context.store().countValues(context.filter(), parsed.field.toStdString(), top,
+                                                   &InterruptCatcher::requested());
         if (!counted)
             return readFailed(counted.error());
         auto matching = context.store().count(context.filter());

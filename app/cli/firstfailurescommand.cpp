@@ -53,7 +53,8 @@ void printRanks(const std::vector<core::FirstFailureRank> &ranks, Style style)
 
 int firstFailuresCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("first-failures takes --store FILE [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    CommandContext context(
+        QStringLiteral("first-failures takes --store FILE [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
     if (!context.parse(arguments, {Option::Store, Option::Json, Option::Now, Option::TimeZone}) || !context.openStore()
         || !context.compileFilter())
         return context.exitCode();

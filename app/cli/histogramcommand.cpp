@@ -22,7 +22,11 @@ void printHistogram(const core::LevelHistogram &histogram, Style style)
 {
     if (style == Style::Json) {
         core::JsonWriter out;
-        out.beginObject().key("bucket_ms").value(static_cast<std::int64_t>(histogram.bucketNs / 1'000'000)).key("buckets").beginArray();
+        out.beginObject()
+            .key("bucket_ms")
+            .value(static_cast<std::int64_t>(histogram.bucketNs / 1'000'000))
+            .key("buckets")
+            .beginArray();
         for (std::size_t i = 0; i < histogram.buckets.size(); ++i) {
             out.beginObject().key("start").value(core::format::rfc3339(bucketStart(histogram, i)));
             out.key("levels");
@@ -42,9 +46,11 @@ void printHistogram(const core::LevelHistogram &histogram, Style style)
         std::uint64_t total = 0;
         for (const std::uint64_t count : histogram.buckets[i])
             total += count;
-        std::printf("%-30s %10llu", core::format::rfc3339(bucketStart(histogram, i)).c_str(), static_cast<unsigned long long>(total));
+        std::printf("%-30s %10llu", core::format::rfc3339(bucketStart(histogram, i)).c_str(),
+                    static_cast<unsigned long long>(total));
         for (const core::Level level : LevelsInReadingOrder)
-            std::printf(" %8llu", static_cast<unsigned long long>(histogram.buckets[i][static_cast<std::size_t>(level)]));
+            std::printf(" %8llu",
+                        static_cast<unsigned long long>(histogram.buckets[i][static_cast<std::size_t>(level)]));
         std::printf("\n");
     }
 }
@@ -53,9 +59,12 @@ void printHistogram(const core::LevelHistogram &histogram, Style style)
 
 int histogramCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("histogram takes --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T] "
-                                          "[--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::Bucket, Option::From, Option::To, Option::Now, Option::TimeZone}))
+    CommandContext context(
+        QStringLiteral("histogram takes --store FILE [--bucket auto|N{ms,s,m,h,d,w}] [--from T] [--to T] "
+                       "[--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    if (!context.parse(
+            arguments,
+            {Option::Store, Option::Json, Option::Bucket, Option::From, Option::To, Option::Now, Option::TimeZone}))
         return context.exitCode();
     core::HistogramOptions options;
     const QString &bucket = context.arguments().bucket;
@@ -63,13 +72,15 @@ int histogramCommand(const QStringList &arguments)
     if (!bucket.isEmpty()) {
         const auto step = core::HistogramBuckets::parseStep(bucket.toStdString());
         if (!step)
-            return context.usageError(QStringLiteral("--bucket takes auto or a number with ms, s, m (minutes), h, d or w: ") + bucket);
+            return context.usageError(
+                QStringLiteral("--bucket takes auto or a number with ms, s, m (minutes), h, d or w: ") + bucket);
         options.stepNs = *step;
     }
     if (!context.openStore() || !context.compileFilter())
         return context.exitCode();
-    auto histogram = core::Histogram::compute(context.store(), context.filter(), options,
-                                              [](const core::LevelHistogram &) { return !InterruptCatcher::requested(); });
+    auto histogram
+        = core::Histogram::compute(context.store(), context.filter(), options,
+                                   [](const core::LevelHistogram &) { return !InterruptCatcher::requested(); });
     if (!histogram)
         return readFailed(histogram.error());
     printHistogram(histogram.value(), context.style());

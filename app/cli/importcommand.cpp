@@ -6,8 +6,9 @@
 
 #include <core/import/importer.h>
 
-#include <cstdio>
 #include <unistd.h>
+
+#include <cstdio>
 
 namespace cli {
 
@@ -19,14 +20,13 @@ class CommandLineObserver : public core::ImportObserver
 public:
     explicit CommandLineObserver(bool quiet)
         : m_quiet(quiet)
-    {
-    }
+    { }
     core::ProgressAnswer progress(const core::ImportProgress &progress) override
     {
         if (!m_quiet && isatty(fileno(stderr))) {
-            const double percent = progress.bytesTotal ? 100.0 * static_cast<double>(progress.bytesDone)
-                    / static_cast<double>(progress.bytesTotal)
-                                                       : 0;
+            const double percent = progress.bytesTotal
+                ? 100.0 * static_cast<double>(progress.bytesDone) / static_cast<double>(progress.bytesTotal)
+                : 0;
             std::fprintf(stderr, "\r%5.1f%%  %s events  %.0f events/s ", percent, formatCount(progress.events).c_str(),
                          progress.eventsPerSecond);
         }
@@ -35,7 +35,8 @@ public:
     void waitingForWriter() override
     {
         if (!m_quiet)
-            std::fputs("timberline: another import is writing the store; waiting for it to end (Ctrl-C stops)\n", stderr);
+            std::fputs("timberline: another import is writing the store; waiting for it to end (Ctrl-C stops)\n",
+                       stderr);
     }
 
 private:
@@ -91,8 +92,9 @@ void printSummary(const core::ImportSummary &summary, const std::string &storePa
                         duplicate ? "skipped" : std::string(core::sourceStatusName(source.status)).c_str(),
                         source.name.c_str(), source.error.c_str());
         else
-            std::printf("  %-9s %s (%s): %s events, %s lines\n", std::string(core::sourceStatusName(source.status)).c_str(),
-                        source.name.c_str(), source.format.c_str(), formatCount(source.counts.events).c_str(),
+            std::printf("  %-9s %s (%s): %s events, %s lines\n",
+                        std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(),
+                        source.format.c_str(), formatCount(source.counts.events).c_str(),
                         formatCount(source.counts.lines).c_str());
     }
 }

@@ -28,8 +28,7 @@ void onInterrupt(int)
 
 InterruptCatcher::InterruptCatcher(std::initializer_list<int> signals)
     : InterruptCatcher(signals, {})
-{
-}
+{ }
 
 InterruptCatcher::InterruptCatcher(std::initializer_list<int> signals, std::function<void()> stop)
     : m_signals(signals)

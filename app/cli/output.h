@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/model/eventformat.h>
-#include <core/base/jsonwriter.h>
 #include <core/analysis/requests.h>
+#include <core/base/jsonwriter.h>
+#include <core/model/eventformat.h>
 #include <core/store/storetypes.h>
 
 #include <cstdint>
@@ -17,8 +17,9 @@ namespace cli {
 enum class Style { Text, Json, Csv };
 
 // trace..fatal, then unknown last, as people read them.
-inline constexpr core::Level LevelsInReadingOrder[] = {core::Level::Trace, core::Level::Debug, core::Level::Info, core::Level::Warn,
-                                                       core::Level::Error, core::Level::Fatal, core::Level::Unknown};
+inline constexpr core::Level LevelsInReadingOrder[]
+    = {core::Level::Trace, core::Level::Debug, core::Level::Info,   core::Level::Warn,
+       core::Level::Error, core::Level::Fatal, core::Level::Unknown};
 
 // 1234567 as "1,234,567".
 std::string formatCount(std::uint64_t value);

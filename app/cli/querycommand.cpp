@@ -8,9 +8,11 @@ namespace cli {
 
 int queryCommand(const QStringList &arguments)
 {
-    CommandContext context(
-        QStringLiteral("query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] [--tz ZONE] QUERY"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::Csv, Option::Count, Option::Limit, Option::Now, Option::TimeZone})
+    CommandContext context(QStringLiteral(
+        "query takes --store FILE [--count] [--json|--csv] [--limit N] [--now end|wallclock] [--tz ZONE] QUERY"));
+    if (!context.parse(
+            arguments,
+            {Option::Store, Option::Json, Option::Csv, Option::Count, Option::Limit, Option::Now, Option::TimeZone})
         || !context.openStore() || !context.compileFilter())
         return context.exitCode();
     if (!context.arguments().count)

@@ -57,16 +57,18 @@ void printRequests(const std::vector<core::RequestSummary> &requests, std::size_
         printJson(out);
         return;
     }
-    std::printf("%-40s %-30s %12s %7s %6s  %s\n", "request", "start", "duration ms", "events", "errors", "first failure");
+    std::printf("%-40s %-30s %12s %7s %6s  %s\n", "request", "start", "duration ms", "events", "errors",
+                "first failure");
     for (std::size_t i = 0; i < shown; ++i) {
         const core::RequestSummary &request = requests[i];
         std::string failure = "-";
         if (request.firstFailure)
-            failure = (request.firstFailure->service.empty() ? std::string("(none)") : request.firstFailure->service) + ": "
-                + request.firstFailure->message;
-        std::printf("%-40s %-30s %12.3f %7llu %6llu  %s\n", request.id.c_str(), core::format::rfc3339(request.startNs).c_str(),
-                    milliseconds(request.durationNs()), static_cast<unsigned long long>(request.events),
-                    static_cast<unsigned long long>(request.errors), failure.c_str());
+            failure = (request.firstFailure->service.empty() ? std::string("(none)") : request.firstFailure->service)
+                + ": " + request.firstFailure->message;
+        std::printf("%-40s %-30s %12.3f %7llu %6llu  %s\n", request.id.c_str(),
+                    core::format::rfc3339(request.startNs).c_str(), milliseconds(request.durationNs()),
+                    static_cast<unsigned long long>(request.events), static_cast<unsigned long long>(request.errors),
+                    failure.c_str());
     }
 }
 
@@ -74,9 +76,11 @@ void printRequests(const std::vector<core::RequestSummary> &requests, std::size_
 
 int requestsCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("requests takes --store FILE [--sort start|duration|errors|services|first-failure] "
-                                          "[--limit N] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
-    if (!context.parse(arguments, {Option::Store, Option::Json, Option::Sort, Option::Limit, Option::Now, Option::TimeZone}))
+    CommandContext context(
+        QStringLiteral("requests takes --store FILE [--sort start|duration|errors|services|first-failure] "
+                       "[--limit N] [--now end|wallclock] [--tz ZONE] [--json] [QUERY]"));
+    if (!context.parse(arguments,
+                       {Option::Store, Option::Json, Option::Sort, Option::Limit, Option::Now, Option::TimeZone}))
         return context.exitCode();
     const auto order = orderNamed(context.arguments().sort);
     if (!order)

@@ -43,10 +43,12 @@ void printStats(const core::StoreStats &stats, Style style)
     std::printf("%s events, %s lines, %zu sources, %s request IDs\n", formatCount(stats.events).c_str(),
                 formatCount(stats.lines).c_str(), stats.sources.size(), formatCount(stats.requestIds).c_str());
     if (stats.firstNs)
-        std::printf("from %s to %s\n", core::format::rfc3339(*stats.firstNs).c_str(), core::format::rfc3339(*stats.lastNs).c_str());
+        std::printf("from %s to %s\n", core::format::rfc3339(*stats.firstNs).c_str(),
+                    core::format::rfc3339(*stats.lastNs).c_str());
     std::printf("levels:");
     for (const core::Level level : LevelsInReadingOrder)
-        std::printf(" %s=%s", std::string(core::levelName(level)).c_str(), formatCount(stats.levels[static_cast<std::size_t>(level)]).c_str());
+        std::printf(" %s=%s", std::string(core::levelName(level)).c_str(),
+                    formatCount(stats.levels[static_cast<std::size_t>(level)]).c_str());
     std::printf("\nservices:");
     for (const auto &[name, count] : stats.services)
         std::printf(" %s=%s", name.c_str(), formatCount(count).c_str());
@@ -55,11 +57,12 @@ void printStats(const core::StoreStats &stats, Style style)
         const core::LineCounts &c = source.counts;
         std::printf("  %-9s %s (%s) lines=%llu event=%llu continuation=%llu document=%llu blank=%llu events=%llu "
                     "unparsed=%llu%s%s\n",
-                    std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(), source.format.c_str(),
-                    static_cast<unsigned long long>(c.lines), static_cast<unsigned long long>(c.eventLines),
-                    static_cast<unsigned long long>(c.continuationLines), static_cast<unsigned long long>(c.documentLines),
-                    static_cast<unsigned long long>(c.blankLines), static_cast<unsigned long long>(c.events),
-                    static_cast<unsigned long long>(c.unparsed), source.error.empty() ? "" : " error: ", source.error.c_str());
+                    std::string(core::sourceStatusName(source.status)).c_str(), source.name.c_str(),
+                    source.format.c_str(), static_cast<unsigned long long>(c.lines),
+                    static_cast<unsigned long long>(c.eventLines), static_cast<unsigned long long>(c.continuationLines),
+                    static_cast<unsigned long long>(c.documentLines), static_cast<unsigned long long>(c.blankLines),
+                    static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.unparsed),
+                    source.error.empty() ? "" : " error: ", source.error.c_str());
     }
 }
 
@@ -67,7 +70,8 @@ void printStats(const core::StoreStats &stats, Style style)
 
 int statsCommand(const QStringList &arguments)
 {
-    CommandContext context(QStringLiteral("stats takes --store FILE and nothing else"), CommandContext::Positional::Refused);
+    CommandContext context(QStringLiteral("stats takes --store FILE and nothing else"),
+                           CommandContext::Positional::Refused);
     if (!context.parse(arguments, {Option::Store, Option::Json}) || !context.openStore())
         return context.exitCode();
     auto stats = context.store().stats();

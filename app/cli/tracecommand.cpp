@@ -122,14 +122,16 @@ void printText(const core::RequestDetail &detail)
                 static_cast<unsigned long long>(summary.errors));
     if (summary.firstFailure)
         std::printf("first failure: %s at %s: %s (%s:%u)\n", summary.firstFailure->service.c_str(),
-                    core::format::rfc3339(summary.firstFailure->key.timeNs).c_str(), summary.firstFailure->message.c_str(),
-                    summary.firstFailure->sourceName.c_str(), summary.firstFailure->key.line);
+                    core::format::rfc3339(summary.firstFailure->key.timeNs).c_str(),
+                    summary.firstFailure->message.c_str(), summary.firstFailure->sourceName.c_str(),
+                    summary.firstFailure->key.line);
     for (const core::RequestLane &lane : detail.lanes) {
         std::printf("\n%s  %s .. %s, %zu segment(s)\n", lane.service.empty() ? "(none)" : lane.service.c_str(),
-                    core::format::rfc3339(lane.startNs).c_str(), core::format::rfc3339(lane.endNs).c_str(), lane.segments.size());
+                    core::format::rfc3339(lane.startNs).c_str(), core::format::rfc3339(lane.endNs).c_str(),
+                    lane.segments.size());
         for (const core::EventRow &event : lane.events)
-            std::printf("  %s %-5s %s\n", core::format::rfc3339(event.key.timeNs).c_str(), std::string(core::levelName(event.level)).c_str(),
-                        event.message.c_str());
+            std::printf("  %s %-5s %s\n", core::format::rfc3339(event.key.timeNs).c_str(),
+                        std::string(core::levelName(event.level)).c_str(), event.message.c_str());
     }
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "errorgroups.h"
 
-#include <core/query/queryfilter.h>
-#include <core/model/errorsignature.h>
 #include "histogram.h"
+
+#include <core/model/errorsignature.h>
+#include <core/query/queryfilter.h>
 
 #include <algorithm>
 #include <map>
@@ -28,13 +29,15 @@ std::string phrase(std::string_view text)
 
 } // namespace
 
-Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter,
+                                                     const std::optional<HistogramSpec> &timeline,
                                                      const std::atomic<bool> *cancelled)
 {
     return compute(store, filter, timeline, cancelled, true);
 }
 
-Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const QueryFilter &filter,
+                                                     const std::optional<HistogramSpec> &timeline,
                                                      const std::atomic<bool> *cancelled, bool storedSignatures)
 {
     ErrorEventsRequest request;
@@ -51,7 +54,8 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
     // group → (first event holding it, path): a group lists its type paths in the order they appear.
     std::vector<std::vector<std::pair<EventKey, std::string>>> paths;
     std::vector<EventKey> sampleKeys; // per group
-    const std::int64_t timelineEnd = timeline ? timeline->fromNs + static_cast<std::int64_t>(timeline->buckets) * timeline->bucketNs : 0;
+    const std::int64_t timelineEnd
+        = timeline ? timeline->fromNs + static_cast<std::int64_t>(timeline->buckets) * timeline->bucketNs : 0;
     // The group of a signature, made on first sight of the event `first`.
     const auto groupOf = [&](std::string signature, const EventKey &first) -> std::size_t {
         auto [at, added] = index.try_emplace(std::move(signature), groups.size());
@@ -121,8 +125,9 @@ Result<std::vector<ErrorGroup>> ErrorGroups::compute(EventStore &store, const Qu
         for (std::size_t s = 0; s < found.services.size(); ++s)
             if (perService[g][s] > 0)
                 groups[g].services.emplace_back(found.services[s], perService[g][s]);
-        std::sort(groups[g].services.begin(), groups[g].services.end(),
-                  [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+        std::sort(groups[g].services.begin(), groups[g].services.end(), [](const auto &a, const auto &b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
     }
     auto samples = store.eventsByKey(sampleKeys);
     if (!samples)
@@ -185,7 +190,8 @@ Result<ServiceTimelines> ErrorGroups::byService(EventStore &store, const QueryFi
             std::uint64_t events = 0;
             for (const std::uint64_t count : bucket)
                 events += count;
-            const std::uint64_t failed = bucket[static_cast<std::size_t>(Level::Error)] + bucket[static_cast<std::size_t>(Level::Fatal)];
+            const std::uint64_t failed
+                = bucket[static_cast<std::size_t>(Level::Error)] + bucket[static_cast<std::size_t>(Level::Fatal)];
             service.errors += failed;
             service.eventCounts.push_back(events);
             service.errorCounts.push_back(failed);
@@ -217,7 +223,8 @@ std::string ErrorGroups::queryFor(const ErrorGroup &group)
         std::size_t mark = rest.find('<');
         std::size_t close = mark == std::string_view::npos ? std::string_view::npos : rest.find('>', mark);
         const std::string_view fixed = rest.substr(0, mark);
-        bool words = std::any_of(fixed.begin(), fixed.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+        bool words = std::any_of(fixed.begin(), fixed.end(),
+                                 [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
         if (words)
             query += " and message:" + phrase(fixed);
         if (mark == std::string_view::npos || close == std::string_view::npos)

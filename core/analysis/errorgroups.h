@@ -2,8 +2,8 @@
 #pragma once
 
 #include <core/base/result.h>
-#include <core/store/storetypes.h>
 #include <core/store/eventstore.h>
+#include <core/store/storetypes.h>
 
 #include <atomic>
 #include <cstdint>
@@ -53,7 +53,8 @@ public:
                                                    const std::atomic<bool> *cancelled = nullptr);
     // The same, with `storedSignatures` false: every event's signature computed from its row, as for
     // a store imported before signatures were stored (tests compare the two).
-    static Result<std::vector<ErrorGroup>> compute(EventStore &store, const QueryFilter &filter, const std::optional<HistogramSpec> &timeline,
+    static Result<std::vector<ErrorGroup>> compute(EventStore &store, const QueryFilter &filter,
+                                                   const std::optional<HistogramSpec> &timeline,
                                                    const std::atomic<bool> *cancelled, bool storedSignatures);
     // Per service: its first error and its errors and events per bucket of the histogram that `options`
     // give (see Histogram::plan).

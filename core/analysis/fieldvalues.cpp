@@ -22,7 +22,8 @@ QueryNode matchNode(const std::string &field, const std::string &value)
 } // namespace
 
 Result<FieldInfo> FieldValues::exactCounts(EventStore &store, const std::string &field,
-    const std::vector<std::string> &candidates, std::size_t top, const Composer &compose)
+                                           const std::vector<std::string> &candidates, std::size_t top,
+                                           const Composer &compose)
 {
     FieldInfo info;
     info.path = field;
@@ -39,7 +40,7 @@ Result<FieldInfo> FieldValues::exactCounts(EventStore &store, const std::string 
         }
     }
     std::stable_sort(info.topValues.begin(), info.topValues.end(),
-        [](const auto &a, const auto &b) { return a.second > b.second; });
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
     if (info.topValues.size() > top)
         info.topValues.resize(top);
     return info;

@@ -28,7 +28,8 @@ public:
     // Exact counts of each candidate value of a first-class column (level, service) over the result,
     // one count per value from the indexes, the `top` most frequent first; values with no event left out.
     static Result<FieldInfo> exactCounts(EventStore &store, const std::string &field,
-        const std::vector<std::string> &candidates, std::size_t top, const Composer &compose);
+                                         const std::vector<std::string> &candidates, std::size_t top,
+                                         const Composer &compose);
 };
 
 } // namespace core

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "histogram.h"
 
+#include "histogrambuckets.h"
+
 #include <core/query/querybounds.h>
 #include <core/query/queryfilter.h>
 #include <core/store/eventstore.h>
-#include "histogrambuckets.h"
 
 #include <algorithm>
 
@@ -17,7 +18,8 @@ std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> Histogram::q
     return {bounds.userBegin(), bounds.userEnd()};
 }
 
-Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const QueryFilter &filter, const HistogramOptions &options)
+Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const QueryFilter &filter,
+                                                     const HistogramOptions &options)
 {
     auto [begin, end] = queryRange(filter);
     if (options.fromNs)
@@ -51,7 +53,8 @@ Result<std::optional<HistogramSpec>> Histogram::plan(EventStore &store, const Qu
     constexpr std::uint64_t MaxSpanKeys = std::uint64_t{INT64_MAX} / 8 * 7;
     if (static_cast<std::uint64_t>(*end) - static_cast<std::uint64_t>(*begin) > MaxSpanKeys)
         begin = *end - static_cast<std::int64_t>(MaxSpanKeys);
-    const std::int64_t step = options.stepNs > 0 ? options.stepNs : HistogramBuckets::autoStep(*begin, *end, options.targetBuckets);
+    const std::int64_t step
+        = options.stepNs > 0 ? options.stepNs : HistogramBuckets::autoStep(*begin, *end, options.targetBuckets);
     HistogramSpec spec = HistogramBuckets::cover(*begin, *end, step);
     spec.byService = options.byService;
     return std::optional<HistogramSpec>(spec);
@@ -67,8 +70,9 @@ Result<LevelHistogram> Histogram::compute(EventStore &store, const QueryFilter &
         return LevelHistogram{};
     constexpr std::size_t MaxBuckets = 100'000;
     if (spec.value()->buckets > MaxBuckets)
-        return makeError(ErrorCode::Usage, "the bucket is too small for the range: " + std::to_string(spec.value()->buckets)
-                                               + " buckets (at most " + std::to_string(MaxBuckets) + ")");
+        return makeError(ErrorCode::Usage,
+                         "the bucket is too small for the range: " + std::to_string(spec.value()->buckets)
+                             + " buckets (at most " + std::to_string(MaxBuckets) + ")");
     return store.levelHistogram(filter, *spec.value(), progress);
 }
 

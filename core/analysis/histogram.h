@@ -31,7 +31,8 @@ class Histogram
 public:
     // The buckets that the options and the filter's time range (or, failing that, the matching
     // events' times) give; nullopt when nothing matches and no range is given.
-    static Result<std::optional<HistogramSpec>> plan(EventStore &store, const QueryFilter &filter, const HistogramOptions &options);
+    static Result<std::optional<HistogramSpec>> plan(EventStore &store, const QueryFilter &filter,
+                                                     const HistogramOptions &options);
     // plan(), then the counts; an empty histogram (no buckets) when nothing matches.
     static Result<LevelHistogram> compute(EventStore &store, const QueryFilter &filter, const HistogramOptions &options,
                                           const HistogramProgress &progress = {});

@@ -20,10 +20,10 @@ const std::vector<std::int64_t> &HistogramBuckets::niceSteps()
     // The list, with 50–500 ms added: without them a 10-second incident jumps from 333
     // buckets of 30 ms to 10 buckets of a second.
     static const std::vector<std::int64_t> steps{
-        1 * Ms,     2 * Ms,     5 * Ms,     10 * Ms,     15 * Ms,     30 * Ms,      50 * Ms,      100 * Ms,     200 * Ms,
-        500 * Ms,   1 * Second, 2 * Second, 5 * Second,  10 * Second, 15 * Second,  30 * Second,  1 * Minute,   2 * Minute,
-        5 * Minute, 10 * Minute, 15 * Minute, 30 * Minute, 1 * Hour,  3 * Hour,     6 * Hour,     12 * Hour,    1 * Day,
-        WeekNs};
+        1 * Ms,      2 * Ms,      5 * Ms,     10 * Ms,    15 * Ms,    30 * Ms,     50 * Ms,
+        100 * Ms,    200 * Ms,    500 * Ms,   1 * Second, 2 * Second, 5 * Second,  10 * Second,
+        15 * Second, 30 * Second, 1 * Minute, 2 * Minute, 5 * Minute, 10 * Minute, 15 * Minute,
+        30 * Minute, 1 * Hour,    3 * Hour,   6 * Hour,   12 * Hour,  1 * Day,     WeekNs};
     return steps;
 }
 
@@ -40,7 +40,8 @@ HistogramSpec HistogramBuckets::cover(std::int64_t beginNs, std::int64_t endNs, 
     spec.fromNs = floorTo(beginNs, stepNs);
     // Time keys run from about -4.9e18 (year 1) to 4.9e18 (year 9999): their difference does not fit
     // in int64, so it is taken unsigned (end >= from, so the difference is right).
-    const std::uint64_t span = endNs > spec.fromNs ? static_cast<std::uint64_t>(endNs) - static_cast<std::uint64_t>(spec.fromNs) : 1;
+    const std::uint64_t span
+        = endNs > spec.fromNs ? static_cast<std::uint64_t>(endNs) - static_cast<std::uint64_t>(spec.fromNs) : 1;
     const auto step = static_cast<std::uint64_t>(stepNs);
     spec.buckets = static_cast<std::size_t>((span + step - 1) / step);
     return spec;
@@ -88,7 +89,8 @@ std::optional<std::int64_t> HistogramBuckets::parseStep(std::string_view text)
 
 std::string HistogramBuckets::stepName(std::int64_t stepNs)
 {
-    for (const auto &[scale, unit] : {std::pair{WeekNs, "w"}, {Day, "d"}, {Hour, "h"}, {Minute, "m"}, {Second, "s"}, {Ms, "ms"}})
+    for (const auto &[scale, unit] :
+         {std::pair{WeekNs, "w"}, {Day, "d"}, {Hour, "h"}, {Minute, "m"}, {Second, "s"}, {Ms, "ms"}})
         if (stepNs % scale == 0)
             return std::to_string(stepNs / scale) + unit;
     return std::to_string(stepNs) + "ns";

@@ -88,7 +88,8 @@ public:
         aggregate.endNs = std::max(aggregate.endNs, event.key.timeNs + std::max<std::int64_t>(event.durationNs, 0));
         ++aggregate.events;
         const std::uint32_t service = serviceOf(event.service);
-        if (std::none_of(aggregate.services.begin(), aggregate.services.end(), [&](const auto &s) { return s.second == service; }))
+        if (std::none_of(aggregate.services.begin(), aggregate.services.end(),
+                         [&](const auto &s) { return s.second == service; }))
             aggregate.services.emplace_back(event.key, service);
         if (isError(event.level)) {
             ++aggregate.errors;
@@ -135,7 +136,8 @@ public:
                 const EventKey entry = aggregate.events ? aggregate.entry : EventKey{INT64_MAX, 0, 0, 0};
                 if (!isRequest(id))
                     traces.emplace_back(entry, id);
-                else if (aggregate.events && (firstRequestId == UINT32_MAX || entry < m_aggregates[firstRequestId].entry))
+                else if (aggregate.events
+                         && (firstRequestId == UINT32_MAX || entry < m_aggregates[firstRequestId].entry))
                     firstRequestId = id;
                 if (aggregate.events == 0)
                     continue;
@@ -161,11 +163,16 @@ public:
                 summary.traceIds.push_back(nameOf(id));
             std::sort(services.begin(), services.end());
             for (const auto &[key, service] : services)
-                if (std::find(summary.services.begin(), summary.services.end(), m_services[service]) == summary.services.end())
+                if (std::find(summary.services.begin(), summary.services.end(), m_services[service])
+                    == summary.services.end())
                     summary.services.push_back(m_services[service]);
             if (firstError)
-                summary.firstFailure = RequestFailure{m_services[firstError->service], firstError->message, {}, firstError->key,
-                                                      m_sourceNames[static_cast<std::size_t>(firstError->key.sourceId)]};
+                summary.firstFailure
+                    = RequestFailure{m_services[firstError->service],
+                                     firstError->message,
+                                     {},
+                                     firstError->key,
+                                     m_sourceNames[static_cast<std::size_t>(firstError->key.sourceId)]};
             m_requestOfRoot[root] = static_cast<std::uint32_t>(out.size());
             out.push_back(std::move(summary));
         }
@@ -323,11 +330,14 @@ std::vector<RequestLane> lanesOf(const RequestSummary &summary, std::vector<Even
     for (const std::string &service : summary.services)
         lanes.push_back(RequestLane{service, 0, 0, {}, {}});
     for (EventRow &event : events) {
-        auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const RequestLane &l) { return l.service == event.service; });
+        auto lane = std::find_if(lanes.begin(), lanes.end(),
+                                 [&](const RequestLane &l) { return l.service == event.service; });
         if (lane != lanes.end())
             lane->events.push_back(std::move(event));
     }
-    const std::int64_t gap = std::max(Requests::MinimumGapNs, static_cast<std::int64_t>(static_cast<double>(summary.durationNs()) * Requests::GapShare));
+    const std::int64_t gap
+        = std::max(Requests::MinimumGapNs,
+                   static_cast<std::int64_t>(static_cast<double>(summary.durationNs()) * Requests::GapShare));
     for (RequestLane &lane : lanes) {
         for (const EventRow &event : lane.events) {
             const std::int64_t start = event.key.timeNs;
@@ -357,7 +367,8 @@ std::vector<SpanNode> spanTreeOf(const std::vector<EventRow> &events)
     std::vector<SpanNode> nodes;
     std::unordered_map<std::string, std::size_t> bySpanId;
     for (const EventRow &event : events)
-        if ((event.flags & RecordSpan) && !event.spanId.empty() && bySpanId.try_emplace(event.spanId, nodes.size()).second)
+        if ((event.flags & RecordSpan) && !event.spanId.empty()
+            && bySpanId.try_emplace(event.spanId, nodes.size()).second)
             nodes.push_back(SpanNode{event, false, {}, {}});
     if (nodes.empty())
         return {};
@@ -477,7 +488,8 @@ Result<std::vector<FirstFailureRank>> Requests::firstFailures(EventStore &store,
     return ranks;
 }
 
-Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const std::string &id, const std::atomic<bool> *cancelled)
+Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const std::string &id,
+                                                      const std::atomic<bool> *cancelled)
 {
     // The request's IDs grow to a closure: its request IDs bring their traces, whose events may carry
     // further request IDs (a retry under a new request ID joined by its trace).
@@ -495,7 +507,9 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
         if (!filter)
             return filter.error();
         events.clear();
-        if (auto read = forEachEvent(store, &filter.value(), cancelled, [&](const EventRow &event) { events.push_back(event); }); !read)
+        if (auto read
+            = forEachEvent(store, &filter.value(), cancelled, [&](const EventRow &event) { events.push_back(event); });
+            !read)
             return read.error();
         bool grew = false;
         for (const EventRow &event : events) {

@@ -11,7 +11,7 @@ Result<StoreSummary> StoreSummary::of(EventStore &store)
     StoreSummary summary;
     // Strictly after every event without a time: those sort first, at the smallest time.
     const EventKey noTime{std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
-        std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max()};
+                          std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint32_t>::max()};
     if (auto first = store.events(noTime, 1); first && !first->empty())
         summary.firstNs = first->front().key.timeNs;
     if (auto last = store.events(std::nullopt, 1, Direction::Descending);
@@ -31,8 +31,8 @@ Result<StoreSummary> StoreSummary::of(EventStore &store)
     if (!catalogue)
         return summary;
     for (const FieldInfo &field : *catalogue) {
-        auto entry = std::find_if(
-            vocabulary.begin(), vocabulary.end(), [&](const auto &known) { return known.first == field.path; });
+        auto entry = std::find_if(vocabulary.begin(), vocabulary.end(),
+                                  [&](const auto &known) { return known.first == field.path; });
         if (entry == vocabulary.end()) {
             vocabulary.emplace_back(field.path, std::vector<std::string>{});
             entry = vocabulary.end() - 1;

@@ -20,6 +20,7 @@ Result<std::unique_ptr<EventStore>> openStore(const std::string &location, OpenM
 // The import's writer into the store at `location`, created when missing. While another import
 // writes the store: fails with ErrorCode::Busy ("another import is writing LOCATION"), or, given
 // `keepWaiting`, waits, asking it about ten times a second whether to go on (false: Cancelled).
-Result<std::unique_ptr<ImportSink>> openSink(const std::string &location, const std::function<bool()> &keepWaiting = {});
+Result<std::unique_ptr<ImportSink>> openSink(const std::string &location,
+                                             const std::function<bool()> &keepWaiting = {});
 
 } // namespace core

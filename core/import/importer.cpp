@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "importer.h"
 
+#include <QFileInfo>
+
 #include <core/backends/storelocation.h>
 #include <core/ingest/sha256.h>
 #include <core/ingest/sourceparser.h>
 #include <core/ingest/sourcereader.h>
 #include <core/model/timezone.h>
-
-#include <QFileInfo>
 
 #include <chrono>
 #include <cstring>
@@ -49,8 +49,8 @@ class ParseStage
 {
 public:
     ParseStage(const ImportRequest &request, ImportSink &sink, ImportObserver &observer, ImportSummary &summary,
-        std::map<std::string, SourceRow> existingByName, std::map<std::string, std::string> nameBySha,
-        NaiveToUtc naiveToUtc, Clock::time_point started)
+               std::map<std::string, SourceRow> existingByName, std::map<std::string, std::string> nameBySha,
+               NaiveToUtc naiveToUtc, Clock::time_point started)
         : m_request(request)
         , m_sink(sink)
         , m_observer(observer)
@@ -61,8 +61,7 @@ public:
         , m_started(started)
         , m_bytesTotal(totalDiskBytes(request.paths))
         , m_naiveToUtc(std::move(naiveToUtc))
-    {
-    }
+    { }
 
     std::optional<Error> failure;
     bool cancelled() const { return m_cancel; }
@@ -341,9 +340,10 @@ Result<ImportSummary> runImport(const ImportRequest &request, ImportObserver &ob
 
     ImportSummary summary;
     for (const SourceRow &row : (*sink)->rolledBackSources())
-        summary.rolledBack.push_back(SourceSummary{row.name, row.format, SourceStatus::Interrupted, "rolled back", row.counts});
+        summary.rolledBack.push_back(
+            SourceSummary{row.name, row.format, SourceStatus::Interrupted, "rolled back", row.counts});
     ParseStage parser(request, **sink, observer, summary, std::move(existingByName), std::move(nameBySha),
-        std::move(naiveToUtc.value()), started);
+                      std::move(naiveToUtc.value()), started);
     parser.run();
     if (parser.failure)
         return *parser.failure; // the sink rolls back what it had not committed

@@ -45,13 +45,14 @@ struct Match {
     std::size_t valueEnd;
 };
 
-constexpr std::string_view SecretKeys[] = {"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
-                                           "access_key", "private_key", "client_secret"};
+constexpr std::string_view SecretKeys[]
+    = {"password", "passwd",  "pwd",        "secret",      "token",        "api_key",
+       "apikey",   "api-key", "access_key", "private_key", "client_secret"};
 
 bool valueChar(char c)
 {
-    return !(c == '"' || c == '\'' || c == ',' || c == ';' || c == '&' || c == '}' || c == ')' || c == ' ' || c == '\t' || c == '\n'
-             || c == '\r');
+    return !(c == '"' || c == '\'' || c == ',' || c == ';' || c == '&' || c == '}' || c == ')' || c == ' ' || c == '\t'
+             || c == '\n' || c == '\r');
 }
 
 // `key` then optional quote, `:` or `=`, spaces and a quote: where the value starts, or npos.
@@ -142,19 +143,22 @@ std::optional<Match> prefixedToken(std::string_view text, std::size_t at)
         bool upperAndDigitsOnly;
     };
     static constexpr Kind kinds[] = {
-        {"aws-key", "AKIA", 16, true},     {"aws-key", "ASIA", 16, true},      {"github-token", "ghp_", 36, false},
-        {"github-token", "gho_", 36, false}, {"github-token", "ghu_", 36, false}, {"github-token", "ghs_", 36, false},
-        {"github-token", "ghr_", 36, false}, {"github-token", "github_pat_", 22, false}, {"slack-token", "xoxb-", 10, false},
-        {"slack-token", "xoxp-", 10, false}, {"slack-token", "xoxa-", 10, false}, {"slack-token", "xoxr-", 10, false},
+        {"aws-key", "AKIA", 16, true},       {"aws-key", "ASIA", 16, true},
+        {"github-token", "ghp_", 36, false}, {"github-token", "gho_", 36, false},
+        {"github-token", "ghu_", 36, false}, {"github-token", "ghs_", 36, false},
+        {"github-token", "ghr_", 36, false}, {"github-token", "github_pat_", 22, false},
+        {"slack-token", "xoxb-", 10, false}, {"slack-token", "xoxp-", 10, false},
+        {"slack-token", "xoxa-", 10, false}, {"slack-token", "xoxr-", 10, false},
         {"slack-token", "xoxs-", 10, false},
     };
     for (const Kind &kind : kinds) {
         if (text.compare(at, kind.prefix.size(), kind.prefix) != 0)
             continue;
         const std::size_t start = at + kind.prefix.size();
-        const std::size_t length = spanOf(text, start, kind.upperAndDigitsOnly ? +[](char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        } : base64Url);
+        const std::size_t length
+            = spanOf(text, start,
+                     kind.upperAndDigitsOnly ? +[](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+                                             : base64Url);
         if (length >= kind.minimum && (start + length == text.size() || !isWordChar(text[start + length])))
             return Match{kind.rule, at, start + length};
     }
@@ -183,7 +187,8 @@ std::optional<Match> email(std::string_view text, std::size_t at)
     const std::string_view host = text.substr(domainStart, domain);
     const std::size_t dot = host.rfind('.');
     if (dot == std::string_view::npos || dot == 0 || host.size() - dot - 1 < 2
-        || !std::all_of(host.begin() + static_cast<std::ptrdiff_t>(dot) + 1, host.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+        || !std::all_of(host.begin() + static_cast<std::ptrdiff_t>(dot) + 1, host.end(),
+                        [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
         return std::nullopt;
     return Match{"email", at, domainStart + domain};
 }
@@ -210,7 +215,8 @@ std::optional<Match> ipv4(std::string_view text, std::size_t at)
         }
     }
     // Not part of a longer dotted number (a version, an OID).
-    if (end < text.size() && (isDigit(text[end]) || (text[end] == '.' && end + 1 < text.size() && isDigit(text[end + 1]))))
+    if (end < text.size()
+        && (isDigit(text[end]) || (text[end] == '.' && end + 1 < text.size() && isDigit(text[end + 1]))))
         return std::nullopt;
     return Match{"ipv4", at, end};
 }
@@ -234,7 +240,9 @@ std::optional<Match> ipv6(std::string_view text, std::size_t at)
         if (group > 4)
             return std::nullopt;
     }
-    if (std::count_if(candidate.begin(), candidate.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }) < 2)
+    if (std::count_if(candidate.begin(), candidate.end(),
+                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })
+        < 2)
         return std::nullopt;
     return Match{"ipv6", at, at + length};
 }
@@ -243,15 +251,14 @@ std::optional<Match> ipv6(std::string_view text, std::size_t at)
 
 const std::vector<std::string> &Redactor::rules()
 {
-    static const std::vector<std::string> names = {"private-key", "authorization", "secret-field", "jwt", "aws-key",
-                                                   "github-token", "slack-token", "email", "ipv4", "ipv6"};
+    static const std::vector<std::string> names = {"private-key",  "authorization", "secret-field", "jwt",  "aws-key",
+                                                   "github-token", "slack-token",   "email",        "ipv4", "ipv6"};
     return names;
 }
 
 Redactor::Redactor(std::set<std::string> off)
     : m_off(std::move(off))
-{
-}
+{ }
 
 std::string Redactor::pseudonym(const char *rule, std::string_view value)
 {
@@ -281,7 +288,8 @@ std::string Redactor::apply(std::string_view text)
         const bool joint = i > 0 && (text[i - 1] == '_' || text[i - 1] == '.' || text[i - 1] == '-');
         std::optional<Match> match;
         using Finder = std::optional<Match> (*)(std::string_view, std::size_t);
-        static constexpr Finder finders[] = {privateKey, authorization, secretField, jwt, prefixedToken, email, ipv4, ipv6};
+        static constexpr Finder finders[]
+            = {privateKey, authorization, secretField, jwt, prefixedToken, email, ipv4, ipv6};
         for (const Finder find : finders) {
             if (!boundary && !(joint && find == secretField))
                 continue;

@@ -86,7 +86,8 @@ Result<std::optional<EventRow>> oneEvent(EventStore &store, const QueryFilter &f
 
 } // namespace
 
-Result<IncidentReport> IncidentReport::build(EventStore &store, const ReportOptions &options, const std::atomic<bool> *cancelled)
+Result<IncidentReport> IncidentReport::build(EventStore &store, const ReportOptions &options,
+                                             const std::atomic<bool> *cancelled)
 {
     IncidentReport report;
     report.options = options;
@@ -187,7 +188,8 @@ void provenance(std::string &out, const IncidentReport &report)
     heading(out, "Provenance");
     out += "Every claim below cites its event as `source:line`; the sources' SHA-256 digests (of their "
            "decompressed bytes) let anyone check the evidence later.\n\n";
-    out += "| Source | Format | Status | Lines | Events | Unparsed | SHA-256 |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n";
+    out += "| Source | Format | Status | Lines | Events | Unparsed | SHA-256 |\n| --- | --- | --- | ---: | ---: | ---: "
+           "| --- |\n";
     for (const SourceRow &source : report.stats.sources)
         out += "| " + markdown::tableCell(source.name) + " | " + markdown::tableCell(source.format) + " | "
             + std::string(sourceStatusName(source.status)) + " | " + std::to_string(source.counts.lines) + " | "
@@ -202,12 +204,18 @@ void summary(std::string &out, const IncidentReport &report)
     std::size_t failing = 0;
     for (const ServiceErrors &service : report.services.services)
         failing += service.errors > 0 ? 1 : 0;
-    out += "- Events: " + std::to_string(report.events) + ", of which errors and fatals: " + std::to_string(report.errors) + "\n";
-    out += "- Services affected: " + std::to_string(failing) + " of " + std::to_string(report.services.services.size()) + "\n";
-    out += "- Requests affected: " + std::to_string(report.failedRequests.size()) + " failed of " + std::to_string(report.requests) + "\n";
+    out += "- Events: " + std::to_string(report.events)
+        + ", of which errors and fatals: " + std::to_string(report.errors) + "\n";
+    out += "- Services affected: " + std::to_string(failing) + " of " + std::to_string(report.services.services.size())
+        + "\n";
+    out += "- Requests affected: " + std::to_string(report.failedRequests.size()) + " failed of "
+        + std::to_string(report.requests) + "\n";
     if (report.window)
-        out += "- Time range studied: " + millisecondTime(report.window->first) + " to " + millisecondTime(report.window->second) + " (UTC)\n";
-    out += "- Query: " + (report.options.query.empty() ? std::string("the whole store") : markdown::codeSpan(report.options.query)) + "\n";
+        out += "- Time range studied: " + millisecondTime(report.window->first) + " to "
+            + millisecondTime(report.window->second) + " (UTC)\n";
+    out += "- Query: "
+        + (report.options.query.empty() ? std::string("the whole store") : markdown::codeSpan(report.options.query))
+        + "\n";
 }
 
 void timeline(std::string &out, const IncidentReport &report, Redactor &redact)
@@ -219,24 +227,33 @@ void timeline(std::string &out, const IncidentReport &report, Redactor &redact)
     };
     std::vector<Row> rows;
     for (const ReportGroup &group : report.groups)
-        rows.push_back({group.group.firstNs, "First error of group " + markdown::codeSpan(redact.apply(group.group.signature)) + " ("
-                            + std::to_string(group.group.count) + " events)", citation(group.group.sample)});
+        rows.push_back({group.group.firstNs,
+                        "First error of group " + markdown::codeSpan(redact.apply(group.group.signature)) + " ("
+                            + std::to_string(group.group.count) + " events)",
+                        citation(group.group.sample)});
     for (const auto &[service, event] : report.firstErrorOf)
-        rows.push_back({event.key.timeNs, "First error of service " + markdown::codeSpan(service) + ": " + markdown::codeSpan(redact.apply(event.message)),
+        rows.push_back({event.key.timeNs,
+                        "First error of service " + markdown::codeSpan(service) + ": "
+                            + markdown::codeSpan(redact.apply(event.message)),
                         citation(event)});
     // The three buckets with the most errors.
     std::vector<std::pair<std::uint64_t, std::size_t>> peaks;
     for (std::size_t b = 0; b < report.histogram.buckets.size(); ++b)
         if (const std::uint64_t errors = errorsIn(report.histogram.buckets[b]))
             peaks.emplace_back(errors, b);
-    std::sort(peaks.begin(), peaks.end(), [](const auto &a, const auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(peaks.begin(), peaks.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     for (std::size_t i = 0; i < peaks.size() && i < 3; ++i)
-        rows.push_back({report.histogram.fromNs + static_cast<std::int64_t>(peaks[i].second) * report.histogram.bucketNs,
-                        "Error peak: " + std::to_string(peaks[i].first) + " errors in " + std::to_string(report.histogram.bucketNs / 1'000'000)
-                            + " ms",
-                        "–"});
+        rows.push_back(
+            {report.histogram.fromNs + static_cast<std::int64_t>(peaks[i].second) * report.histogram.bucketNs,
+             "Error peak: " + std::to_string(peaks[i].first) + " errors in "
+                 + std::to_string(report.histogram.bucketNs / 1'000'000) + " ms",
+             "–"});
     if (report.lastError)
-        rows.push_back({report.lastError->key.timeNs, "Last error: " + markdown::codeSpan(redact.apply(report.lastError->message)), citation(*report.lastError)});
+        rows.push_back({report.lastError->key.timeNs,
+                        "Last error: " + markdown::codeSpan(redact.apply(report.lastError->message)),
+                        citation(*report.lastError)});
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.ns < b.ns; });
     heading(out, "Timeline");
     if (rows.empty()) {
@@ -245,7 +262,8 @@ void timeline(std::string &out, const IncidentReport &report, Redactor &redact)
     }
     out += "| Time (UTC) | What | Event |\n| --- | --- | --- |\n";
     for (const Row &row : rows)
-        out += "| " + millisecondTime(row.ns) + " | " + markdown::inCell(row.what) + " | " + markdown::inCell(row.event) + " |\n";
+        out += "| " + millisecondTime(row.ns) + " | " + markdown::inCell(row.what) + " | " + markdown::inCell(row.event)
+            + " |\n";
 }
 
 void impact(std::string &out, const IncidentReport &report, Redactor &redact)
@@ -261,18 +279,21 @@ void impact(std::string &out, const IncidentReport &report, Redactor &redact)
         std::string services;
         for (const auto &[name, count] : group.group.services)
             services += (services.empty() ? "" : ", ") + name + " " + std::to_string(count);
-        out += "| " + markdown::tableCell(redact.apply(group.group.signature)) + " | " + std::to_string(group.group.count) + " | "
-            + millisecondTime(group.group.firstNs) + " | " + millisecondTime(group.group.lastNs) + " | " + markdown::tableCell(services) + " |\n";
+        out += "| " + markdown::tableCell(redact.apply(group.group.signature)) + " | "
+            + std::to_string(group.group.count) + " | " + millisecondTime(group.group.firstNs) + " | "
+            + millisecondTime(group.group.lastNs) + " | " + markdown::tableCell(services) + " |\n";
     }
     std::vector<std::uint64_t> errors;
     for (const LevelCounts &bucket : report.histogram.buckets)
         errors.push_back(errorsIn(bucket));
-    out += "\nErrors over time, one character per " + std::to_string(report.histogram.bucketNs / 1'000'000) + " ms bucket: "
-        + markdown::codeSpan(sparkline(errors)) + "\n\n";
+    out += "\nErrors over time, one character per " + std::to_string(report.histogram.bucketNs / 1'000'000)
+        + " ms bucket: " + markdown::codeSpan(sparkline(errors)) + "\n\n";
     out += "| Bucket start (UTC) | Events | Errors |\n| --- | ---: | ---: |\n";
     for (std::size_t b = 0; b < report.histogram.buckets.size(); ++b)
-        out += "| " + millisecondTime(report.histogram.fromNs + static_cast<std::int64_t>(b) * report.histogram.bucketNs) + " | "
-            + std::to_string(eventsIn(report.histogram.buckets[b])) + " | " + std::to_string(errors[b]) + " |\n";
+        out += "| "
+            + millisecondTime(report.histogram.fromNs + static_cast<std::int64_t>(b) * report.histogram.bucketNs)
+            + " | " + std::to_string(eventsIn(report.histogram.buckets[b])) + " | " + std::to_string(errors[b])
+            + " |\n";
 }
 
 void whoFailedFirst(std::string &out, const IncidentReport &report, Redactor &redact)
@@ -283,10 +304,12 @@ void whoFailedFirst(std::string &out, const IncidentReport &report, Redactor &re
         return;
     }
     out += "The service where each failing request logged its first error, most requests first.\n\n";
-    out += "| Service | Requests | First | Last | Most frequent template | Sample request |\n| --- | ---: | --- | --- | --- | --- |\n";
+    out += "| Service | Requests | First | Last | Most frequent template | Sample request |\n| --- | ---: | --- | --- "
+           "| --- | --- |\n";
     for (const FirstFailureRank &rank : report.firstFailures)
-        out += "| " + markdown::tableCell(rank.service) + " | " + std::to_string(rank.requests) + " | " + millisecondTime(rank.firstNs) + " | "
-            + millisecondTime(rank.lastNs) + " | " + markdown::tableCell(rank.signatures.empty() ? std::string() : redact.apply(rank.signatures.front().first))
+        out += "| " + markdown::tableCell(rank.service) + " | " + std::to_string(rank.requests) + " | "
+            + millisecondTime(rank.firstNs) + " | " + millisecondTime(rank.lastNs) + " | "
+            + markdown::tableCell(rank.signatures.empty() ? std::string() : redact.apply(rank.signatures.front().first))
             + " | " + markdown::tableCell(rank.sampleRequest) + " |\n";
 }
 
@@ -316,16 +339,18 @@ void keyRequests(std::string &out, const IncidentReport &report, Redactor &redac
     for (const RequestDetail &detail : report.keyRequests) {
         const RequestSummary &summary = detail.summary;
         out += "### " + markdown::codeSpan(summary.id) + "\n\n";
-        out += std::to_string(summary.events) + " events over " + std::to_string(summary.durationNs() / 1'000'000) + " ms across "
-            + std::to_string(summary.services.size()) + " services";
+        out += std::to_string(summary.events) + " events over " + std::to_string(summary.durationNs() / 1'000'000)
+            + " ms across " + std::to_string(summary.services.size()) + " services";
         if (summary.firstFailure)
             out += "; first failure in " + markdown::codeSpan(summary.firstFailure->service) + " at "
-                + millisecondTime(summary.firstFailure->key.timeNs) + ", " + citation(summary.firstFailure->sourceName, summary.firstFailure->key.line)
-                + ": " + markdown::codeSpan(redact.apply(summary.firstFailure->message));
+                + millisecondTime(summary.firstFailure->key.timeNs) + ", "
+                + citation(summary.firstFailure->sourceName, summary.firstFailure->key.line) + ": "
+                + markdown::codeSpan(redact.apply(summary.firstFailure->message));
         out += ".\n\n```mermaid\ngantt\n    title " + markdown::mermaidLabel("Request " + summary.id + " (UTC)")
             + "\n    dateFormat x\n    axisFormat %H:%M:%S.%L\n    todayMarker off\n";
         for (const RequestLane &lane : detail.lanes) {
-            out += "    section " + markdown::mermaidLabel(lane.service.empty() ? std::string("(no service)") : lane.service) + "\n";
+            out += "    section "
+                + markdown::mermaidLabel(lane.service.empty() ? std::string("(no service)") : lane.service) + "\n";
             auto event = lane.events.begin();
             for (const LaneSegment &segment : lane.segments) {
                 // Named by its first event; `crit` (red) when one of its events is an error.
@@ -342,15 +367,15 @@ void keyRequests(std::string &out, const IncidentReport &report, Redactor &redac
                 // A zero-length segment is a moment: at least a millisecond, or Mermaid draws nothing.
                 const std::int64_t startMs = segment.startNs / 1'000'000;
                 const std::int64_t endMs = std::max(startMs + 1, segment.endNs / 1'000'000);
-                out += "    " + markdown::mermaidLabel(name) + " :" + (failed ? "crit, " : "") + "t" + std::to_string(++task) + ", "
-                    + std::to_string(startMs) + ", " + std::to_string(endMs) + "\n";
+                out += "    " + markdown::mermaidLabel(name) + " :" + (failed ? "crit, " : "") + "t"
+                    + std::to_string(++task) + ", " + std::to_string(startMs) + ", " + std::to_string(endMs) + "\n";
             }
         }
         out += "```\n\n";
         out += "| Service | From | To | Events |\n| --- | --- | --- | ---: |\n";
         for (const RequestLane &lane : detail.lanes)
-            out += "| " + markdown::tableCell(lane.service) + " | " + millisecondTime(lane.startNs) + " | " + millisecondTime(lane.endNs) + " | "
-                + std::to_string(lane.events.size()) + " |\n";
+            out += "| " + markdown::tableCell(lane.service) + " | " + millisecondTime(lane.startNs) + " | "
+                + millisecondTime(lane.endNs) + " | " + std::to_string(lane.events.size()) + " |\n";
         out += "\n";
     }
 }
@@ -363,9 +388,11 @@ void reproduce(std::string &out, const IncidentReport &report)
     std::string text = "# now = " + format::rfc3339(report.options.nowNs) + " (the anchor of relative dates)\n";
     std::string window;
     if (report.window)
-        window = " --from " + format::rfc3339(report.window->first) + " --to " + format::rfc3339(report.window->second + 1);
+        window = " --from " + format::rfc3339(report.window->first) + " --to "
+            + format::rfc3339(report.window->second + 1);
     const std::string quoted = "'" + query + "'";
-    text += "timberline query --store " + store + " --count" + (query.empty() ? std::string(" '*'") : " " + quoted) + "\n";
+    text += "timberline query --store " + store + " --count" + (query.empty() ? std::string(" '*'") : " " + quoted)
+        + "\n";
     text += "timberline histogram --store " + store + window + (query.empty() ? std::string() : " " + quoted) + "\n";
     text += "timberline errors --store " + store + (query.empty() ? std::string() : " " + quoted) + "\n";
     text += "timberline first-failures --store " + store + (query.empty() ? std::string() : " " + quoted) + "\n";
@@ -408,12 +435,16 @@ void redactionLedger(std::string &out, const IncidentReport &report, const Redac
 {
     heading(out, "Redaction");
     out += "Log text was redacted: the same value has the same placeholder throughout. Digests, event identities and "
-           "request, trace and span IDs are never redacted.\n\n| Rule | Replaced | Distinct values |\n| --- | ---: | ---: |\n";
+           "request, trace and span IDs are never redacted.\n\n| Rule | Replaced | Distinct values |\n| --- | ---: | "
+           "---: |\n";
     for (const std::string &rule : Redactor::rules()) {
         auto count = redact.ledger().find(rule);
         const bool off = report.options.redactionOff.count(rule) > 0;
-        out += "| " + rule + " | " + (off ? std::string("off") : std::to_string(count == redact.ledger().end() ? 0 : count->second.occurrences))
-            + " | " + (off || count == redact.ledger().end() ? std::string("–") : std::to_string(count->second.values)) + " |\n";
+        out += "| " + rule + " | "
+            + (off ? std::string("off")
+                   : std::to_string(count == redact.ledger().end() ? 0 : count->second.occurrences))
+            + " | " + (off || count == redact.ledger().end() ? std::string("–") : std::to_string(count->second.values))
+            + " |\n";
     }
 }
 
@@ -422,11 +453,13 @@ std::string renderMarkdown(const IncidentReport &report)
     Redactor redact(report.options.redactionOff);
     std::string out = "# " + markdown::prose(report.options.title) + "\n\n";
     if (report.window)
-        out += "Incident window: " + millisecondTime(report.window->first) + " to " + millisecondTime(report.window->second) + " (UTC)  \n";
+        out += "Incident window: " + millisecondTime(report.window->first) + " to "
+            + millisecondTime(report.window->second) + " (UTC)  \n";
     if (!report.options.author.empty())
         out += "Author: " + markdown::prose(report.options.author) + "  \n";
-    out += "Generated by Timberline " + report.options.version + " from its store; every figure can be reproduced "
-           "with the commands under Reproduce.\n";
+    out += "Generated by Timberline " + report.options.version
+        + " from its store; every figure can be reproduced "
+          "with the commands under Reproduce.\n";
     provenance(out, report);
     summary(out, report);
     timeline(out, report, redact);
@@ -438,7 +471,8 @@ std::string renderMarkdown(const IncidentReport &report)
     evidenceGaps(out, report);
     authorSection(out, "Root cause", report.options.rootCause, "To be written: what failed, and why.");
     authorSection(out, "Solution", report.options.solution, "To be written: what stopped the incident.");
-    authorSection(out, "Prevention", report.options.prevention, "To be written: what will keep it from happening again.");
+    authorSection(out, "Prevention", report.options.prevention,
+                  "To be written: what will keep it from happening again.");
     redactionLedger(out, report, redact);
     return out;
 }

@@ -51,7 +51,8 @@ struct ErrorEvent {
 
 // What Store::errorEvents reads and how.
 struct ErrorEventsRequest {
-    std::vector<std::string> typePaths; ///< an event read one by one takes the value of the first of these it holds as its type
+    std::vector<std::string>
+        typePaths; ///< an event read one by one takes the value of the first of these it holds as its type
     // Events whose signature the import stored (the `@errsig=` terms, IndexBuilder::ErrorTerms) come
     // counted per signature in ErrorEvents::stored, without reading their rows. False: every event
     // one by one, as for a store imported before signatures were stored.

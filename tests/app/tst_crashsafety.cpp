@@ -2,6 +2,8 @@
 // Nothing lost, nothing counted twice: imports killed with SIGKILL at several points and imported
 // again, two imports into one store at once, and readers while a store is written or was left
 // mid-write. Every count is exact, against the lines the test wrote.
+#include "runtimberline.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -11,8 +13,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include "runtimberline.h"
 
 namespace {
 
@@ -33,8 +33,9 @@ bool writeLog(const QString &path, int lines, int offset = 0)
     static const char *const levels[] = {"info", "info", "warn", "error"};
     QByteArray chunk;
     for (int i = offset; i < offset + lines; ++i) {
-        chunk += QStringLiteral("{\"timestamp\":\"2026-11-20T08:%1:%2.%3Z\",\"level\":\"%4\",\"event\":\"request handled\","
-                                "\"request_id\":\"req-%5-%6\",\"service\":\"api\",\"duration_ms\":%7}\n")
+        chunk += QStringLiteral(
+                     "{\"timestamp\":\"2026-11-20T08:%1:%2.%3Z\",\"level\":\"%4\",\"event\":\"request handled\","
+                     "\"request_id\":\"req-%5-%6\",\"service\":\"api\",\"duration_ms\":%7}\n")
                      .arg(i / 60000 % 60, 2, 10, QLatin1Char('0'))
                      .arg(i / 1000 % 60, 2, 10, QLatin1Char('0'))
                      .arg(i % 1000 * 1000, 6, 10, QLatin1Char('0'))
@@ -60,7 +61,8 @@ QJsonObject stats(const QString &store)
 
 qint64 count(const QString &store, const QString &query)
 {
-    const Run run = timberline({QStringLiteral("query"), QStringLiteral("--store"), store, QStringLiteral("--count"), query});
+    const Run run
+        = timberline({QStringLiteral("query"), QStringLiteral("--store"), store, QStringLiteral("--count"), query});
     bool ok = false;
     const qint64 value = run.out.trimmed().toLongLong(&ok);
     return ok && run.exitCode == 0 ? value : -1;
@@ -69,9 +71,11 @@ qint64 count(const QString &store, const QString &query)
 // The histogram's buckets summed: the bucket counts must agree with the rows after any rollback.
 qint64 histogramTotal(const QString &store)
 {
-    const Run run = timberline({QStringLiteral("histogram"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+    const Run run
+        = timberline({QStringLiteral("histogram"), QStringLiteral("--store"), store, QStringLiteral("--json")});
     qint64 total = 0;
-    for (const QJsonValue &bucket : QJsonDocument::fromJson(run.out).object().value(QStringLiteral("buckets")).toArray()) {
+    for (const QJsonValue &bucket :
+         QJsonDocument::fromJson(run.out).object().value(QStringLiteral("buckets")).toArray()) {
         const QJsonObject levels = bucket.toObject().value(QStringLiteral("levels")).toObject();
         for (auto level = levels.begin(); level != levels.end(); ++level)
             total += level.value().toInteger();
@@ -142,8 +146,10 @@ private Q_SLOTS:
         // store's own finishing (the time index), which the next import completes.
         const QString status = source.value(QStringLiteral("status")).toString();
         const bool interrupted = status == QLatin1String("interrupted");
-        QVERIFY2(interrupted || (status == QLatin1String("complete") && left.value(QStringLiteral("events")).toInteger() == Lines),
-                 qPrintable(status));
+        QVERIFY2(
+            interrupted
+                || (status == QLatin1String("complete") && left.value(QStringLiteral("events")).toInteger() == Lines),
+            qPrintable(status));
         QVERIFY(left.value(QStringLiteral("events")).toInteger() >= killAfterEvents);
 
         const Run again = timberline({QStringLiteral("import"), QStringLiteral("--store"), store, m_log});
@@ -152,7 +158,12 @@ private Q_SLOTS:
         const QJsonObject after = stats(store);
         QCOMPARE(after.value(QStringLiteral("events")).toInteger(), qint64(Lines));
         QCOMPARE(after.value(QStringLiteral("sources")).toArray().size(), 1);
-        QCOMPARE(after.value(QStringLiteral("sources")).toArray().first().toObject().value(QStringLiteral("status")).toString(),
+        QCOMPARE(after.value(QStringLiteral("sources"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("complete"));
         QCOMPARE(count(store, QStringLiteral("*")), qint64(Lines));
         QCOMPARE(count(store, QStringLiteral("level:error")), qint64(Lines / 4));
@@ -177,13 +188,14 @@ private Q_SLOTS:
         waited.start();
         bool ended = false;
         while (!(ended = first->waitForFinished(20))
-               && !(QFileInfo::exists(store) && stats(store).value(QStringLiteral("events")).toInteger() > 0) && waited.elapsed() < 60000) {
-        }
+               && !(QFileInfo::exists(store) && stats(store).value(QStringLiteral("events")).toInteger() > 0)
+               && waited.elapsed() < 60000) { }
         QVERIFY(!ended);
         const Run refused = timberline({QStringLiteral("import"), QStringLiteral("--store"), store, other});
         QCOMPARE(refused.exitCode, 1);
         QCOMPARE(refused.err.trimmed(), QByteArray("timberline: another import is writing " + store.toUtf8()));
-        const Run waiting = timberline({QStringLiteral("import"), QStringLiteral("--wait"), QStringLiteral("--store"), store, other});
+        const Run waiting
+            = timberline({QStringLiteral("import"), QStringLiteral("--wait"), QStringLiteral("--store"), store, other});
         QCOMPARE(waiting.exitCode, 0);
         QVERIFY(first->waitForFinished(60000));
         QCOMPARE(first->exitCode(), 0);
@@ -206,8 +218,8 @@ private Q_SLOTS:
             if (!QFileInfo::exists(store))
                 continue;
             // A phrase query reads raw lines for every candidate event.
-            const Run run = timberline({QStringLiteral("query"), QStringLiteral("--store"), store, QStringLiteral("--count"),
-                                        QStringLiteral("\"request handled\" and req-1*")});
+            const Run run = timberline({QStringLiteral("query"), QStringLiteral("--store"), store,
+                                        QStringLiteral("--count"), QStringLiteral("\"request handled\" and req-1*")});
             if (run.exitCode == 1 && run.err.contains("not a Timberline store"))
                 continue; // the file exists before its first commit
             QVERIFY2(run.exitCode == 0, run.err.constData());
@@ -227,7 +239,8 @@ private Q_SLOTS:
                 arguments << m_log;
             const Run run = timberline(arguments);
             QCOMPARE(run.exitCode, 1);
-            QVERIFY2(run.err.contains(QByteArray(dir.path().toUtf8() + " is a folder; a store is a file")), run.err.constData());
+            QVERIFY2(run.err.contains(QByteArray(dir.path().toUtf8() + " is a folder; a store is a file")),
+                     run.err.constData());
         }
     }
 

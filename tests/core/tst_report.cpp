@@ -2,14 +2,14 @@
 // The incident report: its escaping contract on hostile text, and a report over a store whose log
 // lines try to break it — every heading stays a heading, every fence closes where it should, every
 // table row keeps its cells.
+#include <QTemporaryDir>
+#include <QTest>
+
 #include <core/backends/storelocation.h>
 #include <core/import/importer.h>
 #include <core/report/markdown.h>
 #include <core/report/redaction.h>
 #include <core/report/report.h>
-
-#include <QTemporaryDir>
-#include <QTest>
 
 #include <sstream>
 
@@ -29,7 +29,8 @@ std::vector<std::string> linesOutsideFences(const std::string &markdown, int *op
     int open = 0;
     while (std::getline(in, line)) {
         std::size_t indent = line.find_first_not_of(' ');
-        const std::string_view body = indent == std::string::npos || indent > 3 ? std::string_view() : std::string_view(line).substr(indent);
+        const std::string_view body
+            = indent == std::string::npos || indent > 3 ? std::string_view() : std::string_view(line).substr(indent);
         const char c = body.empty() ? 0 : body.front();
         std::size_t run = 0;
         while ((c == '`' || c == '~') && run < body.size() && body[run] == c)
@@ -42,7 +43,8 @@ std::vector<std::string> linesOutsideFences(const std::string &markdown, int *op
                 continue;
             }
             outside.push_back(line);
-        } else if (c == fenceChar && run >= fence && body.find_first_not_of(std::string(1, c) + " ") == std::string_view::npos) {
+        } else if (c == fenceChar && run >= fence
+                   && body.find_first_not_of(std::string(1, c) + " ") == std::string_view::npos) {
             fence = 0;
             --open;
         }
@@ -106,7 +108,8 @@ private Q_SLOTS:
 
     void mermaidLabelsUseMermaidEntities()
     {
-        QCOMPARE(markdown::mermaidLabel("GET http://x: #2; done"), std::string("#71;ET http#58;//x#58; #35;2#59; done"));
+        QCOMPARE(markdown::mermaidLabel("GET http://x: #2; done"),
+                 std::string("#71;ET http#58;//x#58; #35;2#59; done"));
         // No label starts with a letter, so none starts with a gantt keyword.
         QCOMPARE(markdown::mermaidLabel("Section 3 broke"), std::string("#83;ection 3 broke"));
         QCOMPARE(markdown::mermaidLabel("inclusiveEndDates"), std::string("#105;nclusiveEndDates"));
@@ -130,9 +133,10 @@ private Q_SLOTS:
         std::string all;
         for (const std::string &line : planted)
             all += redact.apply(line) + "\n";
-        for (const char *secret : {"alice@example.com", "10.0.0.5", "abc.def-123", "dXNlcjpwYXNz", "hunter2", "k-123", "t0k",
-                                   "eyJhbGciOiJIUzI1NiJ9", "AKIAABCDEFGHIJKLMNOP", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-                                   "xoxb-1234567890-abcdef", "2001:db8::1", "fe80:0:0:0:0:0:0:1", "MIIEow"})
+        for (const char *secret :
+             {"alice@example.com", "10.0.0.5", "abc.def-123", "dXNlcjpwYXNz", "hunter2", "k-123", "t0k",
+              "eyJhbGciOiJIUzI1NiJ9", "AKIAABCDEFGHIJKLMNOP", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+              "xoxb-1234567890-abcdef", "2001:db8::1", "fe80:0:0:0:0:0:0:1", "MIIEow"})
             QVERIFY2(all.find(secret) == std::string::npos, secret);
         QVERIFY(all.find("login failed for <email-1> from <ipv4-1> (<email-1> again)") != std::string::npos);
         QVERIFY(all.find("Authorization: Bearer <authorization-1>") != std::string::npos);
@@ -184,9 +188,10 @@ private Q_SLOTS:
             QVERIFY2(!line.starts_with("<"), line.c_str()); // no HTML block opens
             QVERIFY2(!line.starts_with("["), line.c_str()); // no link reference definition
         }
-        QCOMPARE(headings, (std::vector<std::string>{"Provenance", "Summary", "Timeline", "Impact", "Who failed first", "Evidence",
-                                                     "Key requests", "Reproduce", "Evidence gaps", "Root cause", "Solution",
-                                                     "Prevention", "Redaction"}));
+        QCOMPARE(headings,
+                 (std::vector<std::string>{"Provenance", "Summary", "Timeline", "Impact", "Who failed first",
+                                           "Evidence", "Key requests", "Reproduce", "Evidence gaps", "Root cause",
+                                           "Solution", "Prevention", "Redaction"}));
         // Every row of every table has its header's cells.
         int headerCells = -1;
         for (const std::string &line : outside) {

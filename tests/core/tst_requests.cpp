@@ -3,13 +3,13 @@
 // stitching, request IDs spelled differently per service, first failures and span trees.
 #include "generatedstore.h"
 
-#include <core/analysis/requests.h>
-#include <core/query/queryfilter.h>
-#include <core/query/querytime.h>
-
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <core/analysis/requests.h>
+#include <core/query/queryfilter.h>
+#include <core/query/querytime.h>
 
 #include <map>
 #include <set>
@@ -126,7 +126,8 @@ private Q_SLOTS:
             QVERIFY((*byErrors)[i - 1].errors >= (*byErrors)[i].errors);
 
         // A query lists the requests with a matching event, each aggregated over all its events.
-        auto failingOnly = Requests::list(generated.of(true), filterOf("level:error or level:fatal"), RequestOrder::Start);
+        auto failingOnly
+            = Requests::list(generated.of(true), filterOf("level:error or level:fatal"), RequestOrder::Start);
         QVERIFY(failingOnly.has_value());
         QCOMPARE(failingOnly->size(), std::size_t(failing));
         for (const RequestSummary &request : failingOnly.value())
@@ -155,7 +156,8 @@ private Q_SLOTS:
     void tracesAreStitchedIntoTheirRequest()
     {
         QTemporaryDir dir;
-        const QByteArray log = R"({"time":"2026-11-20T08:00:00.000Z","level":"info","service":"gateway","request_id":"req-1","trace_id":"t-1","msg":"received"}
+        const QByteArray log
+            = R"({"time":"2026-11-20T08:00:00.000Z","level":"info","service":"gateway","request_id":"req-1","trace_id":"t-1","msg":"received"}
 {"time":"2026-11-20T08:00:00.010Z","level":"info","service":"worker","trace_id":"t-1","msg":"started"}
 {"time":"2026-11-20T08:00:00.020Z","level":"error","service":"worker","trace_id":"t-1","msg":"upstream timeout after 30s"}
 {"time":"2026-11-20T08:00:01.000Z","level":"warn","service":"gateway","requestId":"req-1","trace_id":"t-2","msg":"retrying"}

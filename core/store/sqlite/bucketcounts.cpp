@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "bucketcounts.h"
 
-#include <core/query/querybounds.h>
 #include "levelaccumulator.h"
 #include "querycontext.h"
 #include "rollups.h"
 #include "secondcuts.h"
+
+#include <core/query/querybounds.h>
 
 #include <algorithm>
 #include <functional>
@@ -22,8 +23,7 @@ BucketCounts::BucketCounts(QueryContext &context, const QueryFilter &filter, Que
     , m_filter(filter)
     , m_serviceIds(std::move(serviceIds))
     , m_edges(QueryBounds::edges(filter.root()))
-{
-}
+{ }
 
 Result<BucketCounts> BucketCounts::make(QueryContext &context, const QueryFilter &filter)
 {
@@ -42,7 +42,8 @@ void BucketCounts::Condition::bind(sql::Statement &statement) const
 }
 
 // Every identifier this schema's own: only values come from the filter, and they are bound.
-void BucketCounts::render(const Node &node, const char *timeColumn, const QueryMatcher::ServiceIds &serviceIds, Condition &out)
+void BucketCounts::render(const Node &node, const char *timeColumn, const QueryMatcher::ServiceIds &serviceIds,
+                          Condition &out)
 {
     const auto bind = [&](std::int64_t value) {
         out.values.push_back(value);
@@ -130,14 +131,17 @@ Result<std::uint64_t> BucketCounts::count(std::int64_t from, std::int64_t to)
     const SecondCuts cuts(edges);
 
     // Whole seconds: a bucket's start is one, so bounds that are not move to the next one.
-    const std::int64_t a = from == INT64_MIN ? INT64_MIN : floorSecond(from) == from ? from : floorSecond(from) + SecondNs;
+    const std::int64_t a = from == INT64_MIN ? INT64_MIN
+        : floorSecond(from) == from          ? from
+                                             : floorSecond(from) + SecondNs;
     const std::int64_t b = to == INT64_MAX ? INT64_MAX : floorSecond(to) == to ? to : floorSecond(to);
     const Condition buckets = condition("start");
     auto reader = rollups::Reader::prepare(m_db, "coalesce(sum(count), 0)", buckets.text, buckets.values);
     if (!reader)
         return reader.error();
     std::uint64_t total = 0;
-    const auto sum = [&](const sql::Statement &statement) { total += static_cast<std::uint64_t>(statement.integer(0)); };
+    const auto sum
+        = [&](const sql::Statement &statement) { total += static_cast<std::uint64_t>(statement.integer(0)); };
     for (const SecondCuts::Span &span : cuts.spans(a, b))
         if (!span.cut)
             if (auto counted = reader->run(span.begin, span.end, sum); !counted)
@@ -145,7 +149,8 @@ Result<std::uint64_t> BucketCounts::count(std::int64_t from, std::int64_t to)
 
     // `+ts` keeps the filter's own (wide) time conditions off the index, so it seeks to the one second.
     const Condition rows = condition("+ts");
-    auto statement = sql::Statement::prepare(m_db, "SELECT count(*) FROM events WHERE " + rows.text + " AND ts >= ?1 AND ts < ?2");
+    auto statement
+        = sql::Statement::prepare(m_db, "SELECT count(*) FROM events WHERE " + rows.text + " AND ts >= ?1 AND ts < ?2");
     if (!statement)
         return statement.error();
     for (const std::int64_t second : cuts.seconds()) {
@@ -199,14 +204,18 @@ Result<void> BucketCounts::addTo(LevelAccumulator &add, const HistogramSpec &spe
         for (const SecondCuts::Span &span : cuts.spans(from, to)) {
             if (span.cut)
                 continue;
-            auto added = seconds->run(span.begin, span.end, [&](const sql::Statement &row) {
-                add.add(row.integer(0), row.integer(1), row.integer(2), static_cast<std::uint64_t>(row.integer(3)));
-            }, SecondNs);
+            auto added = seconds->run(
+                span.begin, span.end,
+                [&](const sql::Statement &row) {
+                    add.add(row.integer(0), row.integer(1), row.integer(2), static_cast<std::uint64_t>(row.integer(3)));
+                },
+                SecondNs);
             if (!added)
                 return added.error();
         }
     } else {
-        auto reader = rollups::Reader::prepare(m_db, "level, service, sum(count)", buckets.text, buckets.values, " GROUP BY level, service");
+        auto reader = rollups::Reader::prepare(m_db, "level, service, sum(count)", buckets.text, buckets.values,
+                                               " GROUP BY level, service");
         if (!reader)
             return reader.error();
         // Each histogram bucket is cut at every time bound of the filter, so that a rollup row never
@@ -243,9 +252,11 @@ Result<std::optional<std::int64_t>> BucketCounts::edgeTime(bool last)
     const std::string where = " WHERE (" + buckets.text + ") AND start >= ?1 AND start < ?2";
     const int widthIndex = static_cast<int>(buckets.values.size() + 3);
     auto seconds = sql::Statement::prepare(m_db, "SELECT start FROM buckets" + where + order);
-    auto coarse = sql::Statement::prepare(m_db, "SELECT start FROM rollups" + where + " AND width = ?" + std::to_string(widthIndex) + order);
-    auto times = sql::Statement::prepare(m_db, std::string("SELECT ") + (last ? "max" : "min") + "(ts) FROM events WHERE ("
-                                                   + rows.text + ") AND ts >= ?1 AND ts < ?2");
+    auto coarse = sql::Statement::prepare(
+        m_db, "SELECT start FROM rollups" + where + " AND width = ?" + std::to_string(widthIndex) + order);
+    auto times = sql::Statement::prepare(m_db,
+                                         std::string("SELECT ") + (last ? "max" : "min") + "(ts) FROM events WHERE ("
+                                             + rows.text + ") AND ts >= ?1 AND ts < ?2");
     if (!seconds)
         return seconds.error();
     if (!coarse)
@@ -273,10 +284,11 @@ Result<std::optional<std::int64_t>> BucketCounts::edgeTime(bool last)
             return row.error();
         return *row ? Found(statement.integer(0)) : Found();
     };
-    std::function<Result<Found>(std::int64_t, std::int64_t, std::int64_t)> search = [&](std::int64_t a, std::int64_t b,
-                                                                                        std::int64_t widest) -> Result<Found> {
+    std::function<Result<Found>(std::int64_t, std::int64_t, std::int64_t)> search
+        = [&](std::int64_t a, std::int64_t b, std::int64_t widest) -> Result<Found> {
         std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> spans;
-        rollups::cover(a, b, [&](std::int64_t width, std::int64_t x, std::int64_t y) { spans.emplace_back(width, x, y); }, widest);
+        rollups::cover(
+            a, b, [&](std::int64_t width, std::int64_t x, std::int64_t y) { spans.emplace_back(width, x, y); }, widest);
         if (last)
             std::reverse(spans.begin(), spans.end());
         for (const auto &[width, x, y] : spans) {
@@ -285,8 +297,9 @@ Result<std::optional<std::int64_t>> BucketCounts::edgeTime(bool last)
                 return start.error();
             if (!*start)
                 continue;
-            auto found = width == SecondNs ? timeIn(**start, **start > INT64_MAX - SecondNs ? INT64_MAX : **start + SecondNs)
-                                           : search(**start, **start + width, rollups::finerThan(width));
+            auto found = width == SecondNs
+                ? timeIn(**start, **start > INT64_MAX - SecondNs ? INT64_MAX : **start + SecondNs)
+                : search(**start, **start + width, rollups::finerThan(width));
             if (!found || *found)
                 return found;
         }
@@ -312,14 +325,18 @@ Result<std::optional<std::int64_t>> BucketCounts::timeAnchor(sqlite3 *db)
     if (!totalReader)
         return totalReader.error();
     std::int64_t total = 0;
-    if (auto summed = totalReader->run(HasTimeNs, INT64_MAX, [&](const sql::Statement &row) { total += row.integer(0); }); !summed)
+    if (auto summed
+        = totalReader->run(HasTimeNs, INT64_MAX, [&](const sql::Statement &row) { total += row.integer(0); });
+        !summed)
         return summed.error();
     if (total <= 0)
         return std::optional<std::int64_t>();
     const std::int64_t rank = (total * 999 + 999) / 1000;
-    auto seconds = sql::Statement::prepare(db, "SELECT start, sum(count) FROM buckets WHERE start >= ?1 AND start < ?2 GROUP BY start ORDER BY start");
-    auto coarse = sql::Statement::prepare(
-        db, "SELECT start, sum(count) FROM rollups WHERE width = ?3 AND start >= ?1 AND start < ?2 GROUP BY start ORDER BY start");
+    auto seconds = sql::Statement::prepare(
+        db, "SELECT start, sum(count) FROM buckets WHERE start >= ?1 AND start < ?2 GROUP BY start ORDER BY start");
+    auto coarse = sql::Statement::prepare(db,
+                                          "SELECT start, sum(count) FROM rollups WHERE width = ?3 AND start >= ?1 AND "
+                                          "start < ?2 GROUP BY start ORDER BY start");
     if (!seconds)
         return seconds.error();
     if (!coarse)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sqlite.h"
+
 #include <core/base/result.h>
 #include <core/query/querymatcher.h>
 #include <core/store/storetypes.h>
-#include "sqlite.h"
 
 #include <cstdint>
 #include <optional>
@@ -43,7 +44,8 @@ private:
         std::vector<std::int64_t> values;
         void bind(sql::Statement &statement) const;
     };
-    static void render(const QueryFilter::Node &node, const char *timeColumn, const QueryMatcher::ServiceIds &serviceIds, Condition &out);
+    static void render(const QueryFilter::Node &node, const char *timeColumn,
+                       const QueryMatcher::ServiceIds &serviceIds, Condition &out);
 
     BucketCounts(QueryContext &context, const QueryFilter &filter, QueryMatcher::ServiceIds serviceIds);
     Condition condition(const char *timeColumn) const;

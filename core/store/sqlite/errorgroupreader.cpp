@@ -37,8 +37,8 @@ std::int64_t minuteStart(std::int64_t minute)
 class StoredGroups
 {
 public:
-    StoredGroups(sqlite3 *db, const Ids &chosen, std::int64_t begin, std::int64_t end, const std::optional<HistogramSpec> &timeline,
-                 const std::function<bool()> &stop)
+    StoredGroups(sqlite3 *db, const Ids &chosen, std::int64_t begin, std::int64_t end,
+                 const std::optional<HistogramSpec> &timeline, const std::function<bool()> &stop)
         : m_db(db)
         , m_chosen(chosen)
         , m_begin(begin)
@@ -49,8 +49,7 @@ public:
         , m_service(chosen.size(), -1)
         , m_minute(chosen.size(), 0)
         , m_hasMinute(chosen.size(), 0)
-    {
-    }
+    { }
 
     // Fills out.stored and out.services (through serviceIndex); `slow` gets the indexes into chosen
     // of the events without stored terms.
@@ -106,7 +105,8 @@ public:
             if (m_state[i] != 1)
                 continue;
             const auto g = static_cast<std::size_t>(m_sig[i]);
-            if (m_minute[i] == firstMinute[g] || m_minute[i] == lastMinute[g] || m_minute[i] == firstServiceMinute[key(i)]) {
+            if (m_minute[i] == firstMinute[g] || m_minute[i] == lastMinute[g]
+                || m_minute[i] == firstServiceMinute[key(i)]) {
                 m_state[i] = 3;
                 read.push_back(i);
             }
@@ -120,7 +120,9 @@ public:
         // writes sources one after another and each in line order.
         std::vector<std::int64_t> firstIds(groups, 0);
         std::vector<std::unordered_map<std::int32_t, std::size_t>> serviceSlots(groups);
-        const std::int64_t timelineEnd = m_timeline ? m_timeline->fromNs + static_cast<std::int64_t>(m_timeline->buckets) * m_timeline->bucketNs : 0;
+        const std::int64_t timelineEnd = m_timeline
+            ? m_timeline->fromNs + static_cast<std::int64_t>(m_timeline->buckets) * m_timeline->bucketNs
+            : 0;
         for (std::size_t i = 0; i < n; ++i) {
             if (m_state[i] == 0)
                 continue;
@@ -137,7 +139,8 @@ public:
             ++group.count;
             auto [slot, added] = serviceSlots[g].try_emplace(m_service[i], group.services.size());
             if (added)
-                group.services.push_back({serviceIndex(m_services[static_cast<std::size_t>(m_service[i])]), 0, INT64_MAX});
+                group.services.push_back(
+                    {serviceIndex(m_services[static_cast<std::size_t>(m_service[i])]), 0, INT64_MAX});
             StoredErrorGroup::Service &service = group.services[slot->second];
             ++service.count;
             if (exact) {
@@ -181,56 +184,64 @@ private:
         bool malformed = false;
         // "@err" up to "@ers": the minute, signature and service terms in one pass over their blocks,
         // where a lookup per term would cost one per term and segment.
-        auto read = PostingReader(m_db).forEachListInRange("@err", "@ers", [&](std::string_view term, std::string_view list) {
-            enum class Kind { Minute, Signature, Service } kind;
-            std::int32_t value = 0;
-            std::int64_t minute = 0;
-            if (term.starts_with(ErrorTerms::Minute)) {
-                kind = Kind::Minute;
-                const std::string_view digits = term.substr(ErrorTerms::Minute.size());
-                const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), minute);
-                if (parsed.ec != std::errc() || parsed.ptr != digits.data() + digits.size())
-                    return;
-            } else if (term.starts_with(ErrorTerms::Signature)) {
-                const std::string_view rest = term.substr(ErrorTerms::Signature.size());
-                if ((!rest.starts_with(ErrorTerms::TypeKind) && !rest.starts_with(ErrorTerms::MessageKind)) || rest.find('=') == std::string_view::npos)
-                    return;
-                kind = Kind::Signature;
-                auto [at, added] = sigIndex.try_emplace(std::string(term), static_cast<std::int32_t>(m_terms.size()));
-                if (added)
-                    m_terms.emplace_back(term);
-                value = at->second;
-            } else if (term.starts_with(ErrorTerms::Service)) {
-                kind = Kind::Service;
-                const std::string_view name = term.substr(ErrorTerms::Service.size());
-                auto [at, added] = serviceIndex.try_emplace(std::string(name), static_cast<std::int32_t>(m_services.size()));
-                if (added)
-                    m_services.emplace_back(name);
-                value = at->second;
-            } else {
-                return;
-            }
-            auto position = m_chosen.begin();
-            const bool readable = varint::forEachId(list, [&](std::int64_t id) {
-                position = std::lower_bound(position, m_chosen.end(), id);
-                if (position == m_chosen.end() || *position != id)
-                    return;
-                const auto i = static_cast<std::size_t>(position - m_chosen.begin());
-                // Two values of one kind (a record field that happens to be named like these terms):
-                // the event is read one by one instead.
-                switch (kind) {
-                case Kind::Minute:
-                    if (m_hasMinute[i] && m_minute[i] != minute)
-                        m_sig[i] = -2;
-                    m_minute[i] = minute;
-                    m_hasMinute[i] = 1;
-                    break;
-                case Kind::Signature: m_sig[i] = m_sig[i] == -1 || m_sig[i] == value ? value : -2; break;
-                case Kind::Service: m_service[i] = m_service[i] == -1 || m_service[i] == value ? value : -2; break;
-                }
-            });
-            malformed = malformed || !readable;
-        });
+        auto read
+            = PostingReader(m_db).forEachListInRange("@err", "@ers", [&](std::string_view term, std::string_view list) {
+                  enum class Kind { Minute, Signature, Service } kind;
+                  std::int32_t value = 0;
+                  std::int64_t minute = 0;
+                  if (term.starts_with(ErrorTerms::Minute)) {
+                      kind = Kind::Minute;
+                      const std::string_view digits = term.substr(ErrorTerms::Minute.size());
+                      const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), minute);
+                      if (parsed.ec != std::errc() || parsed.ptr != digits.data() + digits.size())
+                          return;
+                  } else if (term.starts_with(ErrorTerms::Signature)) {
+                      const std::string_view rest = term.substr(ErrorTerms::Signature.size());
+                      if ((!rest.starts_with(ErrorTerms::TypeKind) && !rest.starts_with(ErrorTerms::MessageKind))
+                          || rest.find('=') == std::string_view::npos)
+                          return;
+                      kind = Kind::Signature;
+                      auto [at, added]
+                          = sigIndex.try_emplace(std::string(term), static_cast<std::int32_t>(m_terms.size()));
+                      if (added)
+                          m_terms.emplace_back(term);
+                      value = at->second;
+                  } else if (term.starts_with(ErrorTerms::Service)) {
+                      kind = Kind::Service;
+                      const std::string_view name = term.substr(ErrorTerms::Service.size());
+                      auto [at, added]
+                          = serviceIndex.try_emplace(std::string(name), static_cast<std::int32_t>(m_services.size()));
+                      if (added)
+                          m_services.emplace_back(name);
+                      value = at->second;
+                  } else {
+                      return;
+                  }
+                  auto position = m_chosen.begin();
+                  const bool readable = varint::forEachId(list, [&](std::int64_t id) {
+                      position = std::lower_bound(position, m_chosen.end(), id);
+                      if (position == m_chosen.end() || *position != id)
+                          return;
+                      const auto i = static_cast<std::size_t>(position - m_chosen.begin());
+                      // Two values of one kind (a record field that happens to be named like these terms):
+                      // the event is read one by one instead.
+                      switch (kind) {
+                      case Kind::Minute:
+                          if (m_hasMinute[i] && m_minute[i] != minute)
+                              m_sig[i] = -2;
+                          m_minute[i] = minute;
+                          m_hasMinute[i] = 1;
+                          break;
+                      case Kind::Signature:
+                          m_sig[i] = m_sig[i] == -1 || m_sig[i] == value ? value : -2;
+                          break;
+                      case Kind::Service:
+                          m_service[i] = m_service[i] == -1 || m_service[i] == value ? value : -2;
+                          break;
+                      }
+                  });
+                  malformed = malformed || !readable;
+              });
         if (!read)
             return read;
         if (malformed)
@@ -329,10 +340,10 @@ private:
 ErrorGroupReader::ErrorGroupReader(SqliteStore &store, SqliteStore::Private &d)
     : m_store(store)
     , m_d(d)
-{
-}
+{ }
 
-Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled)
+Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const ErrorEventsRequest &request,
+                                           const std::atomic<bool> *cancelled)
 {
     const std::function<bool()> stop = [&] { return cancelled && cancelled->load(std::memory_order_relaxed); };
     const std::vector<std::string> &typePaths = request.typePaths;
@@ -424,12 +435,14 @@ Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const Erro
     // Typed in path order: the first path an event holds wins.
     for (const auto &[index, path, ids] : typed)
         for (const std::int64_t id : ids) {
-            const auto at = static_cast<std::size_t>(std::lower_bound(slowIds.begin(), slowIds.end(), id) - slowIds.begin());
+            const auto at
+                = static_cast<std::size_t>(std::lower_bound(slowIds.begin(), slowIds.end(), id) - slowIds.begin());
             if (!types[at].first)
                 types[at] = {&typeValues[index], path};
         }
 
-    auto statement = sql::Statement::prepare(db, "SELECT ts, level, coalesce(service, 0), message, source, line, idx FROM events WHERE id = ?1");
+    auto statement = sql::Statement::prepare(
+        db, "SELECT ts, level, coalesce(service, 0), message, source, line, idx FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();
     out.events.reserve(slowIds.size());
@@ -474,7 +487,8 @@ Result<ErrorEvents> ErrorGroupReader::read(const QueryFilter &filter, const Erro
         auto fieldList = m_store.fields(row);
         if (fieldList) {
             for (std::size_t p = 0; p < typePaths.size(); ++p) {
-                auto found = std::find_if(fieldList->begin(), fieldList->end(), [&](const auto &field) { return field.first == typePaths[p]; });
+                auto found = std::find_if(fieldList->begin(), fieldList->end(),
+                                          [&](const auto &field) { return field.first == typePaths[p]; });
                 if (found != fieldList->end()) {
                     event.errorType = found->second;
                     event.typePath = static_cast<int>(p);

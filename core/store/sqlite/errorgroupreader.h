@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/store/storetypes.h>
 #include "sqlitestore.h"
+
+#include <core/store/storetypes.h>
 
 #include <atomic>
 
@@ -17,7 +18,8 @@ class ErrorGroupReader
 public:
     ErrorGroupReader(SqliteStore &store, SqliteStore::Private &d);
 
-    Result<ErrorEvents> read(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled);
+    Result<ErrorEvents> read(const QueryFilter &filter, const ErrorEventsRequest &request,
+                             const std::atomic<bool> *cancelled);
 
 private:
     SqliteStore &m_store;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "errorterms.h"
 
-#include <core/model/errorsignature.h>
 #include "indexbuilder.h"
 #include "postingblocks.h"
 #include "postingreader.h"
 #include "sqlite.h"
 #include "storeprivate.h"
 #include "varint.h"
+
+#include <core/model/errorsignature.h>
 
 #include <algorithm>
 #include <map>
@@ -81,7 +82,8 @@ Result<void> addMissingErrorTerms(sqlite3 *db)
     auto services = readDictionary(db);
     if (!services)
         return services.error();
-    auto rows = sql::Statement::prepare(db, "SELECT ts, coalesce(service, 0), coalesce(message, '') FROM events WHERE id = ?1");
+    auto rows = sql::Statement::prepare(
+        db, "SELECT ts, coalesce(service, 0), coalesce(message, '') FROM events WHERE id = ?1");
     if (!rows)
         return rows.error();
     std::map<std::string, Ids> lists;
@@ -94,11 +96,13 @@ Result<void> addMissingErrorTerms(sqlite3 *db)
             return row.error();
         if (!*row)
             continue;
-        Terms::signature(term, pathOf[i] < 0 ? nullptr : &typePaths[static_cast<std::size_t>(pathOf[i])], typeOf[i], rows->view(2));
+        Terms::signature(term, pathOf[i] < 0 ? nullptr : &typePaths[static_cast<std::size_t>(pathOf[i])], typeOf[i],
+                         rows->view(2));
         if (term.size() <= Terms::MaxSignatureTermBytes)
             lists[term].push_back(errors[i]);
         const auto service = services->find(rows->integer(1));
-        lists[std::string(Terms::Service) + (service == services->end() ? std::string() : service->second)].push_back(errors[i]);
+        lists[std::string(Terms::Service) + (service == services->end() ? std::string() : service->second)].push_back(
+            errors[i]);
         Terms::minute(term, rows->integer(0));
         lists[term].push_back(errors[i]);
     }

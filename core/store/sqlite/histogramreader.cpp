@@ -20,15 +20,14 @@ constexpr std::size_t LookupChunk = 50'000;
 
 } // namespace
 
-HistogramReader::HistogramReader(SqliteStore &store, SqliteStore::Private &d, const QueryFilter &filter, const HistogramSpec &spec,
-                                 const HistogramProgress &progress)
+HistogramReader::HistogramReader(SqliteStore &store, SqliteStore::Private &d, const QueryFilter &filter,
+                                 const HistogramSpec &spec, const HistogramProgress &progress)
     : m_d(d)
     , m_filter(filter)
     , m_spec(spec)
     , m_progress(progress)
     , m_engine(store, d)
-{
-}
+{ }
 
 bool HistogramReader::report()
 {
@@ -77,7 +76,8 @@ Result<LevelHistogram> HistogramReader::read()
         if (row.key.timeNs < m_begin || row.key.timeNs >= m_end)
             continue;
         auto service = serviceIds.find(row.service);
-        m_add->add(row.key.timeNs, static_cast<std::int64_t>(row.level), service == serviceIds.end() ? 0 : service->second);
+        m_add->add(row.key.timeNs, static_cast<std::int64_t>(row.level),
+                   service == serviceIds.end() ? 0 : service->second);
     }
     if (m_begin >= m_end)
         return std::move(m_histogram);
@@ -100,10 +100,18 @@ Result<LevelHistogram> HistogramReader::read()
         done = *rows == Strategy::Lookup ? byLookup() : *rows == Strategy::TimeWalk ? byTimeWalk() : byIdScan();
         break;
     }
-    case Strategy::Lookup: done = byLookup(); break;
-    case Strategy::TimeWalk: done = byTimeWalk(); break;
-    case Strategy::IdScan: done = byIdScan(); break;
-    case Strategy::BucketCounts: done = fromBucketCounts(); break;
+    case Strategy::Lookup:
+        done = byLookup();
+        break;
+    case Strategy::TimeWalk:
+        done = byTimeWalk();
+        break;
+    case Strategy::IdScan:
+        done = byIdScan();
+        break;
+    case Strategy::BucketCounts:
+        done = fromBucketCounts();
+        break;
     }
     if (!done)
         return done.error();
@@ -135,7 +143,9 @@ Result<HistogramReader::Strategy> HistogramReader::chooseRows()
         ? m_end
         : rollups::floorSecond(m_end) + rollups::SecondNs;
     std::uint64_t inRange = 0;
-    if (auto summed = within->run(withinBegin, withinEnd, [&](const sql::Statement &row) { inRange += static_cast<std::uint64_t>(row.integer(0)); });
+    if (auto summed
+        = within->run(withinBegin, withinEnd,
+                      [&](const sql::Statement &row) { inRange += static_cast<std::uint64_t>(row.integer(0)); });
         !summed)
         return summed.error();
     return inRange * 4 < context.universeSize() ? Strategy::TimeWalk : Strategy::IdScan;
@@ -167,7 +177,8 @@ Result<bool> HistogramReader::fromOrder()
 Result<void> HistogramReader::byLookup()
 {
     const QueryEngine::Matches &m = m_matches;
-    auto statement = sql::Statement::prepare(m_d.db.get(), "SELECT ts, level, coalesce(service, 0) FROM events WHERE id = ?1");
+    auto statement
+        = sql::Statement::prepare(m_d.db.get(), "SELECT ts, level, coalesce(service, 0) FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();
     for (std::size_t i = 0; i < m.ids.size(); ++i) {
@@ -212,7 +223,8 @@ Result<void> HistogramReader::byTimeWalk()
 Result<void> HistogramReader::byIdScan()
 {
     const QueryEngine::Matches &m = m_matches;
-    auto statement = sql::Statement::prepare(m_d.db.get(), "SELECT id, ts, level, coalesce(service, 0) FROM events WHERE id >= ?1 AND id <= ?2");
+    auto statement = sql::Statement::prepare(
+        m_d.db.get(), "SELECT id, ts, level, coalesce(service, 0) FROM events WHERE id >= ?1 AND id <= ?2");
     if (!statement)
         return statement.error();
     std::size_t next = 0; // the first member id not yet passed (ids ascend, like the scan)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/store/storetypes.h>
 #include "levelaccumulator.h"
 #include "queryengine.h"
+
+#include <core/store/storetypes.h>
 
 #include <optional>
 #include <string>

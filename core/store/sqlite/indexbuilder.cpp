@@ -64,7 +64,8 @@ void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record,
             continue;
         // Only paths up to the best one so far can change it.
         const std::size_t limit = std::min(bestPath + 1, typePaths.size());
-        const auto path = std::find(typePaths.begin(), typePaths.begin() + static_cast<std::ptrdiff_t>(limit), field.path);
+        const auto path
+            = std::find(typePaths.begin(), typePaths.begin() + static_cast<std::ptrdiff_t>(limit), field.path);
         const auto index = static_cast<std::size_t>(path - typePaths.begin());
         if (index == limit || (index == bestPath && field.value >= bestValue))
             continue;
@@ -73,7 +74,8 @@ void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record,
         bestPath = index;
         bestValue = field.value;
     }
-    ErrorTerms::signature(m_term, bestPath < typePaths.size() ? &typePaths[bestPath] : nullptr, bestValue, record.message);
+    ErrorTerms::signature(m_term, bestPath < typePaths.size() ? &typePaths[bestPath] : nullptr, bestValue,
+                          record.message);
     if (m_term.size() <= ErrorTerms::MaxSignatureTermBytes)
         addTerm(m_term, id);
     m_term.assign(ErrorTerms::Service);
@@ -83,7 +85,8 @@ void IndexBuilder::addErrorTerms(const RecordBatch &batch, const Record &record,
     addTerm(m_term, id);
 }
 
-void IndexBuilder::ErrorTerms::signature(std::string &out, const std::string *path, std::string_view type, std::string_view message)
+void IndexBuilder::ErrorTerms::signature(std::string &out, const std::string *path, std::string_view type,
+                                         std::string_view message)
 {
     // An empty type counts as the path's, but the message signs the event (ErrorSignature::of).
     const bool typed = path && !type.empty();
@@ -230,8 +233,8 @@ void IndexBuilder::addStatistics(const RecordBatch &batch)
                 }
             }
         }
-        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond, serviceIndexOf(record.service),
-                              static_cast<std::uint8_t>(record.level)}];
+        ++m_buckets[BucketKey{record.hasTime ? floorDiv(record.timeNs, BucketNs) : NoTimeSecond,
+                              serviceIndexOf(record.service), static_cast<std::uint8_t>(record.level)}];
     }
 }
 
@@ -245,7 +248,8 @@ std::vector<BucketCount> IndexBuilder::takeBuckets()
     std::vector<BucketCount> counts;
     counts.reserve(m_buckets.size());
     for (const auto &[key, count] : m_buckets)
-        counts.push_back(BucketCount{key.second == NoTimeSecond ? NoTimeNs : key.second * BucketNs, static_cast<Level>(key.level), m_serviceNames[key.service], count});
+        counts.push_back(BucketCount{key.second == NoTimeSecond ? NoTimeNs : key.second * BucketNs,
+                                     static_cast<Level>(key.level), m_serviceNames[key.service], count});
     m_buckets.clear();
     return counts;
 }

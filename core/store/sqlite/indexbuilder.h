@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/model/record.h>
 #include "postingaccumulator.h"
+
+#include <core/model/record.h>
 
 #include <cstdint>
 #include <map>
@@ -56,13 +57,15 @@ public:
         static constexpr std::string_view TypeKind = "type:";
         static constexpr std::string_view MessageKind = "message:";
         static constexpr std::string_view Service = "@errsvc="; ///< + the service, as `@service=` but of any length
-        static constexpr std::string_view Minute = "@errmin="; ///< + floor(ts / 60 s) in decimal (events without a time: of −2⁶³)
+        static constexpr std::string_view Minute
+            = "@errmin="; ///< + floor(ts / 60 s) in decimal (events without a time: of −2⁶³)
         static constexpr std::int64_t MinuteNs = 60'000'000'000;
         static constexpr std::size_t MaxSignatureTermBytes = 1024;
 
         // The terms' text into `out`, for the import and for the migration that adds them to the
         // events of older stores. `path` is the type path that held `type` (null: none did).
-        static void signature(std::string &out, const std::string *path, std::string_view type, std::string_view message);
+        static void signature(std::string &out, const std::string *path, std::string_view type,
+                              std::string_view message);
         static void minute(std::string &out, std::int64_t timeNs);
     };
 
@@ -94,7 +97,8 @@ private:
         FieldPolicy policy;
         std::uint8_t types = 0;
         std::uint64_t events = 0;
-        std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> values; ///< capped: new values stop at MaxTrackedValues
+        std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>>
+            values; ///< capped: new values stop at MaxTrackedValues
     };
 
     static FieldPolicy policyFor(std::string_view path);

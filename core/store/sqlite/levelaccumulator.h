@@ -16,15 +16,15 @@ namespace core {
 class LevelAccumulator
 {
 public:
-    LevelAccumulator(LevelHistogram &histogram, const HistogramSpec &spec, const std::unordered_map<std::int64_t, std::string> *dict)
+    LevelAccumulator(LevelHistogram &histogram, const HistogramSpec &spec,
+                     const std::unordered_map<std::int64_t, std::string> *dict)
         : m_histogram(histogram)
         , m_from(spec.fromNs)
         , m_step(spec.bucketNs)
         , m_to(spec.fromNs + static_cast<std::int64_t>(spec.buckets) * spec.bucketNs)
         , m_buckets(spec.buckets)
         , m_dict(dict)
-    {
-    }
+    { }
 
     void add(std::int64_t ts, std::int64_t level, std::int64_t service, std::uint64_t count = 1)
     {

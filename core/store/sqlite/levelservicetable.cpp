@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "levelservicetable.h"
 
-#include <core/query/querymatcher.h>
 #include "querycontext.h"
 #include "timeorder.h"
 
+#include <core/query/querymatcher.h>
+
 namespace core {
 
-Result<std::optional<LevelServiceTable>> LevelServiceTable::make(QueryContext &context, const QueryFilter &filter,
-                                                                 const std::vector<const QueryFilter::Node *> &conditions)
+Result<std::optional<LevelServiceTable>>
+LevelServiceTable::make(QueryContext &context, const QueryFilter &filter,
+                        const std::vector<const QueryFilter::Node *> &conditions)
 {
     const TimeOrder *order = context.order();
     if (!order || conditions.empty())
@@ -26,7 +28,8 @@ Result<std::optional<LevelServiceTable>> LevelServiceTable::make(QueryContext &c
         for (std::size_t service = 0; service < table.services; ++service) {
             bool all = true;
             for (const QueryFilter::Node *node : conditions) {
-                const auto holds = QueryMatcher::levelServiceHolds(*node, level, static_cast<std::int64_t>(service), serviceIds.value());
+                const auto holds = QueryMatcher::levelServiceHolds(*node, level, static_cast<std::int64_t>(service),
+                                                                   serviceIds.value());
                 if (!holds)
                     return std::optional<LevelServiceTable>();
                 all = all && *holds;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "timeorder.h"
+
 #include <core/base/result.h>
 #include <core/query/queryfilter.h>
-#include "timeorder.h"
 
 #include <cstdint>
 #include <optional>

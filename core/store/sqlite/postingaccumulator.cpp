@@ -44,7 +44,8 @@ void PostingAccumulator::add(std::string_view term, std::int64_t id)
         if (index == 0) {
             m_slots[slot] = static_cast<std::uint32_t>(m_terms.size() + 1);
             m_slotHashes[slot] = hash;
-            m_terms.push_back(Term{static_cast<std::uint32_t>(m_keys.size()), static_cast<std::uint32_t>(term.size()), 0, -1});
+            m_terms.push_back(
+                Term{static_cast<std::uint32_t>(m_keys.size()), static_cast<std::uint32_t>(term.size()), 0, -1});
             m_keys.append(term);
             break;
         }
@@ -105,7 +106,8 @@ PostingSegment PostingAccumulator::take()
 
     std::vector<std::uint32_t> order(m_terms.size());
     std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keyOf(m_terms[a]) < keyOf(m_terms[b]); });
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return keyOf(m_terms[a]) < keyOf(m_terms[b]); });
     segment.terms.reserve(order.size());
     for (const std::uint32_t term : order) {
         std::string ids;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "postingplanner.h"
 
-#include <core/query/querymatcher.h>
-#include <core/query/querypattern.h>
 #include "postingreader.h"
 #include "querycontext.h"
 #include "storeprivate.h"
 #include "varint.h"
+
+#include <core/query/querymatcher.h>
+#include <core/query/querypattern.h>
 
 #include <algorithm>
 #include <optional>
@@ -21,25 +22,31 @@ using Column = QueryFilter::Column;
 static std::string termPrefix(const Node &node)
 {
     switch (node.column) {
-    case Column::Service: return "@service=";
-    case Column::RequestId: return "@request_id=";
-    case Column::TraceId: return "@trace_id=";
-    case Column::SpanId: return "@span_id=";
-    case Column::Path: return node.path + "=";
-    default: return {};
+    case Column::Service:
+        return "@service=";
+    case Column::RequestId:
+        return "@request_id=";
+    case Column::TraceId:
+        return "@trace_id=";
+    case Column::SpanId:
+        return "@span_id=";
+    case Column::Path:
+        return node.path + "=";
+    default:
+        return {};
     }
 }
 
 PostingPlanner::PostingPlanner(QueryContext &context)
     : m_context(context)
-{
-}
+{ }
 
 Result<Ids> PostingPlanner::postings(const std::string &term)
 {
     Ids ids;
     // Segments hold increasing ids: their lists concatenate in order.
-    if (auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
+    if (auto read = PostingReader(m_context.db(), m_context.stop())
+                        .forEachList(term, [&](std::string_view list) { varint::appendIds(list, ids); });
         !read)
         return read.error();
     return ids;
@@ -63,7 +70,8 @@ Result<Ids> PostingPlanner::uniteTerms(const std::vector<std::string> &terms)
     return all;
 }
 
-Result<Ids> PostingPlanner::uniteMatching(const std::string &prefix, const std::function<bool(std::string_view term)> &wanted)
+Result<Ids> PostingPlanner::uniteMatching(const std::string &prefix,
+                                          const std::function<bool(std::string_view term)> &wanted)
 {
     // Terms share ids (an event holds many tokens): repeats are folded away whenever they have
     // doubled the ids kept, so the ids held stay within about twice the answer.
@@ -71,15 +79,16 @@ Result<Ids> PostingPlanner::uniteMatching(const std::string &prefix, const std::
     Ids all;
     std::size_t folded = 0;
     auto read = PostingReader(m_context.db(), m_context.stop())
-                    .forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
-                        if (!wanted(term))
-                            return;
-                        varint::appendIds(list, all);
-                        if (all.size() > 2 * folded + FoldAbove) {
-                            IdSet::sortUnique(all);
-                            folded = all.size();
-                        }
-                    });
+                    .forEachListInRange(prefix, PostingReader::prefixEnd(prefix),
+                                        [&](std::string_view term, std::string_view list) {
+                                            if (!wanted(term))
+                                                return;
+                                            varint::appendIds(list, all);
+                                            if (all.size() > 2 * folded + FoldAbove) {
+                                                IdSet::sortUnique(all);
+                                                folded = all.size();
+                                            }
+                                        });
     if (!read)
         return read.error();
     IdSet::sortUnique(all);
@@ -111,7 +120,9 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
     if (node.value.kind == QueryValue::Kind::Regex) {
         // Tokens hold no '=': the terms with one are values of fields.
         const QueryRegex *regex = m_context.matcher().regexOf(node);
-        return uniteMatching({}, [&](std::string_view term) { return term.find('=') == std::string_view::npos && regex && regex->matches(term); });
+        return uniteMatching({}, [&](std::string_view term) {
+            return term.find('=') == std::string_view::npos && regex && regex->matches(term);
+        });
     }
     const std::vector<QueryMatcher::TokenPattern> &patterns = m_context.matcher().sequenceOf(node);
     // A sequence is checked on the rows anyway: a token whose list dwarfs the rarest one's (`task`
@@ -127,7 +138,8 @@ Result<Ids> PostingPlanner::tokenCandidates(const Node &node)
             if (patterns[i].any || patterns[i].glob || skip[i])
                 continue;
             bytes[i] = 0;
-            auto read = PostingReader(m_context.db(), m_context.stop()).forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
+            auto read = PostingReader(m_context.db(), m_context.stop())
+                            .forEachList(patterns[i].text, [&](std::string_view list) { bytes[i] += list.size(); });
             if (!read)
                 return read.error();
             // A token no event holds: no event holds the sequence (a pasted 100 KB phrase stops here).
@@ -199,8 +211,8 @@ Result<Ids> PostingPlanner::levelIds(const Node &node)
         auto matching = uniteMatching(prefix, [&](std::string_view term) {
             const std::string value = asciiLower(term.substr(prefix.size()));
             return node.value.kind == QueryValue::Kind::Wildcard ? globMatch(pattern, value)
-                : node.value.kind == QueryValue::Kind::Regex      ? regex && regex->matches(value)
-                                                                  : value == wanted;
+                : node.value.kind == QueryValue::Kind::Regex     ? regex && regex->matches(value)
+                                                                 : value == wanted;
         });
         if (!matching)
             return matching.error();
@@ -218,7 +230,8 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
         return levelIds(node);
     case Node::Kind::Range: {
         const std::string prefix = node.path + "=";
-        return uniteMatching(prefix, [&](std::string_view term) { return QueryMatcher::inRange(node, term.substr(prefix.size())); });
+        return uniteMatching(
+            prefix, [&](std::string_view term) { return QueryMatcher::inRange(node, term.substr(prefix.size())); });
     }
     case Node::Kind::Exists: {
         if (node.column == Column::Level)
@@ -231,10 +244,12 @@ Result<Ids> PostingPlanner::evaluateLeaf(const Node &node, const Ids *candidates
         // millions of terms); a first-class column's bare prefix is not a value.
         const std::string prefix = termPrefix(node);
         Ids all;
-        auto read = PostingReader(m_context.db(), m_context.stop()).forEachListInRange(prefix, PostingReader::prefixEnd(prefix), [&](std::string_view term, std::string_view list) {
-            if (node.column == Column::Path || term != prefix)
-                varint::appendIds(list, all);
-        });
+        auto read = PostingReader(m_context.db(), m_context.stop())
+                        .forEachListInRange(prefix, PostingReader::prefixEnd(prefix),
+                                            [&](std::string_view term, std::string_view list) {
+                                                if (node.column == Column::Path || term != prefix)
+                                                    varint::appendIds(list, all);
+                                            });
         if (!read)
             return read.error();
         IdSet::sortUnique(all);
@@ -334,7 +349,8 @@ Result<Ids> PostingPlanner::verify(const Node &node, const Ids &candidates)
         if (!statement)
             return statement.error();
         const std::vector<QueryMatcher::TokenPattern> &sequence = m_context.matcher().sequenceOf(node);
-        const QueryRegex *regex = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
+        const QueryRegex *regex
+            = node.value.kind == QueryValue::Kind::Regex ? m_context.matcher().regexOf(node) : nullptr;
         rest.clear();
         auto read = m_context.forEachRowOf(*statement, candidates, [&](std::int64_t id) {
             if (QueryMatcher::textHas(statement->view(0), sequence, regex))

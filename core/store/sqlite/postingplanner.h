@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/query/queryfilter.h>
 #include "idset.h"
+
+#include <core/query/queryfilter.h>
 
 #include <functional>
 #include <string>

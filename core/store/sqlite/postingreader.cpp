@@ -11,8 +11,7 @@ namespace core {
 PostingReader::PostingReader(sqlite3 *db, const std::atomic<bool> *stop)
     : m_db(db)
     , m_stop(stop)
-{
-}
+{ }
 
 Result<std::int64_t> PostingReader::segmentCount()
 {
@@ -39,27 +38,30 @@ Result<void> PostingReader::forEachList(std::string_view term, const std::functi
             return row.error();
         if (!*row)
             continue;
-        const bool readable = postingblocks::forEach(statement->view(0), [&](std::string_view blockTerm, std::string_view ids) {
-            if (blockTerm < term)
-                return true;
-            if (blockTerm == term)
-                visit(ids);
-            return false;
-        });
+        const bool readable
+            = postingblocks::forEach(statement->view(0), [&](std::string_view blockTerm, std::string_view ids) {
+                  if (blockTerm < term)
+                      return true;
+                  if (blockTerm == term)
+                      visit(ids);
+                  return false;
+              });
         if (!readable)
             return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
     }
     return {};
 }
 
-Result<void> PostingReader::forEachListInRange(std::string_view lower, std::string_view upper,
-                                               const std::function<void(std::string_view term, std::string_view list)> &visit)
+Result<void>
+PostingReader::forEachListInRange(std::string_view lower, std::string_view upper,
+                                  const std::function<void(std::string_view term, std::string_view list)> &visit)
 {
     auto segments = segmentCount();
     if (!segments)
         return segments.error();
     auto first = sql::Statement::prepare(
-        m_db, "SELECT first_term FROM postings WHERE segment = ?1 AND first_term <= ?2 ORDER BY first_term DESC LIMIT 1");
+        m_db,
+        "SELECT first_term FROM postings WHERE segment = ?1 AND first_term <= ?2 ORDER BY first_term DESC LIMIT 1");
     auto blocks = sql::Statement::prepare(
         m_db, "SELECT first_term, data FROM postings WHERE segment = ?1 AND first_term >= ?2 ORDER BY first_term");
     if (!first || !blocks)
@@ -83,15 +85,16 @@ Result<void> PostingReader::forEachListInRange(std::string_view lower, std::stri
             if (stopped())
                 return makeError(ErrorCode::Cancelled, "interrupted");
             bool pastUpper = false;
-            const bool readable = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view list) {
-                if (!upper.empty() && term >= upper) {
-                    pastUpper = true;
-                    return false;
-                }
-                if (term >= lower)
-                    visit(term, list);
-                return true;
-            });
+            const bool readable
+                = postingblocks::forEach(blocks->view(1), [&](std::string_view term, std::string_view list) {
+                      if (!upper.empty() && term >= upper) {
+                          pastUpper = true;
+                          return false;
+                      }
+                      if (term >= lower)
+                          visit(term, list);
+                      return true;
+                  });
             if (!readable)
                 return makeError(ErrorCode::Store, "the store is damaged (a posting block does not decode)");
             if (pastUpper)
@@ -104,7 +107,9 @@ Result<void> PostingReader::forEachListInRange(std::string_view lower, std::stri
 Result<std::vector<std::string>> PostingReader::termsInRange(std::string_view lower, std::string_view upper)
 {
     std::vector<std::string> terms;
-    if (auto read = forEachListInRange(lower, upper, [&](std::string_view term, std::string_view) { terms.emplace_back(term); }); !read)
+    if (auto read
+        = forEachListInRange(lower, upper, [&](std::string_view term, std::string_view) { terms.emplace_back(term); });
+        !read)
         return read.error();
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());

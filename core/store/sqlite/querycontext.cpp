@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "querycontext.h"
 
-#include <core/model/normalize.h>
 #include "storeprivate.h"
 #include "timeorder.h"
+
+#include <core/model/normalize.h>
 
 #include <algorithm>
 
@@ -18,8 +19,7 @@ public:
     EventFields(QueryContext &context, const EventRow &event)
         : m_context(context)
         , m_event(event)
-    {
-    }
+    { }
 
     Result<const QueryMatcher::Fields *> fields() override
     {
@@ -57,8 +57,7 @@ private:
 QueryContext::QueryContext(SqliteStore::Private &store)
     : m_store(store)
     , m_raw(store.db.get())
-{
-}
+{ }
 
 sqlite3 *QueryContext::db() const
 {
@@ -102,7 +101,8 @@ Result<void> QueryContext::prepare(const QueryFilter &filter)
         if (last >= first)
             m_live.emplace_back(first, last);
     }
-    auto index = sql::queryInteger(db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+    auto index
+        = sql::queryInteger(db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
     if (!index)
         return index.error();
     m_hasOrderIndex = *index > 0;
@@ -209,7 +209,8 @@ Result<void> QueryContext::checkInterrupted() const
 
 Result<std::vector<EventRow>> QueryContext::rowsById(const Ids &ids)
 {
-    auto statement = sql::Statement::prepare(db(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
+    auto statement
+        = sql::Statement::prepare(db(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();
     std::vector<EventRow> rows;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/query/querymatcher.h>
 #include "idset.h"
 #include "rawblocks.h"
 #include "sqlite.h"
 #include "sqlitestore.h"
+
+#include <core/query/querymatcher.h>
 
 #include <atomic>
 #include <cstdint>
@@ -36,7 +37,10 @@ public:
     const TimeOrder *order();
     const QueryMatcher &matcher() const { return m_matcher; }
     std::int64_t indexedThrough() const { return m_indexedThrough; }
-    const std::vector<std::pair<std::int64_t, std::int64_t>> &live() const { return m_live; } ///< [first, last] per source kept
+    const std::vector<std::pair<std::int64_t, std::int64_t>> &live() const
+    {
+        return m_live;
+    } ///< [first, last] per source kept
     bool hasOrderIndex() const { return m_hasOrderIndex; }
     const std::vector<std::string> &levelPaths() const { return m_levelPaths; }
 

@@ -31,8 +31,7 @@ constexpr std::uint64_t DenseWalkRatio = 64;
 
 QueryEngine::QueryEngine(SqliteStore &, SqliteStore::Private &store)
     : d(std::make_unique<QueryContext>(store))
-{
-}
+{ }
 
 QueryEngine::~QueryEngine() = default;
 
@@ -78,7 +77,8 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
         auto statement = sql::Statement::prepare(d->db(), "SELECT ts FROM events WHERE id = ?1");
         if (!statement)
             return statement.error();
-        auto read = d->forEachRowOf(*statement, set.ids, [&](std::int64_t) { total += plan->bounds.contains(statement->integer(0)); });
+        auto read = d->forEachRowOf(*statement, set.ids,
+                                    [&](std::int64_t) { total += plan->bounds.contains(statement->integer(0)); });
         if (!read)
             return read.error();
         return total;
@@ -88,8 +88,8 @@ Result<std::uint64_t> QueryEngine::count(const QueryFilter &filter)
     return total;
 }
 
-Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
-                                                  Direction direction)
+Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std::optional<EventKey> after,
+                                                  std::size_t limit, Direction direction)
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
@@ -105,7 +105,8 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
             auto tail = range ? TailScan(*d).tailMatches(filter, bounds) : Result<std::vector<EventRow>>(range.error());
             if (!tail)
                 return tail.error();
-            auto rows = RankPager(*d).rowsAtRanks(RankPager(*d).walkRanks(**table, range->first, range->second, 0, limit, direction));
+            auto rows = RankPager(*d).rowsAtRanks(
+                RankPager(*d).walkRanks(**table, range->first, range->second, 0, limit, direction));
             if (!rows)
                 return rows.error();
             return QueryPlan::withTail(std::move(rows.value()), std::move(tail.value()), after, limit, direction);
@@ -119,7 +120,8 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
             return matching.error();
         if (*matching * DenseWalkRatio >= d->universeSize()) {
             bool walkedAll = false;
-            auto walked = TailScan(*d).walkMatches(filter, bounds, after, limit, direction, limit * DenseWalkRatio * 4, walkedAll);
+            auto walked = TailScan(*d).walkMatches(filter, bounds, after, limit, direction, limit * DenseWalkRatio * 4,
+                                                   walkedAll);
             if (!walked)
                 return walked.error();
             // A full page, or the whole rest of the index read: the answer. Otherwise the matches
@@ -139,15 +141,16 @@ Result<std::vector<EventRow>> QueryEngine::events(const QueryFilter &filter, std
     return eventsFromPlan(filter, after, limit, direction);
 }
 
-Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
-                                                          Direction direction)
+Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after,
+                                                          std::size_t limit, Direction direction)
 {
     auto plan = QueryPlan::make(*d, filter);
     if (!plan)
         return plan.error();
     const bool ascending = direction == Direction::Ascending;
     const auto beyond = [&](const EventKey &key) { return !after || (ascending ? key > *after : key < *after); };
-    const auto earlier = [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; };
+    const auto earlier
+        = [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; };
     std::vector<EventRow> found;
     for (EventRow &row : plan->tail)
         if (beyond(row.key))
@@ -180,7 +183,8 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
     // Fetching k candidates costs about k lookups; walking the index costs about limit × N / k rows:
     // fetch while k² stays under limit × N.
     const double universe = static_cast<double>(d->universeSize());
-    const auto fetchLimit = std::max<std::size_t>(FetchByIdLimit, static_cast<std::size_t>(std::sqrt(static_cast<double>(limit) * universe)));
+    const auto fetchLimit = std::max<std::size_t>(
+        FetchByIdLimit, static_cast<std::size_t>(std::sqrt(static_cast<double>(limit) * universe)));
     if (!set.complement && (set.ids.size() <= fetchLimit || !d->hasOrderIndex())) {
         // Keys first, sorted; whole rows only for the page.
         auto statement = sql::Statement::prepare(d->db(), "SELECT ts, source, line, idx FROM events WHERE id = ?1");
@@ -188,14 +192,16 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
             return statement.error();
         std::vector<std::pair<EventKey, std::int64_t>> keys;
         auto read = d->forEachRowOf(*statement, set.ids, [&](std::int64_t id) {
-            const EventKey key{statement->integer(0), statement->integer(1), static_cast<std::uint32_t>(statement->integer(2)),
+            const EventKey key{statement->integer(0), statement->integer(1),
+                               static_cast<std::uint32_t>(statement->integer(2)),
                                static_cast<std::uint32_t>(statement->integer(3))};
             if (plan->bounds.contains(key.timeNs) && beyond(key))
                 keys.emplace_back(key, id);
         });
         if (!read)
             return read.error();
-        const auto keyEarlier = [&](const auto &a, const auto &b) { return ascending ? a.first < b.first : b.first < a.first; };
+        const auto keyEarlier
+            = [&](const auto &a, const auto &b) { return ascending ? a.first < b.first : b.first < a.first; };
         const std::size_t keep = std::min(limit, keys.size());
         std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(), keyEarlier);
         Ids chosen;
@@ -210,14 +216,18 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
         // Walk the time index and keep members: cheap when matches are common.
         std::string text = "SELECT id FROM events WHERE ts >= ?1 AND ts < ?2";
         if (after)
-            text += ascending ? " AND (ts, source, line, idx) > (?3, ?4, ?5, ?6)" : " AND (ts, source, line, idx) < (?3, ?4, ?5, ?6)";
+            text += ascending ? " AND (ts, source, line, idx) > (?3, ?4, ?5, ?6)"
+                              : " AND (ts, source, line, idx) < (?3, ?4, ?5, ?6)";
         text += ascending ? " ORDER BY ts, source, line, idx" : " ORDER BY ts DESC, source DESC, line DESC, idx DESC";
         auto statement = sql::Statement::prepare(d->db(), text);
         if (!statement)
             return statement.error();
         statement->bind(1, plan->bounds.begin).bind(2, plan->bounds.end);
         if (after)
-            statement->bind(3, after->timeNs).bind(4, after->sourceId).bind(5, std::int64_t{after->line}).bind(6, std::int64_t{after->index});
+            statement->bind(3, after->timeNs)
+                .bind(4, after->sourceId)
+                .bind(5, std::int64_t{after->line})
+                .bind(6, std::int64_t{after->index});
         Ids chosen;
         while (chosen.size() < limit) {
             auto row = statement->step();
@@ -243,8 +253,8 @@ Result<std::vector<EventRow>> QueryEngine::eventsFromPlan(const QueryFilter &fil
     return found;
 }
 
-Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
-                                                    Direction direction)
+Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, std::uint64_t position,
+                                                    std::size_t limit, Direction direction)
 {
     if (auto prepared = d->prepare(filter); !prepared)
         return prepared.error();
@@ -261,7 +271,8 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
             auto range = RankPager(*d).rankRange(bounds, std::nullopt, direction);
             if (!range)
                 return range.error();
-            return RankPager(*d).rowsAtRanks(RankPager(*d).walkRanks(**table, range->first, range->second, position, limit, direction));
+            return RankPager(*d).rowsAtRanks(
+                RankPager(*d).walkRanks(**table, range->first, range->second, position, limit, direction));
         }
     }
     if (d->order()) {
@@ -272,15 +283,18 @@ Result<std::vector<EventRow>> QueryEngine::eventsAt(const QueryFilter &filter, s
             auto range = RankPager(*d).rankRange(plan->bounds, std::nullopt, direction);
             if (!range)
                 return range.error();
-            const RankBitmap bits = RankPager(*d).bitmapOf(plan->set.ids, plan->set.complement, range->first, range->second);
-            return RankPager(*d).rowsAtRanks(bits.pick(range->first, range->second, position, limit, direction == Direction::Descending));
+            const RankBitmap bits
+                = RankPager(*d).bitmapOf(plan->set.ids, plan->set.complement, range->first, range->second);
+            return RankPager(*d).rowsAtRanks(
+                bits.pick(range->first, range->second, position, limit, direction == Direction::Descending));
         }
     }
     // No order in memory (an import is adding events): page there by key.
     constexpr std::size_t Chunk = 4096;
     std::optional<EventKey> after;
     while (position > 0) {
-        auto skipped = events(filter, after, static_cast<std::size_t>(std::min<std::uint64_t>(position, Chunk)), direction);
+        auto skipped
+            = events(filter, after, static_cast<std::size_t>(std::min<std::uint64_t>(position, Chunk)), direction);
         if (!skipped)
             return skipped.error();
         if (skipped->empty())
@@ -324,7 +338,8 @@ Result<std::optional<QueryEngine::Extent>> QueryEngine::extentOf(const Matches &
         if (row.key.timeNs != NoTimeNs)
             take(row.key.timeNs);
     // Events without a time sort first: start past them.
-    auto range = RankPager(*d).rankRange(QueryBounds{std::max(matches.begin, NoTimeNs + 1), matches.end}, std::nullopt, Direction::Ascending);
+    auto range = RankPager(*d).rankRange(QueryBounds{std::max(matches.begin, NoTimeNs + 1), matches.end}, std::nullopt,
+                                         Direction::Ascending);
     if (!range)
         return range.error();
     const RankBitmap bits = RankPager(*d).bitmapOf(matches.ids, matches.complement, range->first, range->second);
@@ -356,7 +371,8 @@ Result<bool> QueryEngine::binMatches(const Matches &matches, std::int64_t begin,
     const RankBitmap bits = RankPager(*d).bitmapOf(matches.ids, matches.complement, edges.front(), edges.back());
     constexpr std::size_t BucketsBetweenReports = 16;
     for (std::size_t i = 0; i < buckets; ++i) {
-        bits.forEachSet(edges[i], edges[i + 1], [&](std::size_t rank) { visit(i, order->levelAt(rank), order->serviceAt(rank)); });
+        bits.forEachSet(edges[i], edges[i + 1],
+                        [&](std::size_t rank) { visit(i, order->levelAt(rank), order->serviceAt(rank)); });
         if ((i + 1) % BucketsBetweenReports == 0 && i + 1 < buckets && progress && !progress())
             return makeError(ErrorCode::Cancelled, "cancelled");
     }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/query/queryfilter.h>
 #include "sqlitestore.h"
+
+#include <core/query/queryfilter.h>
 
 #include <cstdint>
 #include <functional>
@@ -34,7 +35,8 @@ public:
     Result<std::vector<EventRow>> events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
                                          Direction direction);
     // Up to `limit` matching events from `position` (0-based) in the one order or its reverse.
-    Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit, Direction direction);
+    Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
+                                           Direction direction);
     Result<std::optional<std::int64_t>> timeAnchor();
 
     // What the analysis (core/store/storeanalysis.cpp) builds on: the indexed matches within the
@@ -57,8 +59,9 @@ public:
     // inside: none has), the tail included; nullopt outside when the store has no current order.
     using Extent = std::optional<std::pair<std::int64_t, std::int64_t>>;
     Result<std::optional<Extent>> extentOf(const Matches &matches);
-    Result<bool> binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs, std::int64_t bucketNs,
-                            std::size_t buckets, const std::function<void(std::size_t, int, std::int64_t)> &visit,
+    Result<bool> binMatches(const Matches &matches, std::int64_t begin, std::int64_t end, std::int64_t fromNs,
+                            std::int64_t bucketNs, std::size_t buckets,
+                            const std::function<void(std::size_t, int, std::int64_t)> &visit,
                             const std::function<bool()> &progress);
     // One term's posting list, live and indexed ids only.
     Result<std::vector<std::int64_t>> termIds(const std::string &term);
@@ -70,8 +73,8 @@ public:
 
 private:
     // Pages through the id sets of the posting lists (the general path of events()).
-    Result<std::vector<EventRow>> eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
-                                                 Direction direction);
+    Result<std::vector<EventRow>> eventsFromPlan(const QueryFilter &filter, std::optional<EventKey> after,
+                                                 std::size_t limit, Direction direction);
     Result<std::uint64_t> countBuckets(const QueryFilter &filter, std::int64_t from, std::int64_t to);
 
     std::unique_ptr<QueryContext> d;

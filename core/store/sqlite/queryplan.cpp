@@ -14,14 +14,15 @@ namespace core {
 using Node = QueryFilter::Node;
 using Column = QueryFilter::Column;
 
-std::vector<EventRow> QueryPlan::withTail(std::vector<EventRow> page, std::vector<EventRow> tail, std::optional<EventKey> after,
-                                          std::size_t limit, Direction direction)
+std::vector<EventRow> QueryPlan::withTail(std::vector<EventRow> page, std::vector<EventRow> tail,
+                                          std::optional<EventKey> after, std::size_t limit, Direction direction)
 {
     const bool ascending = direction == Direction::Ascending;
     for (EventRow &row : tail)
         if (!after || (ascending ? row.key > *after : row.key < *after))
             page.push_back(std::move(row));
-    std::sort(page.begin(), page.end(), [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; });
+    std::sort(page.begin(), page.end(),
+              [&](const EventRow &a, const EventRow &b) { return ascending ? a.key < b.key : b.key < a.key; });
     if (page.size() > limit)
         page.resize(limit);
     return page;
@@ -42,7 +43,8 @@ Result<QueryPlan> QueryPlan::make(QueryContext &context, const QueryFilter &filt
     // instead of decoding their own posting lists, when the others leave a list to test.
     std::vector<const Node *> levelService;
     if (rest.size() > 1 && context.order()) {
-        const auto split = std::stable_partition(rest.begin(), rest.end(), [](const Node *n) { return !QueryFilter::isTimeLevelService(*n); });
+        const auto split = std::stable_partition(rest.begin(), rest.end(),
+                                                 [](const Node *n) { return !QueryFilter::isTimeLevelService(*n); });
         levelService.assign(split, rest.end());
         rest.erase(split, rest.end());
     }
@@ -53,8 +55,9 @@ Result<QueryPlan> QueryPlan::make(QueryContext &context, const QueryFilter &filt
         set = set ? IdSet::both(std::move(*set), std::move(evaluated.value())) : std::move(evaluated.value());
     }
     if (!levelService.empty()) {
-        auto table = set && !set->complement ? LevelServiceTable::make(context, filter, levelService)
-                                             : Result<std::optional<LevelServiceTable>>(std::optional<LevelServiceTable>());
+        auto table = set && !set->complement
+            ? LevelServiceTable::make(context, filter, levelService)
+            : Result<std::optional<LevelServiceTable>>(std::optional<LevelServiceTable>());
         if (!table)
             return table.error();
         if (table->has_value()) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "idset.h"
+
 #include <core/model/event.h>
 #include <core/query/querybounds.h>
-#include "idset.h"
 
 #include <optional>
 #include <vector>
@@ -22,8 +23,8 @@ struct QueryPlan {
     static Result<QueryPlan> make(QueryContext &context, const QueryFilter &filter);
     // A page from the index completed with the matches past it: those after `after`, in the order,
     // cut at `limit`.
-    static std::vector<EventRow> withTail(std::vector<EventRow> page, std::vector<EventRow> tail, std::optional<EventKey> after,
-                                          std::size_t limit, Direction direction);
+    static std::vector<EventRow> withTail(std::vector<EventRow> page, std::vector<EventRow> tail,
+                                          std::optional<EventKey> after, std::size_t limit, Direction direction);
 };
 
 } // namespace core

@@ -11,11 +11,10 @@ namespace core {
 RankPager::RankPager(QueryContext &context)
     : m_context(context)
     , m_order(*context.order())
-{
-}
+{ }
 
-Result<std::pair<std::size_t, std::size_t>> RankPager::rankRange(const QueryBounds &bounds, std::optional<EventKey> after,
-                                                                 Direction direction)
+Result<std::pair<std::size_t, std::size_t>> RankPager::rankRange(const QueryBounds &bounds,
+                                                                 std::optional<EventKey> after, Direction direction)
 {
     std::size_t first = 0;
     std::size_t end = m_order.size();
@@ -79,8 +78,8 @@ Result<std::vector<EventRow>> RankPager::rowsAtRanks(const std::vector<std::size
     return m_context.rowsById(ids);
 }
 
-std::vector<std::size_t> RankPager::walkRanks(const LevelServiceTable &table, std::size_t first, std::size_t end, std::uint64_t skip,
-                                              std::size_t limit, Direction direction) const
+std::vector<std::size_t> RankPager::walkRanks(const LevelServiceTable &table, std::size_t first, std::size_t end,
+                                              std::uint64_t skip, std::size_t limit, Direction direction) const
 {
     std::vector<std::size_t> ranks;
     const bool ascending = direction == Direction::Ascending;

@@ -9,8 +9,7 @@ namespace core {
 
 RawBlocks::RawBlocks(sqlite3 *db)
     : m_db(db)
-{
-}
+{ }
 
 static Error noRawLines(std::uint32_t line)
 {

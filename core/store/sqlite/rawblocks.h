@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sqlite.h"
+
 #include <core/base/result.h>
 #include <core/model/event.h>
-#include "sqlite.h"
 
 #include <cstdint>
 #include <optional>

@@ -11,7 +11,8 @@ namespace core::rollups {
 namespace {
 
 // Widths coarsest first below `level` (an index into Widths), seconds at the ragged ends.
-void coverLevel(int level, std::int64_t a, std::int64_t b, const std::function<void(std::int64_t, std::int64_t, std::int64_t)> &span)
+void coverLevel(int level, std::int64_t a, std::int64_t b,
+                const std::function<void(std::int64_t, std::int64_t, std::int64_t)> &span)
 {
     if (a >= b)
         return;
@@ -32,16 +33,16 @@ void coverLevel(int level, std::int64_t a, std::int64_t b, const std::function<v
 }
 
 // Negative starts round down too: start - ((start % w + w) % w).
-constexpr const char *UpsertFromEvents =
-    "INSERT INTO rollups(width, start, level, service, count) "
-    "SELECT ?2, ts - (((ts % ?2) + ?2) % ?2), level, coalesce(service, 0), -count(*) FROM events "
-    "WHERE source = ?1 AND ts >= ?3 AND ts < ?4 GROUP BY 2, 3, 4 "
-    "ON CONFLICT(width, start, level, service) DO UPDATE SET count = count + excluded.count";
+constexpr const char *UpsertFromEvents
+    = "INSERT INTO rollups(width, start, level, service, count) "
+      "SELECT ?2, ts - (((ts % ?2) + ?2) % ?2), level, coalesce(service, 0), -count(*) FROM events "
+      "WHERE source = ?1 AND ts >= ?3 AND ts < ?4 GROUP BY 2, 3, 4 "
+      "ON CONFLICT(width, start, level, service) DO UPDATE SET count = count + excluded.count";
 
 } // namespace
 
-void cover(std::int64_t begin, std::int64_t end, const std::function<void(std::int64_t, std::int64_t, std::int64_t)> &span,
-           std::int64_t widest)
+void cover(std::int64_t begin, std::int64_t end,
+           const std::function<void(std::int64_t, std::int64_t, std::int64_t)> &span, std::int64_t widest)
 {
     if (begin >= end)
         return;
@@ -57,13 +58,16 @@ void cover(std::int64_t begin, std::int64_t end, const std::function<void(std::i
         span(SecondNs, std::max(begin, DomainEnd), end);
 }
 
-Result<Reader> Reader::prepare(sqlite3 *db, std::string_view select, std::string_view where, std::vector<std::int64_t> values,
-                               std::string_view tail)
+Result<Reader> Reader::prepare(sqlite3 *db, std::string_view select, std::string_view where,
+                               std::vector<std::int64_t> values, std::string_view tail)
 {
     const std::string condition = std::string(" WHERE (") + std::string(where) + ") AND start >= ?1 AND start < ?2";
-    auto seconds = sql::Statement::prepare(db, "SELECT " + std::string(select) + " FROM buckets" + condition + std::string(tail));
-    auto coarse = sql::Statement::prepare(db, "SELECT " + std::string(select) + " FROM rollups" + condition + " AND width = ?"
-                                                  + std::to_string(values.size() + 3) + std::string(tail));
+    auto seconds = sql::Statement::prepare(
+        db, "SELECT " + std::string(select) + " FROM buckets" + condition + std::string(tail));
+    auto coarse
+        = sql::Statement::prepare(db,
+                                  "SELECT " + std::string(select) + " FROM rollups" + condition + " AND width = ?"
+                                      + std::to_string(values.size() + 3) + std::string(tail));
     if (!seconds)
         return seconds.error();
     if (!coarse)
@@ -79,27 +83,30 @@ Result<void> Reader::run(std::int64_t begin, std::int64_t end, const std::functi
                          std::int64_t widest)
 {
     Result<void> result;
-    cover(begin, end, [&](std::int64_t width, std::int64_t a, std::int64_t b) {
-        if (!result)
-            return;
-        sql::Statement &statement = width == SecondNs ? m_seconds : m_rollups;
-        statement.reset();
-        statement.bind(1, a).bind(2, b);
-        for (std::size_t i = 0; i < m_values.size(); ++i)
-            statement.bind(static_cast<int>(i + 3), m_values[i]);
-        if (width != SecondNs)
-            statement.bind(static_cast<int>(m_values.size() + 3), width);
-        while (true) {
-            auto stepped = statement.step();
-            if (!stepped) {
-                result = stepped.error();
+    cover(
+        begin, end,
+        [&](std::int64_t width, std::int64_t a, std::int64_t b) {
+            if (!result)
                 return;
+            sql::Statement &statement = width == SecondNs ? m_seconds : m_rollups;
+            statement.reset();
+            statement.bind(1, a).bind(2, b);
+            for (std::size_t i = 0; i < m_values.size(); ++i)
+                statement.bind(static_cast<int>(i + 3), m_values[i]);
+            if (width != SecondNs)
+                statement.bind(static_cast<int>(m_values.size() + 3), width);
+            while (true) {
+                auto stepped = statement.step();
+                if (!stepped) {
+                    result = stepped.error();
+                    return;
+                }
+                if (!*stepped)
+                    return;
+                row(statement);
             }
-            if (!*stepped)
-                return;
-            row(statement);
-        }
-    }, widest);
+        },
+        widest);
     return result;
 }
 
@@ -114,8 +121,10 @@ Result<void> add(sqlite3 *db, const std::vector<SecondCount> &counts)
     }
     if (sums.empty())
         return {};
-    auto upsert = sql::Statement::prepare(db, "INSERT INTO rollups(width, start, level, service, count) VALUES (?1, ?2, ?3, ?4, ?5) "
-                                              "ON CONFLICT(width, start, level, service) DO UPDATE SET count = count + excluded.count");
+    auto upsert = sql::Statement::prepare(
+        db,
+        "INSERT INTO rollups(width, start, level, service, count) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(width, start, level, service) DO UPDATE SET count = count + excluded.count");
     if (!upsert)
         return upsert.error();
     for (const auto &[key, count] : sums) {
@@ -143,9 +152,10 @@ Result<void> subtractSource(sqlite3 *db, std::int64_t sourceId)
 Result<void> buildFromBuckets(sqlite3 *db)
 {
     auto build = sql::Statement::prepare(
-        db, "INSERT INTO rollups(width, start, level, service, count) "
-            "SELECT ?1, start - (((start % ?1) + ?1) % ?1), level, service, sum(count) FROM buckets "
-            "WHERE start >= ?2 AND start < ?3 GROUP BY 2, 3, 4");
+        db,
+        "INSERT INTO rollups(width, start, level, service, count) "
+        "SELECT ?1, start - (((start % ?1) + ?1) % ?1), level, service, sum(count) FROM buckets "
+        "WHERE start >= ?2 AND start < ?3 GROUP BY 2, 3, 4");
     if (!build)
         return build.error();
     for (const std::int64_t width : Widths) {

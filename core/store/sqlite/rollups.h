@@ -50,7 +50,8 @@ constexpr std::int64_t finerThan(std::int64_t width)
 // Splits [begin, end) into spans each answered by one table: width SecondNs is `buckets`, any other
 // `rollups` of that width. Inside the domain the bounds must be whole seconds; outside it, spans are
 // always seconds, whatever their bounds. No span is wider than `widest`.
-void cover(std::int64_t begin, std::int64_t end, const std::function<void(std::int64_t width, std::int64_t a, std::int64_t b)> &span,
+void cover(std::int64_t begin, std::int64_t end,
+           const std::function<void(std::int64_t width, std::int64_t a, std::int64_t b)> &span,
            std::int64_t widest = HourNs);
 
 // One query over `buckets` and `rollups` alike: SELECT <select> FROM <table> WHERE (<where>) AND
@@ -58,8 +59,8 @@ void cover(std::int64_t begin, std::int64_t end, const std::function<void(std::i
 class Reader
 {
 public:
-    static Result<Reader> prepare(sqlite3 *db, std::string_view select, std::string_view where, std::vector<std::int64_t> values,
-                                  std::string_view tail = {});
+    static Result<Reader> prepare(sqlite3 *db, std::string_view select, std::string_view where,
+                                  std::vector<std::int64_t> values, std::string_view tail = {});
     // Runs over [begin, end) (see cover), handing each result row to `row`.
     Result<void> run(std::int64_t begin, std::int64_t end, const std::function<void(const sql::Statement &)> &row,
                      std::int64_t widest = HourNs);

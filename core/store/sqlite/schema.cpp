@@ -151,7 +151,8 @@ CREATE TABLE event_order(block INTEGER PRIMARY KEY, ids BLOB NOT NULL, times BLO
 
 Result<void> writeOrderAndErrorTerms(sqlite3 *db)
 {
-    auto index = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+    auto index
+        = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
     if (!index)
         return index.error();
     if (*index > 0)
@@ -210,7 +211,8 @@ LEFT JOIN dict st ON st.id = e.status;
 Result<void> reencodeTimesOutsideTheWindow(sqlite3 *db)
 {
     // Nanoseconds past ±2^62 (and not NoTimeNs): the window's edge, in SQL's integer literals.
-    constexpr const char *Outside = "(ts > 4611686018427387904 OR (ts < -4611686018427387904 AND ts != -9223372036854775807 - 1))";
+    constexpr const char *Outside
+        = "(ts > 4611686018427387904 OR (ts < -4611686018427387904 AND ts != -9223372036854775807 - 1))";
     auto affected = sql::queryInteger(db, std::string("SELECT count(*) FROM events WHERE ") + Outside);
     if (!affected)
         return affected.error();
@@ -233,8 +235,7 @@ Result<void> reencodeTimesOutsideTheWindow(sqlite3 *db)
         + withSign("-1") + ";\n"
         + "UPDATE events SET ts = CASE WHEN ts > 0 THEN 4611686018427387904 + ts / 1000 - 4611686018427387 "
           "ELSE -(4611686018427387904 + (-ts) / 1000 - 4611686018427387) END WHERE id IN (SELECT id FROM moved);\n"
-        + withSign("1") + ";\n"
-        + "DELETE FROM buckets WHERE count = 0; DROP TABLE moved;";
+        + withSign("1") + ";\n" + "DELETE FROM buckets WHERE count = 0; DROP TABLE moved;";
     if (auto moved = sql::exec(db, steps); !moved)
         return moved;
     return TimeOrder::rebuild(db);
@@ -247,9 +248,11 @@ struct Migration {
 };
 
 // Each entry upgrades from toVersion - 1. Version 1 creates everything.
-constexpr Migration Migrations[] = {{1, SchemaV1, nullptr}, {2, SchemaV2, packOldPostings},
-                                   {3, SchemaV3, rollups::buildFromBuckets}, {4, SchemaV4, writeOrderAndErrorTerms},
-                                   {5, SchemaV5, reencodeTimesOutsideTheWindow}};
+constexpr Migration Migrations[] = {{1, SchemaV1, nullptr},
+                                    {2, SchemaV2, packOldPostings},
+                                    {3, SchemaV3, rollups::buildFromBuckets},
+                                    {4, SchemaV4, writeOrderAndErrorTerms},
+                                    {5, SchemaV5, reencodeTimesOutsideTheWindow}};
 
 Result<std::int64_t> pragmaInteger(sqlite3 *db, const char *name)
 {
@@ -268,7 +271,9 @@ Error unreadable(sqlite3 *db)
     case SQLITE_CORRUPT:
         return makeError(ErrorCode::Store, "the store is damaged or truncated (" + detail + ")");
     case SQLITE_READONLY:
-        return makeError(ErrorCode::Store, "an interrupted import left the store mid-write; open it once with write access to recover it");
+        return makeError(
+            ErrorCode::Store,
+            "an interrupted import left the store mid-write; open it once with write access to recover it");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return makeError(ErrorCode::Store, "the store stayed locked by another process for 5 s (" + detail + ")");
@@ -314,12 +319,14 @@ Result<void> createOrMigrate(sqlite3 *db)
         if (applied && migration.moveData)
             applied = migration.moveData(db);
         if (applied)
-            applied = sql::exec(db, "PRAGMA application_id = " + std::to_string(ApplicationId)
-                                        + "; PRAGMA user_version = " + std::to_string(migration.toVersion));
+            applied = sql::exec(db,
+                                "PRAGMA application_id = " + std::to_string(ApplicationId)
+                                    + "; PRAGMA user_version = " + std::to_string(migration.toVersion));
         if (!applied) {
             (void)sql::exec(db, "ROLLBACK");
             Error error = applied.error();
-            error.message = "migrating the store to version " + std::to_string(migration.toVersion) + ": " + error.message;
+            error.message
+                = "migrating the store to version " + std::to_string(migration.toVersion) + ": " + error.message;
             return error;
         }
         if (auto committed = sql::exec(db, "COMMIT"); !committed)
@@ -337,8 +344,9 @@ Result<void> check(sqlite3 *db)
     if (auto identity = checkIdentity(*applicationId, *version); !identity)
         return identity.error();
     if (*version < CurrentVersion)
-        return makeError(ErrorCode::Store, "the store has schema version " + std::to_string(*version)
-                                               + "; open it once for writing to upgrade it");
+        return makeError(ErrorCode::Store,
+                         "the store has schema version " + std::to_string(*version)
+                             + "; open it once for writing to upgrade it");
     return {};
 }
 

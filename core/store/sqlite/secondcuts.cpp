@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "secondcuts.h"
 
-#include <core/query/querybounds.h>
 #include "idset.h"
 #include "rollups.h"
+
+#include <core/query/querybounds.h>
 
 #include <algorithm>
 
@@ -35,7 +36,8 @@ std::vector<SecondCuts::Span> SecondCuts::spans(std::int64_t a, std::int64_t b) 
     if (a >= b)
         return spans;
     std::int64_t from = a;
-    for (auto point = std::upper_bound(m_points.begin(), m_points.end(), a); point != m_points.end() && *point < b; ++point) {
+    for (auto point = std::upper_bound(m_points.begin(), m_points.end(), a); point != m_points.end() && *point < b;
+         ++point) {
         spans.push_back({from, *point, std::binary_search(m_seconds.begin(), m_seconds.end(), from)});
         from = *point;
     }

@@ -59,7 +59,8 @@ Error readError(const Error &error, const std::string &path)
     if (error.code != ErrorCode::Store || error.message.starts_with(path + ": "))
         return error;
     // The store's own errors ("the store is damaged (a posting block does not decode)") are plain already.
-    return makeError(ErrorCode::Store, path + ": " + (error.message == t_lastMessage ? plainReason(t_lastFailure) : error.message));
+    return makeError(ErrorCode::Store,
+                     path + ": " + (error.message == t_lastMessage ? plainReason(t_lastFailure) : error.message));
 }
 
 Result<Statement> Statement::prepare(sqlite3 *db, std::string_view sql)
@@ -172,7 +173,8 @@ thread_local ReadTransaction *currentTransaction = nullptr;
 
 std::int64_t nowMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 } // namespace
@@ -203,7 +205,8 @@ void ReadTransaction::yieldIfLong(sqlite3 *db)
         return;
     held->m_sinceMs = nowMs();
     // A statement stepping through its rows keeps the lock anyway: then there is nothing to gain.
-    for (sqlite3_stmt *statement = sqlite3_next_stmt(db, nullptr); statement; statement = sqlite3_next_stmt(db, statement))
+    for (sqlite3_stmt *statement = sqlite3_next_stmt(db, nullptr); statement;
+         statement = sqlite3_next_stmt(db, statement))
         if (sqlite3_stmt_busy(statement))
             return;
     if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK)

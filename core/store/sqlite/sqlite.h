@@ -3,12 +3,12 @@
 
 #include <core/base/result.h>
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 // Thin RAII over the SQLite C API, for core/store only.
 namespace core::sql {

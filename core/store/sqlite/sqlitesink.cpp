@@ -209,8 +209,8 @@ namespace {
 
 // The store opened for writing with its writer lock held, waiting (as openSink says) while another
 // import holds it.
-Result<std::pair<std::unique_ptr<SqliteStore>, std::unique_ptr<StoreWriter>>> openForWriting(const std::string &path,
-                                                                                          const std::function<bool()> &keepWaiting)
+Result<std::pair<std::unique_ptr<SqliteStore>, std::unique_ptr<StoreWriter>>>
+openForWriting(const std::string &path, const std::function<bool()> &keepWaiting)
 {
     while (true) {
         auto store = SqliteStore::open(path, OpenMode::ReadWrite);

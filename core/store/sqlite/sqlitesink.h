@@ -18,7 +18,8 @@ class SqliteSink final : public ImportSink
 {
 public:
     // Holds the store's writer lock until destroyed; `keepWaiting` as for openSink.
-    static Result<std::unique_ptr<SqliteSink>> open(const std::string &path, const std::function<bool()> &keepWaiting = {});
+    static Result<std::unique_ptr<SqliteSink>> open(const std::string &path,
+                                                    const std::function<bool()> &keepWaiting = {});
     // Without finish(): stops the threads and rolls back what was not committed.
     ~SqliteSink() override;
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sqlitestore.h"
 
-#include <core/ingest/jsonrecord.h>
-#include <core/ingest/sourceparser.h>
 #include "postingreader.h"
 #include "rawblocks.h"
 #include "rollups.h"
@@ -11,6 +9,9 @@
 #include "storewriter.h"
 
 #include <QFileInfo>
+
+#include <core/ingest/jsonrecord.h>
+#include <core/ingest/sourceparser.h>
 
 #include <algorithm>
 #include <cstring>
@@ -41,9 +42,9 @@ SourceStatus statusFromName(std::string_view name)
 
 } // namespace
 
-const char *const EventColumns =
-    "id, ts, source, line, idx, nlines, level, flags, service, level_text, message, request_id, trace_id, span_id, "
-    "parent_span_id, duration, status";
+const char *const EventColumns
+    = "id, ts, source, line, idx, nlines, level, flags, service, level_text, message, request_id, trace_id, span_id, "
+      "parent_span_id, duration, status";
 
 std::string_view sourceStatusName(SourceStatus status)
 {
@@ -64,8 +65,7 @@ std::string_view sourceStatusName(SourceStatus status)
 
 SqliteStore::SqliteStore(std::unique_ptr<Private> impl)
     : d(std::move(impl))
-{
-}
+{ }
 
 SqliteStore::~SqliteStore() = default;
 
@@ -80,8 +80,9 @@ Result<void> recoverJournal(const std::string &path, const WriterLock &lock)
     if (!journal.exists() || journal.size() == 0 || lock.heldElsewhere())
         return {};
     if (!QFileInfo(QString::fromStdString(path)).isWritable() || !QFileInfo(journal.absolutePath()).isWritable())
-        return makeError(ErrorCode::Store, path + ": an interrupted import left the store mid-write (its journal "
-                                               + path + "-journal); open it once with write access to recover it");
+        return makeError(ErrorCode::Store,
+                         path + ": an interrupted import left the store mid-write (its journal " + path
+                             + "-journal); open it once with write access to recover it");
     sqlite3 *raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     sql::DbHandle db(raw);
@@ -133,7 +134,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path, 
         // A rollback journal, not WAL: an import appends pages, which need no journal, while WAL
         // writes every page twice (measured: WAL + checkpoint cost 10% of a 200 MB import).
         // Readers still read between the import's commits.
-        if (auto journal = sql::exec(db.get(), "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL;"); !journal)
+        if (auto journal = sql::exec(db.get(), "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL;");
+            !journal)
             return journal.error();
     } else if (auto checked = schema::check(db.get()); !checked) {
         Error error = checked.error();
@@ -187,8 +189,9 @@ Result<std::unique_ptr<StoreWriter>> SqliteStore::writer()
 Result<std::vector<SourceRow>> SqliteStore::sources()
 {
     auto statement = sql::Statement::prepare(
-        d->db.get(), "SELECT id, name, format, sha256, size, status, last_line, error, lines, event_lines, "
-                     "continuation_lines, document_lines, blank_lines, events, unparsed, spans, path FROM sources ORDER BY id");
+        d->db.get(),
+        "SELECT id, name, format, sha256, size, status, last_line, error, lines, event_lines, "
+        "continuation_lines, document_lines, blank_lines, events, unparsed, spans, path FROM sources ORDER BY id");
     if (!statement)
         return statement.error();
     std::vector<SourceRow> rows;
@@ -300,10 +303,11 @@ Result<std::uint64_t> SqliteStore::eventCount()
 {
     // Finished sources know their events; a source being imported owns every row from its first id
     // on (ids are consecutive), committed rows included before the indexer has counted them.
-    auto count = sql::queryInteger(d->db.get(),
-                                   "SELECT coalesce(sum(CASE WHEN status = 'importing' THEN "
-                                   "max(0, (SELECT coalesce(max(id), 0) FROM events) - first_event + 1) ELSE events END), 0) "
-                                   "FROM sources WHERE first_event IS NOT NULL OR status != 'importing'");
+    auto count
+        = sql::queryInteger(d->db.get(),
+                            "SELECT coalesce(sum(CASE WHEN status = 'importing' THEN "
+                            "max(0, (SELECT coalesce(max(id), 0) FROM events) - first_event + 1) ELSE events END), 0) "
+                            "FROM sources WHERE first_event IS NOT NULL OR status != 'importing'");
     if (!count)
         return count.error();
     return static_cast<std::uint64_t>(*count);
@@ -349,7 +353,6 @@ Result<std::unordered_map<std::int64_t, std::string>> readDictionary(sqlite3 *db
     return values;
 }
 
-
 Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement &statement)
 {
     std::vector<EventRow> rows;
@@ -385,15 +388,18 @@ Result<std::vector<EventRow>> readEvents(SqliteStore::Private &d, sql::Statement
     for (EventRow &row : rows) {
         auto source = d.sourceNames.find(row.key.sourceId);
         if (source == d.sourceNames.end()) {
-            auto statement2 = sql::Statement::prepare(d.db.get(), "SELECT name, coalesce(sha256, '') FROM sources WHERE id = ?1");
+            auto statement2
+                = sql::Statement::prepare(d.db.get(), "SELECT name, coalesce(sha256, '') FROM sources WHERE id = ?1");
             if (!statement2)
                 return statement2.error();
             statement2->bind(1, row.key.sourceId);
             auto found = statement2->step();
             if (!found)
                 return found.error();
-            source = d.sourceNames.emplace(row.key.sourceId, std::pair{*found ? statement2->text(0) : std::string(),
-                                                                       *found ? statement2->text(1) : std::string()})
+            source = d.sourceNames
+                         .emplace(row.key.sourceId,
+                                  std::pair{*found ? statement2->text(0) : std::string(),
+                                            *found ? statement2->text(1) : std::string()})
                          .first;
         }
         row.sourceName = source->second.first;
@@ -407,13 +413,18 @@ Result<std::vector<EventRow>> SqliteStore::events(std::optional<EventKey> after,
     const bool ascending = direction == Direction::Ascending;
     std::string query = std::string("SELECT ") + EventColumns + " FROM events";
     if (after)
-        query += ascending ? " WHERE (ts, source, line, idx) > (?1, ?2, ?3, ?4)" : " WHERE (ts, source, line, idx) < (?1, ?2, ?3, ?4)";
-    query += ascending ? " ORDER BY ts, source, line, idx LIMIT ?5" : " ORDER BY ts DESC, source DESC, line DESC, idx DESC LIMIT ?5";
+        query += ascending ? " WHERE (ts, source, line, idx) > (?1, ?2, ?3, ?4)"
+                           : " WHERE (ts, source, line, idx) < (?1, ?2, ?3, ?4)";
+    query += ascending ? " ORDER BY ts, source, line, idx LIMIT ?5"
+                       : " ORDER BY ts DESC, source DESC, line DESC, idx DESC LIMIT ?5";
     auto statement = sql::Statement::prepare(d->db.get(), query);
     if (!statement)
         return sql::readError(statement.error(), d->path);
     if (after)
-        statement->bind(1, after->timeNs).bind(2, after->sourceId).bind(3, std::int64_t{after->line}).bind(4, std::int64_t{after->index});
+        statement->bind(1, after->timeNs)
+            .bind(2, after->sourceId)
+            .bind(3, std::int64_t{after->line})
+            .bind(4, std::int64_t{after->index});
     statement->bind(5, static_cast<std::int64_t>(limit));
     return answered(*d, readEvents(*d, *statement));
 }
@@ -463,7 +474,8 @@ const Record *reparseEvent(std::string_view raw, const EventRow &event, RecordBa
     if (open == std::string_view::npos || close == std::string_view::npos || close < open)
         return match;
     batch.clear();
-    if (!parseJsonRecord(raw.substr(open, close - open + 1), options, event.key.line, event.lineCount, event.key.index, batch))
+    if (!parseJsonRecord(raw.substr(open, close - open + 1), options, event.key.line, event.lineCount, event.key.index,
+                         batch))
         return nullptr;
     return &batch.records.back();
 }

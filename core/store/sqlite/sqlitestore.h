@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/model/event.h>
 #include <core/base/result.h>
+#include <core/model/event.h>
 #include <core/store/eventstore.h>
 #include <core/store/storetypes.h>
 
@@ -60,7 +60,8 @@ public:
                                          Direction direction = Direction::Ascending) override;
     // Up to `limit` events (matching ones) from `position` (0-based) in the one order or its reverse:
     // what a scroll bar dragged to a row shows. A few milliseconds on any store an import has finished.
-    Result<std::vector<EventRow>> eventsAt(std::uint64_t position, std::size_t limit, Direction direction = Direction::Ascending) override;
+    Result<std::vector<EventRow>> eventsAt(std::uint64_t position, std::size_t limit,
+                                           Direction direction = Direction::Ascending) override;
     Result<std::vector<EventRow>> eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
                                            Direction direction = Direction::Ascending) override;
     // Where `now` stands for `--now end`: the last event at or before the 99.9th percentile of
@@ -69,7 +70,8 @@ public:
 
     // The field catalogue (core/store/storecatalogue.cpp): every record path with its import-time counts.
     Result<std::vector<FieldInfo>> fieldCatalogue() override;
-    // The fields of the first `limit` matching events, tallied: paths by count, `top` values each; `sampled` says how many.
+    // The fields of the first `limit` matching events, tallied: paths by count, `top` values each; `sampled` says how
+    // many.
     Result<std::vector<FieldInfo>> sampleFields(const QueryFilter &filter, std::size_t limit, std::size_t top,
                                                 std::uint64_t *sampled = nullptr) override;
     // The `top` most frequent values of one record path over every matching event; stops (Cancelled) when `*cancelled`.

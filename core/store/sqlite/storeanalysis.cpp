@@ -5,15 +5,16 @@
 #include "bucketcounts.h"
 #include "errorgroupreader.h"
 #include "histogramreader.h"
-#include "queryengine.h"
 #include "querycontext.h"
+#include "queryengine.h"
 #include "storeprivate.h"
 
 #include <algorithm>
 
 namespace core {
 
-Result<LevelHistogram> SqliteStore::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec, const HistogramProgress &progress)
+Result<LevelHistogram> SqliteStore::levelHistogram(const QueryFilter &filter, const HistogramSpec &spec,
+                                                   const HistogramProgress &progress)
 {
     sql::ReadTransaction transaction(d->db.get());
     return answered(*d, HistogramReader(*this, *d, filter, spec, progress).read());
@@ -45,13 +46,16 @@ Result<std::optional<std::pair<std::int64_t, std::int64_t>>> SqliteStore::timeEx
         }
         if (filter.root().kind == QueryFilter::Node::Kind::All) {
             // Two queries: SQLite answers a lone min() or max() from the index's end.
-            auto first = sql::queryInteger(d->db.get(), "SELECT min(ts) FROM events WHERE ts > -9223372036854775808", INT64_MIN);
-            auto last = sql::queryInteger(d->db.get(), "SELECT max(ts) FROM events WHERE ts > -9223372036854775808", INT64_MIN);
+            auto first = sql::queryInteger(d->db.get(), "SELECT min(ts) FROM events WHERE ts > -9223372036854775808",
+                                           INT64_MIN);
+            auto last = sql::queryInteger(d->db.get(), "SELECT max(ts) FROM events WHERE ts > -9223372036854775808",
+                                          INT64_MIN);
             if (!first)
                 return first.error();
             if (!last)
                 return last.error();
-            auto empty = sql::queryInteger(d->db.get(), "SELECT count(*) FROM (SELECT 1 FROM events WHERE ts > -9223372036854775808 LIMIT 1)");
+            auto empty = sql::queryInteger(
+                d->db.get(), "SELECT count(*) FROM (SELECT 1 FROM events WHERE ts > -9223372036854775808 LIMIT 1)");
             if (!empty)
                 return empty.error();
             if (*empty == 0)
@@ -86,7 +90,8 @@ Result<std::optional<std::pair<std::int64_t, std::int64_t>>> SqliteStore::timeEx
     }());
 }
 
-Result<ErrorEvents> SqliteStore::errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request, const std::atomic<bool> *cancelled)
+Result<ErrorEvents> SqliteStore::errorEvents(const QueryFilter &filter, const ErrorEventsRequest &request,
+                                             const std::atomic<bool> *cancelled)
 {
     sql::ReadTransaction transaction(d->db.get());
     return answered(*d, ErrorGroupReader(*this, *d).read(filter, request, cancelled));
@@ -102,20 +107,22 @@ class RowFinder
 public:
     explicit RowFinder(sqlite3 *db)
         : m_db(db)
-    {
-    }
+    { }
 
     Result<void> prepare()
     {
-        auto index = sql::queryInteger(m_db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+        auto index = sql::queryInteger(
+            m_db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
         if (!index)
             return index.error();
         m_indexed = index.value() > 0;
-        auto byKey = sql::Statement::prepare(m_db, "SELECT id FROM events WHERE ts = ?1 AND source = ?2 AND line = ?3 AND idx = ?4");
+        auto byKey = sql::Statement::prepare(
+            m_db, "SELECT id FROM events WHERE ts = ?1 AND source = ?2 AND line = ?3 AND idx = ?4");
         auto byId = sql::Statement::prepare(m_db, "SELECT ts, source, line, idx FROM events WHERE id = ?1");
         auto range = sql::Statement::prepare(
-            m_db, "SELECT first_event, CASE WHEN status = 'importing' THEN (SELECT max(id) FROM events) "
-                  "ELSE first_event + events - 1 END FROM sources WHERE id = ?1 AND first_event IS NOT NULL");
+            m_db,
+            "SELECT first_event, CASE WHEN status = 'importing' THEN (SELECT max(id) FROM events) "
+            "ELSE first_event + events - 1 END FROM sources WHERE id = ?1 AND first_event IS NOT NULL");
         if (!byKey || !byId || !range)
             return sql::storeError(m_db, "preparing the lookup of events by key");
         m_byKey = std::move(byKey.value());
@@ -128,7 +135,10 @@ public:
     {
         if (m_indexed) {
             m_byKey.reset();
-            m_byKey.bind(1, key.timeNs).bind(2, key.sourceId).bind(3, std::int64_t{key.line}).bind(4, std::int64_t{key.index});
+            m_byKey.bind(1, key.timeNs)
+                .bind(2, key.sourceId)
+                .bind(3, std::int64_t{key.line})
+                .bind(4, std::int64_t{key.index});
             auto row = m_byKey.step();
             if (!row)
                 return row.error();
@@ -153,7 +163,8 @@ public:
                 return row.error();
             if (!*row || m_byId.integer(1) != key.sourceId)
                 return std::optional<std::int64_t>();
-            const auto here = std::pair{static_cast<std::uint32_t>(m_byId.integer(2)), static_cast<std::uint32_t>(m_byId.integer(3))};
+            const auto here = std::pair{static_cast<std::uint32_t>(m_byId.integer(2)),
+                                        static_cast<std::uint32_t>(m_byId.integer(3))};
             if (here == wanted)
                 return m_byId.integer(0) == key.timeNs ? std::optional(middle) : std::nullopt;
             if (here < wanted)
@@ -180,7 +191,8 @@ Result<std::vector<EventRow>> SqliteStore::eventsByKey(const std::vector<EventKe
     RowFinder finder(d->db.get());
     if (auto prepared = finder.prepare(); !prepared)
         return prepared.error();
-    auto statement = sql::Statement::prepare(d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
+    auto statement
+        = sql::Statement::prepare(d->db.get(), std::string("SELECT ") + EventColumns + " FROM events WHERE id = ?1");
     if (!statement)
         return statement.error();
     std::vector<EventRow> rows;

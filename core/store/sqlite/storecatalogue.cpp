@@ -37,9 +37,9 @@ public:
             info.topValues.assign(entry.values.begin(), entry.values.end());
             const std::size_t keep = std::min(top, info.topValues.size());
             std::partial_sort(info.topValues.begin(), info.topValues.begin() + static_cast<std::ptrdiff_t>(keep),
-                info.topValues.end(), [](const auto &a, const auto &b) {
-                    return a.second != b.second ? a.second > b.second : a.first < b.first;
-                });
+                              info.topValues.end(), [](const auto &a, const auto &b) {
+                                  return a.second != b.second ? a.second > b.second : a.first < b.first;
+                              });
             info.topValues.resize(keep);
             out.push_back(std::move(info));
         }
@@ -104,8 +104,8 @@ Result<std::vector<FieldInfo>> SqliteStore::fieldCatalogue()
     return fields;
 }
 
-Result<std::vector<FieldInfo>> SqliteStore::sampleFields(
-    const QueryFilter &filter, std::size_t limit, std::size_t top, std::uint64_t *sampled)
+Result<std::vector<FieldInfo>> SqliteStore::sampleFields(const QueryFilter &filter, std::size_t limit, std::size_t top,
+                                                         std::uint64_t *sampled)
 {
     auto rows = events(filter, std::nullopt, limit);
     if (!rows)
@@ -123,8 +123,8 @@ Result<std::vector<FieldInfo>> SqliteStore::sampleFields(
     return tally.result(top);
 }
 
-Result<FieldInfo> SqliteStore::countValues(
-    const QueryFilter &filter, const std::string &path, std::size_t top, const std::atomic<bool> *cancelled)
+Result<FieldInfo> SqliteStore::countValues(const QueryFilter &filter, const std::string &path, std::size_t top,
+                                           const std::atomic<bool> *cancelled)
 {
     Tally tally;
     std::optional<EventKey> after;

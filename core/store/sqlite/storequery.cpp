@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SqliteStore's query methods: thin doors onto the QueryEngine, which owns the evaluation.
-#include <core/query/queryfilter.h>
 #include "queryengine.h"
 #include "storeprivate.h"
+
+#include <core/query/queryfilter.h>
 
 namespace core {
 
@@ -12,8 +13,8 @@ Result<std::uint64_t> SqliteStore::count(const QueryFilter &filter)
     return answered(*d, QueryEngine(*this, *d).count(filter));
 }
 
-Result<std::vector<EventRow>> SqliteStore::events(const QueryFilter &filter, std::optional<EventKey> after, std::size_t limit,
-                                            Direction direction)
+Result<std::vector<EventRow>> SqliteStore::events(const QueryFilter &filter, std::optional<EventKey> after,
+                                                  std::size_t limit, Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
     return answered(*d, QueryEngine(*this, *d).events(filter, after, limit, direction));
@@ -24,8 +25,8 @@ Result<std::vector<EventRow>> SqliteStore::eventsAt(std::uint64_t position, std:
     return eventsAt(QueryFilter{}, position, limit, direction);
 }
 
-Result<std::vector<EventRow>> SqliteStore::eventsAt(const QueryFilter &filter, std::uint64_t position, std::size_t limit,
-                                              Direction direction)
+Result<std::vector<EventRow>> SqliteStore::eventsAt(const QueryFilter &filter, std::uint64_t position,
+                                                    std::size_t limit, Direction direction)
 {
     sql::ReadTransaction transaction(d->db.get());
     return answered(*d, QueryEngine(*this, *d).eventsAt(filter, position, limit, direction));

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "storewriter.h"
 
-#include <core/base/jsonwriter.h>
 #include "postingblocks.h"
 #include "rollups.h"
 #include "schema.h"
 #include "storeprivate.h"
 #include "timeorder.h"
+
+#include <core/base/jsonwriter.h>
 
 #include <zstd.h>
 
@@ -70,14 +71,16 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db, const std::str
         const char *text;
     } statements[] = {
         {&d->insertEvent,
-         "INSERT INTO events(id, ts, source, line, idx, nlines, level, flags, service, level_text, message, request_id, "
+         "INSERT INTO events(id, ts, source, line, idx, nlines, level, flags, service, level_text, message, "
+         "request_id, "
          "trace_id, span_id, parent_span_id, duration, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
          "?12, ?13, ?14, ?15, ?16, ?17)"},
         {&d->insertRaw, "INSERT OR REPLACE INTO raw(id, line_count, data) VALUES (?1, ?2, ?3)"},
         {&d->insertPosting, "INSERT INTO postings(segment, first_term, data) VALUES (?1, ?2, ?3)"},
         {&d->insertDict, "INSERT INTO dict(value) VALUES (?1)"},
-        {&d->addBucket, "INSERT INTO buckets(start, level, service, count) VALUES (?1, ?2, ?3, ?4) "
-                        "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count"},
+        {&d->addBucket,
+         "INSERT INTO buckets(start, level, service, count) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count"},
     };
     for (auto &[target, text] : statements) {
         auto prepared = sql::Statement::prepare(db, text);
@@ -91,9 +94,9 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db, const std::str
     for (auto &[id, value] : dict.value())
         d->dict.emplace(std::move(value), id);
     // Ids are never reused: posting lists may still name the events of a removed duplicate.
-    auto nextEvent = sql::queryInteger(
-        db, "SELECT max((SELECT coalesce(max(id), 0) FROM events), "
-            "(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'indexed_through')) + 1");
+    auto nextEvent = sql::queryInteger(db,
+                                       "SELECT max((SELECT coalesce(max(id), 0) FROM events), "
+                                       "(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'indexed_through')) + 1");
     auto nextSource = sql::queryInteger(db, "SELECT coalesce(max(id), 0) + 1 FROM sources");
     auto nextSegment = sql::queryInteger(db, "SELECT coalesce(max(segment), 0) + 1 FROM postings");
     if (!nextEvent || !nextSource || !nextSegment)
@@ -105,8 +108,9 @@ Result<std::unique_ptr<StoreWriter>> makeStoreWriter(sqlite3 *db, const std::str
     // of the last commit, which the next import rolls forward from: about 50 fsyncs for 300k lines,
     // measured 20 ms in a 5 s import. Memory stays bounded whatever the input: no mmap (mapped
     // pages count as resident) and the sorter of CREATE INDEX spills to a temporary file.
-    if (auto pragmas = sql::exec(db, "PRAGMA synchronous = FULL; PRAGMA mmap_size = 0; PRAGMA temp_store = FILE; "
-                                     "PRAGMA cache_size = -32768;");
+    if (auto pragmas = sql::exec(db,
+                                 "PRAGMA synchronous = FULL; PRAGMA mmap_size = 0; PRAGMA temp_store = FILE; "
+                                 "PRAGMA cache_size = -32768;");
         !pragmas)
         return pragmas.error();
     auto writer = std::make_unique<StoreWriter>(std::move(d));
@@ -135,7 +139,8 @@ Result<void> StoreWriter::rollBackInterrupted()
     }
     statement->reset();
     for (SourceRow &source : interrupted) {
-        auto events = sql::queryInteger(d->db, "SELECT count(*) FROM events WHERE source = " + std::to_string(source.id));
+        auto events
+            = sql::queryInteger(d->db, "SELECT count(*) FROM events WHERE source = " + std::to_string(source.id));
         if (!events)
             return events.error();
         source.counts.events = static_cast<std::uint64_t>(events.value());
@@ -157,8 +162,7 @@ const std::vector<SourceRow> &StoreWriter::rolledBack() const
 
 StoreWriter::StoreWriter(std::unique_ptr<Private> impl)
     : d(std::move(impl))
-{
-}
+{ }
 
 StoreWriter::~StoreWriter()
 {
@@ -181,8 +185,9 @@ Result<void> StoreWriter::addSource(const SourceRow &source, std::int64_t mtimeN
     if (auto began = d->begin(); !began)
         return began;
     auto statement = sql::Statement::prepare(
-        d->db, "INSERT INTO sources(id, name, format, size, mtime, status, error, first_event, path) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        d->db,
+        "INSERT INTO sources(id, name, format, size, mtime, status, error, first_event, path) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!statement)
         return statement.error();
     statement->bind(1, source.id).bind(2, source.name).bind(3, source.format).bind(4, source.size).bind(5, mtimeNs);
@@ -199,17 +204,18 @@ Result<void> StoreWriter::updateSource(const SourceRow &source)
     if (auto began = d->begin(); !began)
         return began;
     auto statement = sql::Statement::prepare(
-        d->db, "UPDATE sources SET name = ?2, format = ?3, sha256 = ?4, size = ?5, status = ?6, last_line = ?7, error = ?8, "
-               "lines = ?9, event_lines = ?10, continuation_lines = ?11, document_lines = ?12, blank_lines = ?13, "
-               "events = ?14, unparsed = ?15, spans = ?16 WHERE id = ?1");
+        d->db,
+        "UPDATE sources SET name = ?2, format = ?3, sha256 = ?4, size = ?5, status = ?6, last_line = ?7, error = ?8, "
+        "lines = ?9, event_lines = ?10, continuation_lines = ?11, document_lines = ?12, blank_lines = ?13, "
+        "events = ?14, unparsed = ?15, spans = ?16 WHERE id = ?1");
     if (!statement)
         return statement.error();
     const LineCounts &c = source.counts;
     statement->bind(1, source.id).bind(2, source.name).bind(3, source.format).bindTextOrNull(4, source.sha256);
     statement->bind(5, source.size).bind(6, sourceStatusName(source.status)).bind(7, source.lastLine);
     statement->bindTextOrNull(8, source.error);
-    const std::uint64_t counts[] = {c.lines, c.eventLines, c.continuationLines, c.documentLines, c.blankLines,
-                                    c.events, c.unparsed, c.spans};
+    const std::uint64_t counts[]
+        = {c.lines, c.eventLines, c.continuationLines, c.documentLines, c.blankLines, c.events, c.unparsed, c.spans};
     for (int i = 0; i < 8; ++i)
         statement->bind(9 + i, static_cast<std::int64_t>(counts[i]));
     return statement->run();
@@ -221,11 +227,12 @@ Result<void> StoreWriter::removeSourceContent(std::int64_t sourceId)
         return began;
     // The bucket counts lose what the source added, so they keep matching the rows.
     auto buckets = sql::Statement::prepare(
-        d->db, "INSERT INTO buckets(start, level, service, count) "
-               "SELECT CASE WHEN ts = -9223372036854775807 - 1 THEN ts WHEN ts >= 0 THEN ts / 1000000000 * 1000000000 "
-               "ELSE ((ts + 1) / 1000000000 - 1) * 1000000000 END, level, coalesce(service, 0), -count(*) "
-               "FROM events WHERE source = ?1 GROUP BY 1, 2, 3 "
-               "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count");
+        d->db,
+        "INSERT INTO buckets(start, level, service, count) "
+        "SELECT CASE WHEN ts = -9223372036854775807 - 1 THEN ts WHEN ts >= 0 THEN ts / 1000000000 * 1000000000 "
+        "ELSE ((ts + 1) / 1000000000 - 1) * 1000000000 END, level, coalesce(service, 0), -count(*) "
+        "FROM events WHERE source = ?1 GROUP BY 1, 2, 3 "
+        "ON CONFLICT(start, level, service) DO UPDATE SET count = count + excluded.count");
     if (!buckets)
         return buckets.error();
     buckets->bind(1, sourceId);
@@ -323,7 +330,8 @@ Result<void> StoreWriter::writeBuckets(const std::vector<BucketCount> &counts)
         auto service = d->dictId(count.service);
         if (!service)
             return service.error();
-        seconds.push_back({count.startNs, static_cast<std::int64_t>(count.level), *service, static_cast<std::int64_t>(count.count)});
+        seconds.push_back(
+            {count.startNs, static_cast<std::int64_t>(count.level), *service, static_cast<std::int64_t>(count.count)});
         d->addBucket.bind(1, count.startNs).bind(2, static_cast<std::int64_t>(count.level)).bind(3, *service);
         d->addBucket.bind(4, static_cast<std::int64_t>(count.count));
         if (auto added = d->addBucket.run(); !added)
@@ -332,7 +340,6 @@ Result<void> StoreWriter::writeBuckets(const std::vector<BucketCount> &counts)
     return rollups::add(d->db, seconds);
 }
 
-
 Result<void> StoreWriter::writeFields(const std::map<std::string, FieldSummary> &fields)
 {
     if (auto began = d->begin(); !began)
@@ -340,9 +347,10 @@ Result<void> StoreWriter::writeFields(const std::map<std::string, FieldSummary> 
     // A later import adds to the catalogue: counts add up, the top values are the new import's when
     // it saw more of the field than the earlier ones.
     auto upsert = sql::Statement::prepare(
-        d->db, "INSERT INTO fields(path, types, events, top_values) VALUES (?1, ?2, ?3, ?4) "
-               "ON CONFLICT(path) DO UPDATE SET types = types | excluded.types, events = events + excluded.events, "
-               "top_values = CASE WHEN excluded.events >= events THEN excluded.top_values ELSE top_values END");
+        d->db,
+        "INSERT INTO fields(path, types, events, top_values) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(path) DO UPDATE SET types = types | excluded.types, events = events + excluded.events, "
+        "top_values = CASE WHEN excluded.events >= events THEN excluded.top_values ELSE top_values END");
     if (!upsert)
         return upsert.error();
     for (const auto &[path, summary] : fields) {
@@ -364,7 +372,8 @@ Result<void> StoreWriter::setIndexedThrough(std::int64_t eventId)
 {
     if (auto began = d->begin(); !began)
         return began;
-    auto statement = sql::Statement::prepare(d->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('indexed_through', ?1)");
+    auto statement
+        = sql::Statement::prepare(d->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('indexed_through', ?1)");
     if (!statement)
         return statement.error();
     statement->bind(1, eventId);
@@ -423,7 +432,8 @@ Result<std::string> decompressRaw(std::string_view compressed)
     std::string out(size, '\0');
     const std::size_t written = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
     if (ZSTD_isError(written))
-        return makeError(ErrorCode::Store, std::string("a raw block does not decompress: ") + ZSTD_getErrorName(written));
+        return makeError(ErrorCode::Store,
+                         std::string("a raw block does not decompress: ") + ZSTD_getErrorName(written));
     out.resize(written);
     return out;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/query/querybounds.h>
 #include "idset.h"
 #include "querycontext.h"
+
+#include <core/query/querybounds.h>
 
 #include <optional>
 #include <vector>
@@ -21,15 +22,17 @@ public:
     Result<std::vector<EventRow>> tailMatches(const QueryFilter &filter, const QueryBounds &bounds);
     // Walks the time index from `after`, testing each row, until `limit` match or `maxRows` were read;
     // `walkedAll` says whether the index ran out before that.
-    Result<std::vector<EventRow>> walkMatches(const QueryFilter &filter, const QueryBounds &bounds, std::optional<EventKey> after,
-                                              std::size_t limit, Direction direction, std::size_t maxRows, bool &walkedAll);
+    Result<std::vector<EventRow>> walkMatches(const QueryFilter &filter, const QueryBounds &bounds,
+                                              std::optional<EventKey> after, std::size_t limit, Direction direction,
+                                              std::size_t maxRows, bool &walkedAll);
 
     // The events inside `bounds` (walked on the time index) whose ids the posting lists cover and `set`
     // matches: visit(ts) for each.
     template<typename Visit>
     Result<void> forEachIndexedMatch(const QueryBounds &bounds, const IdSet &set, Visit &&visit)
     {
-        auto statement = sql::Statement::prepare(m_context.db(), "SELECT id, ts FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
+        auto statement = sql::Statement::prepare(m_context.db(),
+                                                 "SELECT id, ts FROM events WHERE ts >= ?1 AND ts < ?2 AND id <= ?3");
         if (!statement)
             return statement.error();
         statement->bind(1, bounds.begin).bind(2, bounds.end).bind(3, m_context.indexedThrough());

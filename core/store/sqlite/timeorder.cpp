@@ -53,7 +53,8 @@ struct BlockWriter {
 
 Result<std::int64_t> metaInteger(sqlite3 *db, const char *key)
 {
-    return sql::queryInteger(db, std::string("SELECT coalesce(max(value), -1) FROM meta WHERE key = '") + key + "'", -1);
+    return sql::queryInteger(db, std::string("SELECT coalesce(max(value), -1) FROM meta WHERE key = '") + key + "'",
+                             -1);
 }
 
 // Every connection of the process shares the order it loaded; entries live while someone holds them.
@@ -64,7 +65,8 @@ std::map<std::pair<std::string, std::int64_t>, std::weak_ptr<const TimeOrder>> c
 
 Result<void> TimeOrder::rebuild(sqlite3 *db)
 {
-    auto index = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
+    auto index
+        = sql::queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_order'");
     if (!index)
         return index.error();
     auto maxId = sql::queryInteger(db, "SELECT coalesce(max(id), 0) FROM events");
@@ -72,13 +74,17 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     auto through = metaInteger(db, "indexed_through");
     if (!maxId || !through || !maxService)
         return !maxId ? maxId.error() : !through ? through.error() : maxService.error();
-    if (auto cleared = sql::exec(db, "DELETE FROM event_order; DELETE FROM meta WHERE key LIKE 'order\\_%' ESCAPE '\\'"); !cleared)
+    if (auto cleared
+        = sql::exec(db, "DELETE FROM event_order; DELETE FROM meta WHERE key LIKE 'order\\_%' ESCAPE '\\'");
+        !cleared)
         return cleared.error();
     if (*index == 0 || *maxId >= static_cast<std::int64_t>(NoRank) || *maxService >= UINT16_MAX)
         return {};
-    auto rows = sql::Statement::prepare(
-        db, "SELECT id, ts, level, coalesce(service, 0) FROM events INDEXED BY events_order ORDER BY ts, source, line, idx");
-    auto insert = sql::Statement::prepare(db, "INSERT INTO event_order(block, ids, times, levels, services) VALUES (?1, ?2, ?3, ?4, ?5)");
+    auto rows = sql::Statement::prepare(db,
+                                        "SELECT id, ts, level, coalesce(service, 0) FROM events INDEXED BY "
+                                        "events_order ORDER BY ts, source, line, idx");
+    auto insert = sql::Statement::prepare(
+        db, "INSERT INTO event_order(block, ids, times, levels, services) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!rows)
         return rows.error();
     if (!insert)
@@ -87,7 +93,11 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     std::int64_t block = 0;
     BlockWriter writer;
     const auto flush = [&]() -> Result<void> {
-        insert->bind(1, block++).bindBlob(2, writer.ids).bindBlob(3, writer.times).bindBlob(4, writer.levels).bindBlob(5, writer.services);
+        insert->bind(1, block++)
+            .bindBlob(2, writer.ids)
+            .bindBlob(3, writer.times)
+            .bindBlob(4, writer.levels)
+            .bindBlob(5, writer.services);
         auto inserted = insert->run();
         writer = BlockWriter{};
         return inserted;
@@ -112,7 +122,8 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     auto meta = sql::Statement::prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
     if (!meta)
         return meta.error();
-    for (const auto &[key, value] : {std::pair{"order_through", *through}, {"order_events", events}, {"order_generation", generation}}) {
+    for (const auto &[key, value] :
+         {std::pair{"order_through", *through}, {"order_events", events}, {"order_generation", generation}}) {
         meta->bind(1, std::string_view(key)).bind(2, value);
         if (auto written = meta->run(); !written)
             return written.error();
@@ -120,8 +131,9 @@ Result<void> TimeOrder::rebuild(sqlite3 *db)
     return {};
 }
 
-Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std::string &path, std::int64_t indexedThrough,
-                                                         std::uint64_t events, std::shared_ptr<const TimeOrder> held)
+Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std::string &path,
+                                                         std::int64_t indexedThrough, std::uint64_t events,
+                                                         std::shared_ptr<const TimeOrder> held)
 {
     auto through = metaInteger(db, "order_through");
     auto count = metaInteger(db, "order_events");
@@ -172,8 +184,9 @@ Result<std::shared_ptr<const TimeOrder>> TimeOrder::load(sqlite3 *db, const std:
     }
     if (order->m_ids.size() != static_cast<std::size_t>(*count) || order->m_levels.size() != order->m_ids.size()
         || order->m_services.size() != order->m_ids.size())
-        return makeError(ErrorCode::Store, "the stored time order holds " + std::to_string(order->m_ids.size()) + " events, not "
-                                               + std::to_string(*count));
+        return makeError(ErrorCode::Store,
+                         "the stored time order holds " + std::to_string(order->m_ids.size()) + " events, not "
+                             + std::to_string(*count));
     order->m_ranks.assign(order->m_ids.empty() ? 0 : std::size_t{maxId} + 1, NoRank);
     for (std::size_t rank = 0; rank < order->m_ids.size(); ++rank)
         order->m_ranks[order->m_ids[rank]] = static_cast<std::uint32_t>(rank);
@@ -226,7 +239,8 @@ struct KeyReader {
 
 // The first rank in [first, last] whose key satisfies `after` (monotone: false then true), else last.
 template<typename After>
-Result<std::size_t> searchRanks(const TimeOrder &order, KeyReader &reader, std::size_t first, std::size_t last, After &&after)
+Result<std::size_t> searchRanks(const TimeOrder &order, KeyReader &reader, std::size_t first, std::size_t last,
+                                After &&after)
 {
     while (first < last) {
         const std::size_t middle = first + (last - first) / 2;
@@ -264,7 +278,8 @@ Result<std::vector<std::size_t>> TimeOrder::firstAtOrAfter(sqlite3 *db, const st
             continue;
         }
         const auto [first, last] = firstAtOrAfterWithin(times[i]);
-        auto rank = searchRanks(*this, *reader, first, last, [&](const EventKey &key) { return key.timeNs >= times[i]; });
+        auto rank
+            = searchRanks(*this, *reader, first, last, [&](const EventKey &key) { return key.timeNs >= times[i]; });
         if (!rank)
             return rank.error();
         ranks.push_back(*rank);

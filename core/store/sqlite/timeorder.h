@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <core/base/result.h>
 #include "sqlitestore.h"
+
+#include <core/base/result.h>
 
 #include <bit>
 #include <cstdint>
@@ -36,14 +37,16 @@ public:
     // The stored order, when it holds exactly the events through `indexedThrough` (`events` of them);
     // null when there is none or it is stale (an import is adding events). Loaded once per process:
     // `held` (what this connection had) or another connection's copy is returned when still current.
-    static Result<std::shared_ptr<const TimeOrder>> load(sqlite3 *db, const std::string &path, std::int64_t indexedThrough,
-                                                         std::uint64_t events, std::shared_ptr<const TimeOrder> held);
+    static Result<std::shared_ptr<const TimeOrder>> load(sqlite3 *db, const std::string &path,
+                                                         std::int64_t indexedThrough, std::uint64_t events,
+                                                         std::shared_ptr<const TimeOrder> held);
 
     std::size_t size() const { return m_ids.size(); }
     std::int64_t idAt(std::size_t rank) const { return m_ids[rank]; }
     std::uint32_t rankOf(std::int64_t id) const
     {
-        return id >= 0 && static_cast<std::uint64_t>(id) < m_ranks.size() ? m_ranks[static_cast<std::size_t>(id)] : NoRank;
+        return id >= 0 && static_cast<std::uint64_t>(id) < m_ranks.size() ? m_ranks[static_cast<std::size_t>(id)]
+                                                                          : NoRank;
     }
     std::uint8_t levelAt(std::size_t rank) const { return m_levels[rank]; }
     std::uint16_t serviceAt(std::size_t rank) const { return m_services[rank]; } ///< a `dict` id, 0 for none
@@ -78,8 +81,7 @@ public:
     explicit RankBitmap(std::size_t size)
         : m_words((size + 63) / 64, 0)
         , m_size(size)
-    {
-    }
+    { }
     std::size_t size() const { return m_size; }
     void set(std::size_t rank) { m_words[rank / 64] |= std::uint64_t{1} << (rank % 64); }
     void reset(std::size_t rank) { m_words[rank / 64] &= ~(std::uint64_t{1} << (rank % 64)); }
@@ -88,7 +90,8 @@ public:
     std::uint64_t count(std::size_t first, std::size_t end) const;
     // Up to `limit` set ranks after skipping `skip` of them, going up from `first` (below `end`) or, when
     // `descending`, down from `end` - 1 (at or above `first`): in the order visited.
-    std::vector<std::size_t> pick(std::size_t first, std::size_t end, std::uint64_t skip, std::size_t limit, bool descending) const;
+    std::vector<std::size_t> pick(std::size_t first, std::size_t end, std::uint64_t skip, std::size_t limit,
+                                  bool descending) const;
     // visit(rank) for every set rank in [first, end), ascending.
     template<typename Visit>
     void forEachSet(std::size_t first, std::size_t end, Visit &&visit) const

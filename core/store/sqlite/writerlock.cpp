@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "writerlock.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace core {
 
@@ -16,9 +16,9 @@ namespace {
 // them. This byte is past those, so the two kinds of lock never meet.
 constexpr off_t WriterByte = 0x40000000 + 1024;
 
-struct flock writerRange(short type)
+flock writerRange(short type)
 {
-    struct flock range{};
+    flock range = {};
     range.l_type = type;
     range.l_whence = SEEK_SET;
     range.l_start = WriterByte;
@@ -32,8 +32,7 @@ struct flock writerRange(short type)
 WriterLock::WriterLock(int fd, std::string path)
     : m_fd(fd)
     , m_path(std::move(path))
-{
-}
+{ }
 
 WriterLock::~WriterLock()
 {
@@ -45,8 +44,7 @@ WriterLock::WriterLock(WriterLock &&other) noexcept
     : m_fd(std::exchange(other.m_fd, -1))
     , m_held(std::exchange(other.m_held, false))
     , m_path(std::move(other.m_path))
-{
-}
+{ }
 
 WriterLock &WriterLock::operator=(WriterLock &&other) noexcept
 {
@@ -72,7 +70,7 @@ Result<void> WriterLock::acquire()
 {
     if (m_held)
         return {};
-    struct flock range = writerRange(F_WRLCK);
+    flock range = writerRange(F_WRLCK);
     if (::fcntl(m_fd, F_OFD_SETLK, &range) == 0) {
         m_held = true;
         return {};
@@ -86,7 +84,7 @@ void WriterLock::release()
 {
     if (!m_held)
         return;
-    struct flock range = writerRange(F_UNLCK);
+    flock range = writerRange(F_UNLCK);
     (void)::fcntl(m_fd, F_OFD_SETLK, &range);
     m_held = false;
 }
@@ -95,7 +93,7 @@ bool WriterLock::heldElsewhere() const
 {
     if (m_held || m_fd < 0)
         return false;
-    struct flock range = writerRange(F_RDLCK);
+    flock range = writerRange(F_RDLCK);
     if (::fcntl(m_fd, F_OFD_GETLK, &range) != 0)
         return false;
     return range.l_type != F_UNLCK;
