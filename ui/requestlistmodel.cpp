@@ -61,13 +61,14 @@ void RequestListModel::format()
     for (const core::RequestSummary &request : m_requests) {
         Row row;
         row.id = QString::fromStdString(request.id);
-        const QString start = DiscoverState::formatTime(request.startNs, m_utc);
+        // To the millisecond, as the Errors tab shows times; the swimlane has the microseconds.
+        const QString start = DiscoverState::formatTime(request.startNs, m_utc).left(23);
         row.start = oneDay ? start.mid(11) : start;
         row.duration = SwimlaneView::formatDuration(request.durationNs());
         QStringList services;
         for (const std::string &service : request.services)
             services << (service.empty() ? tr("(no service)") : QString::fromStdString(service));
-        row.services = QStringLiteral("%1 \u2014 %2").arg(services.size()).arg(services.join(QStringLiteral(", ")));
+        row.services = locale.toString(services.size());
         row.servicesTip = tr("In order of first appearance:\n") + services.join(QLatin1Char('\n'));
         row.events = locale.toString(static_cast<qulonglong>(request.events));
         row.errors = request.errors == 0 ? QString() : locale.toString(static_cast<qulonglong>(request.errors));

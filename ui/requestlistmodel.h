@@ -8,8 +8,8 @@
 
 #include <vector>
 
-// The requests of the current query as a table: id, start, duration, services, events, errors and the
-// service that failed first. Sorting is not done here: sort() records the column and direction and
+// The requests of the current query as a table: id, start, duration, errors, the service that failed
+// first, services and events. Sorting is not done here: sort() records the column and direction and
 // emits sortRequested, and whoever runs core::Requests::list hands back the sorted rows (core sorts,
 // over every request, not only those shown). Text is formatted once, when the rows arrive.
 class RequestListModel : public QAbstractTableModel
@@ -20,10 +20,10 @@ public:
         IdColumn = 0,
         StartColumn,
         DurationColumn,
+        ErrorsColumn, ///< before the counts: what someone on call reads first
+        FirstFailureColumn,
         ServicesColumn,
         EventsColumn,
-        ErrorsColumn,
-        FirstFailureColumn,
         NUM_COLUMNS
     };
     enum Roles {

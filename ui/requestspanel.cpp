@@ -56,10 +56,12 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     columns->setHighlightSections(false);
     columns->setSectionResizeMode(QHeaderView::Interactive);
-    columns->setStretchLastSection(true);
+    // What failed first takes what the counts leave.
+    columns->setSectionResizeMode(RequestListModel::FirstFailureColumn, QHeaderView::Stretch);
     // The model sorts nothing itself: a header click asks core for the order (RequestListModel::sort).
-    m_view->setSortingEnabled(true);
+    // The indicator first, or enabling sorting would sort by the first column.
     columns->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    m_view->setSortingEnabled(true);
     listLayout->addWidget(m_view, 1);
     split->addWidget(list);
 
@@ -70,6 +72,7 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
     m_title = new QLabel(lane);
     m_title->setContentsMargins(6, 3, 6, 3);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setToolTip(tr("Wheel or +/\u2212 zooms, a drag or the arrow keys pan, a double-click shows the whole request"));
     laneLayout->addWidget(m_title);
     m_swimlane = new SwimlaneView(lane);
     auto *scroll = new QScrollArea(lane);
@@ -79,8 +82,10 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     laneLayout->addWidget(scroll, 1);
     split->addWidget(lane);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    // Half each: the list's columns fit, and the swimlane keeps the width its time axis needs.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({600, 600});
     layout->addWidget(split);
     fitColumns();
 
@@ -125,12 +130,13 @@ void RequestsPanel::fitColumns()
     const QFontMetrics metrics = m_view->fontMetrics();
     const int padding = metrics.horizontalAdvance(QLatin1Char('M')) * 2;
     const int digit = metrics.horizontalAdvance(QLatin1Char('0'));
-    m_view->setColumnWidth(RequestListModel::IdColumn, digit * 13 + padding);
-    m_view->setColumnWidth(RequestListModel::StartColumn, metrics.horizontalAdvance(QStringLiteral("10:30:00.000000")) + padding);
-    m_view->setColumnWidth(RequestListModel::DurationColumn, metrics.horizontalAdvance(QStringLiteral("16.82 s")) + padding);
-    m_view->setColumnWidth(RequestListModel::ServicesColumn, metrics.horizontalAdvance(QLatin1Char('m')) * 12 + padding);
-    m_view->setColumnWidth(RequestListModel::EventsColumn, metrics.horizontalAdvance(QStringLiteral("Events")) + padding);
+    // Counts and times are narrow.
+    m_view->setColumnWidth(RequestListModel::IdColumn, digit * 12 + padding);
+    m_view->setColumnWidth(RequestListModel::StartColumn, metrics.horizontalAdvance(QStringLiteral("10:30:00.000")) + padding);
+    m_view->setColumnWidth(RequestListModel::DurationColumn, metrics.horizontalAdvance(QStringLiteral("16.82 ms")) + padding);
+    m_view->setColumnWidth(RequestListModel::ServicesColumn, metrics.horizontalAdvance(QStringLiteral("Services")) + padding);
     m_view->setColumnWidth(RequestListModel::ErrorsColumn, metrics.horizontalAdvance(QStringLiteral("Errors")) + padding);
+    m_view->setColumnWidth(RequestListModel::EventsColumn, metrics.horizontalAdvance(QStringLiteral("Events")) + padding);
 }
 
 void RequestsPanel::refresh()
@@ -272,6 +278,5 @@ void RequestsPanel::updateTitle()
         text += tr(" \u00b7 %1 errors").arg(locale.toString(static_cast<qulonglong>(summary.errors)));
     if (summary.traceIds.size() > 1)
         text += tr(" \u00b7 %1 traces stitched").arg(summary.traceIds.size());
-    text += tr(" \u2014 wheel or +/\u2212 zoom, drag pans, double-click shows it whole");
     m_title->setText(text);
 }

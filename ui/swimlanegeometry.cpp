@@ -168,8 +168,11 @@ std::optional<SwimlaneGeometry::EventRef> SwimlaneGeometry::eventAt(const QPoint
         double bestDistance = 0;
         const auto consider = [&](const Tick &tick) {
             const double distance = std::abs(tick.x - point.x());
-            // On a tie the louder event wins: an error drawn over an info line is what one points at.
-            if (!best || distance < bestDistance || (distance == bestDistance && tick.level > best->level)) {
+            // Within a pixel of each other the louder event wins: an error drawn over an info line is
+            // what one points at.
+            const bool tie = std::abs(distance - bestDistance) <= 1;
+            if (!best || (!tie && distance < bestDistance) || (tie && tick.level > best->level)
+                || (tie && tick.level == best->level && distance < bestDistance)) {
                 best = &tick;
                 bestDistance = distance;
             }

@@ -236,9 +236,10 @@ void SwimlaneView::paintLayer(QPainter &painter) const
         const QRectF area(x1, plot.top(), x2 - x1, plot.height());
         painter.fillRect(area, waitingShade);
         const QString text = tr("waiting %1").arg(formatDuration(g.scale.mapXToTime(x2) - g.scale.mapXToTime(x1)));
+        // At the bottom: the top of the plot is where the first failure says its name.
         if (fontMetrics().horizontalAdvance(text) + 8 < area.width()) {
             painter.setPen(pal.color(QPalette::PlaceholderText));
-            painter.drawText(area.adjusted(4, 2, -4, 0), Qt::AlignHCenter | Qt::AlignTop, text);
+            painter.drawText(area.adjusted(4, 0, -4, -1), Qt::AlignHCenter | Qt::AlignBottom, text);
         }
     }
 
