@@ -120,6 +120,24 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
 
 RequestsPanel::~RequestsPanel() = default;
 
+void RequestsPanel::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    // A tab behind Errors is shown for a moment when the window first shows, long enough to start
+    // listing every request of the store; stop that when the tab goes behind, list when it comes back.
+    if (!m_listJob->isSettled()) {
+        m_listJob->cancel();
+        m_listAgainWhenShown = true;
+    }
+}
+
+void RequestsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (std::exchange(m_listAgainWhenShown, false))
+        refresh();
+}
+
 bool RequestsPanel::isSettled() const
 {
     return m_listJob->isSettled() && m_detailJob->isSettled();
@@ -195,11 +213,14 @@ void RequestsPanel::selectRow(int row)
     if (row < 0 || row >= m_model->rowCount())
         return;
     const QModelIndex index = m_model->index(row, RequestListModel::IdColumn);
+    const bool current = m_view->currentIndex().row() == row;
     m_view->setCurrentIndex(index);
     m_view->selectRow(row);
     m_view->scrollTo(index);
-    // Selecting the row already current changes nothing, but the list was read again: so is the swimlane.
-    showRequest(index.data(RequestListModel::IdRole).toString());
+    // A new current row shows itself (onCurrentChanged); the row already current changes nothing,
+    // but the list was read again, and so is its swimlane.
+    if (current)
+        showRequest(index.data(RequestListModel::IdRole).toString());
 }
 
 void RequestsPanel::onCurrentChanged(const QModelIndex &current)

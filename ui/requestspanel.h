@@ -49,6 +49,10 @@ public Q_SLOTS:
 Q_SIGNALS:
     void settled();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
 private:
     struct ListResult {
         std::vector<core::RequestSummary> requests;
@@ -78,4 +82,5 @@ private:
     std::size_t m_total = 0;
     QString m_error;
     QString m_detailError;
+    bool m_listAgainWhenShown = false; ///< a list was stopped because the panel was hidden
 };

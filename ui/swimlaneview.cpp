@@ -254,7 +254,7 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     for (const SwimlaneGeometry::Lane &lane : g.lanes) {
         painter.setFont(bold);
         painter.setPen(pal.color(QPalette::Text));
-        const QString label = fontMetrics().elidedText(serviceLabel(lane.service), Qt::ElideRight, int(lane.label.width()));
+        const QString label = QFontMetrics(bold).elidedText(serviceLabel(lane.service), Qt::ElideRight, int(lane.label.width()));
         painter.drawText(lane.label, Qt::AlignLeft | Qt::AlignVCenter, label);
         for (const SwimlaneGeometry::Bar &bar : lane.bars) {
             painter.setPen(barLine);

@@ -4,6 +4,7 @@
 // Requests dock of the window over the sample incident.
 #include "uitestsupport.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDockWidget>
 #include <QHeaderView>
@@ -362,6 +363,34 @@ private Q_SLOTS:
         };
         QVERIFY(firstInk(g.spans[0]) > 0);
         QVERIFY(firstInk(g.spans[1]) > firstInk(g.spans[0]));
+    }
+
+    void requestListModel()
+    {
+        RequestListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy sortRequested(&model, &RequestListModel::sortRequested);
+        core::RequestSummary quiet = knownRequest().summary;
+        quiet.id = "req-2";
+        quiet.startNs += 5 * kMs;
+        quiet.errors = 0;
+        quiet.firstFailure.reset();
+        std::vector<core::RequestSummary> requests{knownRequest().summary, quiet};
+        model.setRequests(requests);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, RequestListModel::IdColumn).data().toString(), QStringLiteral("req-1"));
+        QCOMPARE(model.index(0, RequestListModel::StartColumn).data().toString(), QStringLiteral("10:30:00.000"));
+        QCOMPARE(model.index(0, RequestListModel::DurationColumn).data().toString(), QStringLiteral("900 ms"));
+        QCOMPARE(model.index(0, RequestListModel::ErrorsColumn).data().toString(), QStringLiteral("2"));
+        QCOMPARE(model.index(0, RequestListModel::FirstFailureColumn).data().toString(), QStringLiteral("api: upstream timeout"));
+        QCOMPARE(model.index(1, RequestListModel::ErrorsColumn).data().toString(), QString());
+        QCOMPARE(model.rowOf(QStringLiteral("req-2")), 1);
+        // Sorting asks for core's order; ids and event counts are arranged after it.
+        model.sort(RequestListModel::ErrorsColumn, Qt::DescendingOrder);
+        QCOMPARE(sortRequested.count(), 1);
+        QCOMPARE(RequestListModel::coreOrder(model.sortColumn()), core::RequestOrder::Errors);
+        RequestListModel::arrange(requests, RequestListModel::IdColumn, Qt::DescendingOrder);
+        QCOMPARE(requests.front().id, std::string("req-2"));
     }
 
     void interaction()
