@@ -573,6 +573,15 @@ void MainWindow::showTableMenu(const QPoint &pos)
             [this, field, value] { m_state->addFilter(field, value, true); });
         menu.addSeparator();
     }
+    // The request (or else the trace) the event belongs to, drawn as a swimlane in the Requests dock.
+    if (const std::string id = event->requestId.empty() ? event->traceId : event->requestId; !id.empty()) {
+        connect(menu.addAction(tr("Show swimlane of %1").arg(QString::fromStdString(id))), &QAction::triggered, this, [this, id] {
+            m_requestsDock->show();
+            m_requestsDock->raise();
+            m_requests->showRequestById(QString::fromStdString(id));
+        });
+        menu.addSeparator();
+    }
     connect(menu.addAction(tr("Copy row as JSON")), &QAction::triggered, this, [event] {
         QApplication::clipboard()->setText(QString::fromStdString(core::format::eventJson(*event)));
     });

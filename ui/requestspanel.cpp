@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -191,11 +192,15 @@ void RequestsPanel::refresh()
             updateSummary();
             // The request shown stays shown if the new list has it; else the first one is.
             int row = m_model->rowOf(m_shownId);
-            if (row < 0 && m_model->rowCount() > 0)
+            if (row < 0 && !m_askedId.isEmpty() && m_askedId == m_shownId) {
+                // Asked for by name: it stays, whether the query lists it or not.
+                m_view->clearSelection();
+            } else if (row < 0 && m_model->rowCount() > 0) {
                 row = 0;
+            }
             if (row >= 0) {
                 selectRow(row);
-            } else {
+            } else if (m_askedId.isEmpty() || m_askedId != m_shownId) {
                 m_shownId.clear();
                 m_detailJob->cancel();
                 m_swimlane->setDetail(std::nullopt);
@@ -223,10 +228,28 @@ void RequestsPanel::selectRow(int row)
         showRequest(index.data(RequestListModel::IdRole).toString());
 }
 
+void RequestsPanel::showRequestById(const QString &id)
+{
+    m_askedId = id;
+    if (const int row = m_model->rowOf(id); row >= 0) {
+        selectRow(row);
+        return;
+    }
+    // Not listed (yet, or not by this query): its swimlane all the same.
+    const QSignalBlocker blocker(m_view->selectionModel());
+    m_view->clearSelection();
+    m_view->setCurrentIndex({});
+    showRequest(id);
+}
+
 void RequestsPanel::onCurrentChanged(const QModelIndex &current)
 {
-    if (current.isValid())
-        showRequest(current.data(RequestListModel::IdRole).toString());
+    if (!current.isValid())
+        return;
+    const QString id = current.data(RequestListModel::IdRole).toString();
+    if (id != m_askedId)
+        m_askedId.clear();
+    showRequest(id);
 }
 
 void RequestsPanel::showRequest(const QString &id)

@@ -38,6 +38,9 @@ public:
     bool isSettled() const;
     // Shows the swimlane of the request in `row` of the list.
     void selectRow(int row);
+    // Shows the swimlane of the request `id` (a request or trace ID), listed or not ("Show swimlane"
+    // on an event); it stays shown when the list is read again without it.
+    void showRequestById(const QString &id);
 
     // The most requests the table holds; the summary says how many more matched.
     static constexpr std::size_t MaximumRows = 10'000;
@@ -79,6 +82,7 @@ private:
     QLabel *m_title;
     SwimlaneView *m_swimlane;
     QString m_shownId; ///< the request whose swimlane is shown or on its way
+    QString m_askedId; ///< asked for by showRequestById, until a row is chosen
     std::size_t m_total = 0;
     QString m_error;
     QString m_detailError;

@@ -498,14 +498,26 @@ private Q_SLOTS:
 
         // A query lists the requests one of whose events matches: here those that failed.
         std::size_t failing = 0;
-        for (const auto &request : model->requests())
+        QString healthy;
+        for (const auto &request : model->requests()) {
             failing += request.errors > 0 ? 1 : 0;
+            if (request.errors == 0 && healthy.isEmpty())
+                healthy = QString::fromStdString(request.id);
+        }
+        QVERIFY(!healthy.isEmpty());
         window.runQuery(QStringLiteral("level:error"));
         QTRY_VERIFY_WITH_TIMEOUT(window.isSettled() && model->rowCount() == int(failing), 30000);
         QVERIFY(model->rowCount() < all);
         for (const auto &request : model->requests())
             QVERIFY(request.errors > 0);
         keepScreenshot(window, QStringLiteral("requests-errors"));
+
+        // "Show swimlane" on an event of a request the query does not list: its swimlane all the same.
+        panel->showRequestById(healthy);
+        QTRY_VERIFY(panel->isSettled() && panel->swimlane()->detail() && panel->swimlane()->detail()->summary.id == healthy.toStdString());
+        QVERIFY(!panel->swimlane()->geometry().firstFailure);
+        QCOMPARE(model->rowCount(), int(failing));
+        QVERIFY(!panel->view()->selectionModel()->hasSelection());
     }
 
 private:
