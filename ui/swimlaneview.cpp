@@ -230,7 +230,8 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     }
 
     // Waiting: nobody logs anything. Shaded behind everything, with its length where it fits.
-    const QColor waitingShade = withAlpha(pal.color(QPalette::Mid), 45);
+    // The text colour, faint: a shade on light and dark palettes alike.
+    const QColor waitingShade = withAlpha(pal.color(QPalette::Text), 22);
     painter.setFont(font());
     for (const auto &[x1, x2] : g.waiting) {
         const QRectF area(x1, plot.top(), x2 - x1, plot.height());

@@ -249,15 +249,36 @@ private Q_SLOTS:
 
     // The rendered widget: one lane per service, told by the label column's ink and each label's own
     // pixels, and each tick in its level's colour where the geometry puts it.
+    void renderedLanes_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+
     void renderedLanes()
     {
+        QFETCH(bool, dark);
         SwimlaneView view;
+        if (dark) {
+            QPalette palette;
+            palette.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+            palette.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+            palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+            palette.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+            palette.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+            palette.setColor(QPalette::Mid, QColor(0x50, 0x50, 0x50));
+            palette.setColor(QPalette::Dark, QColor(0x80, 0x80, 0x80));
+            palette.setColor(QPalette::Midlight, QColor(0x3a, 0x3a, 0x3a));
+            palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+            view.setPalette(palette);
+        }
         view.resize(1000, 160);
         view.setDetail(knownRequest());
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         const QImage image = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
-        keepScreenshot(image, QStringLiteral("swimlane"));
+        keepScreenshot(image, QLatin1String(dark ? "swimlane-dark" : "swimlane"));
         const SwimlaneGeometry &g = view.geometry();
         const QPalette &palette = view.palette();
         QCOMPARE(g.lanes.size(), 2u);
