@@ -177,18 +177,26 @@ void SwimlaneView::changeEvent(QEvent *event)
     }
 }
 
-void SwimlaneView::paintEvent(QPaintEvent *)
+void SwimlaneView::paintEvent(QPaintEvent *event)
 {
     const qreal ratio = devicePixelRatioF();
-    if (m_dirty || m_cache.size() != size() * ratio) {
-        m_cache = QPixmap(size() * ratio);
-        m_cache.setDevicePixelRatio(ratio);
-        QPainter layer(&m_cache);
-        paintLayer(layer);
-        m_dirty = false;
-    }
     QPainter painter(this);
-    painter.drawPixmap(0, 0, m_cache);
+    if (static_cast<double>(width()) * height() * ratio * ratio <= MaximumCachedPixels) {
+        if (m_dirty || m_cache.size() != size() * ratio) {
+            m_cache = QPixmap(size() * ratio);
+            m_cache.setDevicePixelRatio(ratio);
+            QPainter layer(&m_cache);
+            paintLayer(layer, QRectF(rect()));
+            m_dirty = false;
+        }
+        painter.drawPixmap(0, 0, m_cache);
+    } else {
+        // A waterfall of thousands of spans is taller than any pixmap should be: in its scroll area
+        // only the rows exposed are drawn, straight onto the widget.
+        m_cache = QPixmap();
+        painter.setClipRect(event->rect());
+        paintLayer(painter, QRectF(event->rect()));
+    }
     if (!m_detail || !m_selected)
         return;
     // The selection on top: a ring in the highlight colour around its tick.
@@ -206,7 +214,7 @@ void SwimlaneView::paintEvent(QPaintEvent *)
     }
 }
 
-void SwimlaneView::paintLayer(QPainter &painter) const
+void SwimlaneView::paintLayer(QPainter &painter, const QRectF &exposed) const
 {
     const QPalette &pal = palette();
     painter.fillRect(rect(), pal.color(QPalette::Base));
@@ -253,6 +261,8 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     QFont bold = font();
     bold.setBold(true);
     for (const SwimlaneGeometry::Lane &lane : g.lanes) {
+        if (!lane.row.intersects(exposed))
+            continue;
         painter.setFont(bold);
         painter.setPen(pal.color(QPalette::Text));
         const QString label = QFontMetrics(bold).elidedText(serviceLabel(lane.service), Qt::ElideRight, int(lane.label.width()));
@@ -269,7 +279,7 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     painter.setPen(pal.color(QPalette::Midlight));
     painter.drawLine(QPointF(plot.left() - 4, plot.top()), QPointF(plot.left() - 4, plot.bottom()));
 
-    paintSpans(painter);
+    paintSpans(painter, exposed);
 
     painter.save();
     painter.setClipRect(plot.adjusted(-2, 0, 2, 0));
@@ -295,6 +305,8 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     // in the same colour is skipped.
     for (const bool errors : {false, true}) {
         for (const SwimlaneGeometry::Lane &lane : g.lanes) {
+            if (!lane.row.intersects(exposed))
+                continue;
             const double top = lane.row.top() + lane.row.height() * 0.18;
             const double bottom = lane.row.bottom() - lane.row.height() * 0.18;
             int lastX = -1;
@@ -340,13 +352,15 @@ void SwimlaneView::paintLayer(QPainter &painter) const
     }
 }
 
-void SwimlaneView::paintSpans(QPainter &painter) const
+void SwimlaneView::paintSpans(QPainter &painter, const QRectF &exposed) const
 {
     const QPalette &pal = palette();
     const SwimlaneGeometry &g = m_geometry;
     const QColor ok = LevelPalette::bar(core::Level::Info, pal);
     const QColor red = LevelPalette::bar(core::Level::Error, pal);
     for (const SwimlaneGeometry::SpanRow &span : g.spans) {
+        if (!span.row.intersects(exposed))
+            continue;
         QString name = QString::fromStdString(span.node->span.message);
         if (span.orphan)
             name = tr("%1 (no parent)").arg(name);

@@ -68,8 +68,9 @@ protected:
 private:
     SwimlaneGeometry::Metrics metrics() const;
     void relayout();
-    void paintLayer(QPainter &painter) const;
-    void paintSpans(QPainter &painter) const;
+    // Everything but the selection; rows outside `exposed` are skipped.
+    void paintLayer(QPainter &painter, const QRectF &exposed) const;
+    void paintSpans(QPainter &painter, const QRectF &exposed) const;
     void paintAxis(QPainter &painter) const;
     QString toolTipAt(const QPoint &pos) const;
 
@@ -79,7 +80,8 @@ private:
     std::int64_t m_toNs = 1;
     std::optional<core::EventKey> m_selected;
     bool m_utc = true;
-    QPixmap m_cache; ///< everything but the selection, redrawn when m_dirty
+    static constexpr double MaximumCachedPixels = 4096.0 * 4096.0;
+    QPixmap m_cache; ///< everything but the selection, redrawn when m_dirty; none when the widget is huge
     bool m_dirty = true;
     std::optional<QPoint> m_pressPos;
     SwimlaneGeometry m_pressGeometry; ///< the layout when the drag began: panning is relative to it

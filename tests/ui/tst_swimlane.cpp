@@ -386,6 +386,31 @@ private Q_SLOTS:
         QVERIFY(firstInk(g.spans[1]) > firstInk(g.spans[0]));
     }
 
+    // Thousands of spans make the widget taller than a pixmap should be: only the exposed rows are
+    // drawn, and they are drawn right.
+    void aHugeWaterfallPaintsWhatIsExposed()
+    {
+        core::RequestDetail detail = knownRequest();
+        core::SpanNode root = span("api", "root", 0, 900, "ok");
+        for (int i = 0; i < 5000; ++i)
+            root.children.push_back(span("db", "query", i % 800, 50, i % 7 == 0 ? "error" : "ok"));
+        detail.spans = {root};
+        SwimlaneView view;
+        view.setDetail(detail);
+        view.resize(900, view.minimumSizeHint().height());
+        QVERIFY(view.height() > 5000 * 10);
+        view.grab(QRect(0, 0, 1, 1)); // a hidden widget lays out for its new size when first rendered
+        const SwimlaneGeometry g = view.geometry();
+        QCOMPARE(g.spans.size(), 5001u);
+        const SwimlaneGeometry::SpanRow &row = g.spans[4000]; // child 3999: 3999 % 7 == 2, ok
+        const QRect exposed(0, int(row.row.top()) - 100, view.width(), 200);
+        const QImage image = view.grab(exposed).toImage().convertToFormat(QImage::Format_RGB32);
+        const QPoint centre = row.bar.center().toPoint() - exposed.topLeft();
+        QCOMPARE(image.pixel(centre), LevelPalette::bar(core::Level::Info, view.palette()).rgb());
+        const SwimlaneGeometry::SpanRow &failed = g.spans[3998]; // child 3997: 3997 % 7 == 0
+        QCOMPARE(image.pixel(failed.bar.center().toPoint() - exposed.topLeft()), LevelPalette::bar(core::Level::Error, view.palette()).rgb());
+    }
+
     void requestListModel()
     {
         RequestListModel model;
