@@ -13,6 +13,7 @@
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <core/query/queryfilter.h>
@@ -27,7 +28,7 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
     , m_model(new RequestListModel(this))
 {
     // Behind another tab, aggregating every request of a large store is work nobody sees.
-    m_listJob->deferWhileHidden(this, [this] { refresh(); });
+    m_listJob->deferWhileHidden(this, [this] { list(); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -124,24 +125,30 @@ RequestsPanel::~RequestsPanel() = default;
 void RequestsPanel::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
-    // A tab behind Errors is shown for a moment when the window first shows, long enough to start
-    // listing every request of the store; stop that when the tab goes behind, list when it comes back.
+    // Hidden with a list running (a tab put behind another): stop it, list again when shown.
     if (!m_listJob->isSettled()) {
         m_listJob->cancel();
         m_listAgainWhenShown = true;
     }
 }
 
+bool RequestsPanel::event(QEvent *event)
+{
+    if (event->type() == QEvent::Paint && std::exchange(m_listAgainWhenShown, false))
+        QTimer::singleShot(0, this, &RequestsPanel::list);
+    return QWidget::event(event);
+}
+
 void RequestsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     if (std::exchange(m_listAgainWhenShown, false))
-        refresh();
+        list();
 }
 
 bool RequestsPanel::isSettled() const
 {
-    return m_listJob->isSettled() && m_detailJob->isSettled();
+    return !m_listQueued && m_listJob->isSettled() && m_detailJob->isSettled();
 }
 
 void RequestsPanel::fitColumns()
@@ -160,6 +167,24 @@ void RequestsPanel::fitColumns()
 
 void RequestsPanel::refresh()
 {
+    // From the event loop, so that a store change and the filter change it brings list once.
+    if (std::exchange(m_listQueued, true))
+        return;
+    QTimer::singleShot(0, this, [this] {
+        m_listQueued = false;
+        list();
+    });
+}
+
+void RequestsPanel::list()
+{
+    // A tab behind Errors can count as visible with nothing of it on screen: listing every request
+    // of the store would be for nobody. It lists when it is first painted (its tab raised).
+    if (isVisible() && visibleRegion().isEmpty()) {
+        m_listJob->cancel();
+        m_listAgainWhenShown = true;
+        return;
+    }
     const auto filter = m_state->filter();
     if (m_state->storePath().isEmpty() || !filter)
         return;
@@ -173,6 +198,7 @@ void RequestsPanel::refresh()
                 result.error = tr("cannot open the store");
                 return result;
             }
+
             auto requests = core::Requests::list(*store, *filter, RequestListModel::coreOrder(column), control.flag());
             if (!requests) {
                 result.error = QString::fromStdString(requests.error().message);

@@ -46,13 +46,15 @@ public:
     static constexpr std::size_t MaximumRows = 10'000;
 
 public Q_SLOTS:
-    // Lists again for the state's current filter and the model's order.
+    // Lists again for the state's current filter and the model's order, once control returns to the
+    // event loop (several changes at once list once).
     void refresh();
 
 Q_SIGNALS:
     void settled();
 
 protected:
+    bool event(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
@@ -67,6 +69,8 @@ private:
         QString error;
     };
 
+    // Starts the list job now.
+    void list();
     void onCurrentChanged(const QModelIndex &current);
     void showRequest(const QString &id);
     void fitColumns();
@@ -86,5 +90,6 @@ private:
     std::size_t m_total = 0;
     QString m_error;
     QString m_detailError;
-    bool m_listAgainWhenShown = false; ///< a list was stopped because the panel was hidden
+    bool m_listAgainWhenShown = false; ///< a list was stopped or skipped: nothing of the panel was on screen
+    bool m_listQueued = false; ///< refresh() was called; list() runs from the event loop
 };

@@ -564,6 +564,19 @@ private Q_SLOTS:
         QVERIFY(!panel->swimlane()->geometry().firstFailure);
         QCOMPARE(model->rowCount(), int(failing));
         QVERIFY(!panel->view()->selectionModel()->hasSelection());
+
+        // Behind Errors, nothing is listed for nobody; raised, the tab lists.
+        MainWindow behind;
+        behind.resize(1400, 900);
+        behind.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&behind));
+        behind.openStore(store);
+        QTRY_VERIFY(behind.isSettled());
+        QTest::qWait(200);
+        QCOMPARE(behind.requestsPanel()->model()->rowCount(), 0);
+        behind.requestsDock()->raise();
+        QTRY_COMPARE_WITH_TIMEOUT(behind.requestsPanel()->model()->rowCount(), all, 30000);
+        QTRY_VERIFY(behind.isSettled() && behind.requestsPanel()->swimlane()->detail());
     }
 
 private:
