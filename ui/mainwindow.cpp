@@ -10,6 +10,7 @@
 #include "importcontroller.h"
 #include "importprogresswidget.h"
 #include "querybar.h"
+#include "requestspanel.h"
 #include "storeworker.h"
 #include "timerangepicker.h"
 
@@ -132,6 +133,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_errorsDock->setWidget(m_errors);
     addDockWidget(Qt::BottomDockWidgetArea, m_errorsDock);
     resizeDocks({m_errorsDock}, {240}, Qt::Vertical);
+    // Requests and their swimlanes, a tab beside Errors; Errors stays in front.
+    m_requests = new RequestsPanel(m_state, this);
+    m_requestsDock = new QDockWidget(tr("Requests"), this);
+    m_requestsDock->setObjectName(QStringLiteral("requestsDock"));
+    m_requestsDock->setWidget(m_requests);
+    tabifyDockWidget(m_errorsDock, m_requestsDock);
+    m_errorsDock->raise();
 
     m_orderLabel = new QLabel(this);
     m_countLabel = new QLabel(this);
@@ -261,6 +269,7 @@ void MainWindow::createMenus()
     });
     view->addSeparator();
     view->addAction(m_errorsDock->toggleViewAction());
+    view->addAction(m_requestsDock->toggleViewAction());
     rebuildRecentMenus();
 }
 
@@ -505,7 +514,7 @@ void MainWindow::selectRow(int row)
 bool MainWindow::isSettled() const
 {
     return m_model->isSettled() && m_session->isSettled() && !m_sidebar->isBusy() && !m_detail->isBusy() && m_histogram->isSettled()
-        && m_errors->isSettled();
+        && m_errors->isSettled() && m_requests->isSettled();
 }
 
 void MainWindow::onFilterChanged()
@@ -562,6 +571,15 @@ void MainWindow::showTableMenu(const QPoint &pos)
             [this, field, value] { m_state->addFilter(field, value, false); });
         connect(menu.addAction(tr("Filter out %1").arg(shown)), &QAction::triggered, this,
             [this, field, value] { m_state->addFilter(field, value, true); });
+        menu.addSeparator();
+    }
+    // The request (or else the trace) the event belongs to, drawn as a swimlane in the Requests dock.
+    if (const std::string id = event->requestId.empty() ? event->traceId : event->requestId; !id.empty()) {
+        connect(menu.addAction(tr("Show swimlane of %1").arg(QString::fromStdString(id))), &QAction::triggered, this, [this, id] {
+            m_requestsDock->show();
+            m_requestsDock->raise();
+            m_requests->showRequestById(QString::fromStdString(id));
+        });
         menu.addSeparator();
     }
     connect(menu.addAction(tr("Copy row as JSON")), &QAction::triggered, this, [event] {

@@ -15,6 +15,7 @@ class EventTableModel;
 class FieldSidebar;
 class HistogramWidget;
 class QueryBar;
+class RequestsPanel;
 class QSplitter;
 class TimeRangePicker;
 class ImportController;
@@ -59,6 +60,8 @@ public:
     DetailPane *detailPane() const { return m_detail; }
     HistogramWidget *histogram() const { return m_histogram; }
     ErrorsPanel *errorsPanel() const { return m_errors; }
+    RequestsPanel *requestsPanel() const { return m_requests; }
+    QDockWidget *requestsDock() const { return m_requestsDock; }
 
     QString storePath() const { return m_session->storePath(); }
     EventTableModel *model() const { return m_model; }
@@ -106,6 +109,8 @@ private:
     HistogramWidget *m_histogram = nullptr;
     ErrorsPanel *m_errors = nullptr;
     QDockWidget *m_errorsDock = nullptr;
+    RequestsPanel *m_requests = nullptr;
+    QDockWidget *m_requestsDock = nullptr;
     QSplitter *m_split = nullptr;
     QSplitter *m_rightSplit = nullptr;
     QMenu *m_recentStores = nullptr;

@@ -35,6 +35,11 @@ std::pair<std::int64_t, std::int64_t> TimeScale::zoom(double x1, double x2) cons
 std::int64_t TimeScale::tickStep(double minSpacing) const
 {
     const double span = static_cast<double>(toNs - fromNs);
+    // Below the histogram's finest bucket (a millisecond): one request's swimlane zooms to microseconds.
+    static constexpr std::int64_t SubMillisecond[] = {1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000};
+    for (const std::int64_t step : SubMillisecond)
+        if (static_cast<double>(step) / span * width >= minSpacing)
+            return step;
     for (const std::int64_t step : core::HistogramBuckets::niceSteps())
         if (static_cast<double>(step) / span * width >= minSpacing)
             return step;
@@ -61,10 +66,14 @@ std::vector<TimeScale::Tick> TimeScale::ticks(double minSpacing, int offsetSecon
         : step >= 60 * SecondNs          ? QStringLiteral("HH:mm")
         : step >= SecondNs               ? QStringLiteral("HH:mm:ss")
                                          : QStringLiteral("HH:mm:ss.zzz");
+    constexpr std::int64_t MsNs = 1'000'000;
     for (; local < toNs + offsetNs; local += step) {
         const std::int64_t time = local - offsetNs;
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(local / 1'000'000, QTimeZone::utc());
         QString label = at.toString(format);
+        // Sub-millisecond steps need the microseconds, which QDateTime does not hold.
+        if (step < MsNs)
+            label += QString::number((local % MsNs + MsNs) % MsNs / 1'000).rightJustified(3, QLatin1Char('0'));
         if (step < DayNs && local % DayNs == 0)
             label = at.toString(QStringLiteral("MMM d"));
         out.push_back({time, mapTimeToX(time), label});

@@ -56,6 +56,8 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("spanNs");
         QTest::addColumn<qint64>("step");
         QTest::addColumn<QString>("firstLabel");
+        // One request's swimlane zooms below the histogram's finest bucket.
+        QTest::newRow("a millisecond") << qint64(1'000'000) << qint64(100'000) << QStringLiteral("10:30:00.000000");
         QTest::newRow("two seconds") << qint64(2 * kSecondNs) << qint64(200'000'000) << QStringLiteral("10:30:00.000");
         QTest::newRow("a minute") << qint64(60 * kSecondNs) << qint64(10 * kSecondNs) << QStringLiteral("10:30:00");
         QTest::newRow("an hour") << qint64(3600 * kSecondNs) << qint64(10 * 60 * kSecondNs) << QStringLiteral("10:30");
