@@ -9,6 +9,17 @@
 
 namespace core {
 
+namespace {
+
+// RE2's string type: its own re2::StringPiece in Debian 12's re2, absl::string_view in Debian 13's,
+// which is not std::string_view there. Both are made from a pointer and a length.
+re2::StringPiece piece(std::string_view text)
+{
+    return re2::StringPiece(text.data(), text.size());
+}
+
+} // namespace
+
 Result<QueryRegex> QueryRegex::make(std::string_view pattern, bool ignoreCase)
 {
     if (pattern.size() > QueryLimits::MaxRegexBytes)
@@ -17,8 +28,7 @@ Result<QueryRegex> QueryRegex::make(std::string_view pattern, bool ignoreCase)
     options.set_case_sensitive(!ignoreCase);
     options.set_max_mem(QueryLimits::RegexMemoryBytes);
     options.set_log_errors(false);
-    // RE2 takes std::string_view as its own string piece (re2::StringPiece, or absl::string_view).
-    auto regex = std::make_shared<const RE2>(pattern, options);
+    auto regex = std::make_shared<const RE2>(piece(pattern), options);
     if (!regex->ok())
         return makeError(ErrorCode::Query, regex->error());
     QueryRegex compiled;
@@ -28,7 +38,7 @@ Result<QueryRegex> QueryRegex::make(std::string_view pattern, bool ignoreCase)
 
 bool QueryRegex::matches(std::string_view text) const
 {
-    return m_regex && RE2::FullMatch(text, *m_regex);
+    return m_regex && RE2::FullMatch(piece(text), *m_regex);
 }
 
 } // namespace core
