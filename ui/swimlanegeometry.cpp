@@ -71,7 +71,7 @@ SwimlaneGeometry SwimlaneGeometry::layout(const core::RequestDetail &detail, std
             double x2 = g.scale.mapTimeToX(segment.endNs);
             if (x2 < plotLeft || x1 > plotRight)
                 continue;
-            // A segment of one event has no length; it still shows as a stub.
+            // A segment of one event has no length: it is drawn MinimumBarWidth wide so it can be seen.
             if (x2 - x1 < MinimumBarWidth) {
                 const double centre = (x1 + x2) / 2;
                 x1 = centre - MinimumBarWidth / 2;
