@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "errorspanel.h"
 
+#include "resultcolumn.h"
+
 #include "discoverstate.h"
 #include "errorgroupsmodel.h"
 #include "serviceerrorsview.h"
@@ -32,36 +34,15 @@ ErrorsPanel::ErrorsPanel(DiscoverState *state, QWidget *parent)
     layout->setSpacing(0);
     auto *split = new QSplitter(Qt::Horizontal, this);
 
-    auto *groups = new QWidget(split);
-    auto *groupsLayout = new QVBoxLayout(groups);
-    groupsLayout->setContentsMargins(0, 0, 0, 0);
-    groupsLayout->setSpacing(0);
-    m_summary = new QLabel(groups);
-    m_summary->setContentsMargins(6, 3, 6, 3);
-    groupsLayout->addWidget(m_summary);
-    m_view = new QTableView(groups);
-    m_view->setModel(m_model);
+    const ResultColumn groups = makeResultColumn(m_model, split);
+    m_summary = groups.summary;
+    m_view = groups.view;
     m_view->setItemDelegateForColumn(ErrorGroupsModel::TimelineColumn, new SparklineDelegate(m_view));
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
-    m_view->setAlternatingRowColors(true);
-    m_view->setTextElideMode(Qt::ElideRight);
-    m_view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_view->setMouseTracking(true);
-    QHeaderView *rows = m_view->verticalHeader();
-    rows->setSectionResizeMode(QHeaderView::Fixed);
-    rows->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    rows->hide();
     QHeaderView *columns = m_view->horizontalHeader();
-    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    columns->setHighlightSections(false);
-    columns->setSectionResizeMode(QHeaderView::Interactive);
     // The signature takes what the others leave; it is what a reader scans.
     columns->setSectionResizeMode(ErrorGroupsModel::SignatureColumn, QHeaderView::Stretch);
-    groupsLayout->addWidget(m_view, 1);
-    split->addWidget(groups);
+    split->addWidget(groups.widget);
 
     m_services = new ServiceErrorsView(m_state, split);
     split->addWidget(m_services);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "requestspanel.h"
 
+#include "resultcolumn.h"
+
 #include "discoverstate.h"
 #include "requestlistmodel.h"
 #include "swimlaneview.h"
@@ -34,38 +36,17 @@ RequestsPanel::RequestsPanel(DiscoverState *state, QWidget *parent)
     layout->setSpacing(0);
     auto *split = new QSplitter(Qt::Horizontal, this);
 
-    auto *list = new QWidget(split);
-    auto *listLayout = new QVBoxLayout(list);
-    listLayout->setContentsMargins(0, 0, 0, 0);
-    listLayout->setSpacing(0);
-    m_summary = new QLabel(list);
-    m_summary->setContentsMargins(6, 3, 6, 3);
-    listLayout->addWidget(m_summary);
-    m_view = new QTableView(list);
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
-    m_view->setAlternatingRowColors(true);
-    m_view->setTextElideMode(Qt::ElideRight);
-    m_view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    QHeaderView *rows = m_view->verticalHeader();
-    rows->setSectionResizeMode(QHeaderView::Fixed);
-    rows->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    rows->hide();
+    const ResultColumn list = makeResultColumn(m_model, split);
+    m_summary = list.summary;
+    m_view = list.view;
     QHeaderView *columns = m_view->horizontalHeader();
-    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    columns->setHighlightSections(false);
-    columns->setSectionResizeMode(QHeaderView::Interactive);
     // What failed first takes what the counts leave.
     columns->setSectionResizeMode(RequestListModel::FirstFailureColumn, QHeaderView::Stretch);
     // The model sorts nothing itself: a header click asks core for the order (RequestListModel::sort).
     // The indicator first, or enabling sorting would sort by the first column.
     columns->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
     m_view->setSortingEnabled(true);
-    listLayout->addWidget(m_view, 1);
-    split->addWidget(list);
+    split->addWidget(list.widget);
 
     auto *lane = new QWidget(split);
     auto *laneLayout = new QVBoxLayout(lane);
