@@ -242,7 +242,9 @@ struct EventKeyHash {
 
 // The templates the first failures failed with: each event's error type (the first type path it
 // holds, read from the store's terms as the error groups read them) with its masked message.
-Result<void> addSignatures(EventStore &store, std::vector<RequestSummary> &requests, const std::atomic<bool> *cancelled)
+// `scope` holds every event of the requests: the store reads only its errors.
+Result<void> addSignatures(EventStore &store, const QueryFilter &scope, std::vector<RequestSummary> &requests,
+                           const std::atomic<bool> *cancelled)
 {
     std::unordered_map<EventKey, RequestFailure *, EventKeyHash> failures;
     for (RequestSummary &request : requests)
@@ -250,13 +252,10 @@ Result<void> addSignatures(EventStore &store, std::vector<RequestSummary> &reque
             failures.emplace(request.firstFailure->key, &*request.firstFailure);
     if (failures.empty())
         return {};
-    auto all = QueryFilter::fromText("", QueryTime(0));
-    if (!all)
-        return all.error();
     ErrorEventsRequest oneByOne;
     oneByOne.typePaths = ErrorSignature::typePaths();
     oneByOne.storedSignatures = false;
-    auto errors = store.errorEvents(all.value(), oneByOne, cancelled);
+    auto errors = store.errorEvents(scope, oneByOne, cancelled);
     if (!errors)
         return errors.error();
     for (const ErrorEvent &event : errors->events)
@@ -443,7 +442,11 @@ Result<std::vector<RequestSummary>> Requests::list(EventStore &store, const Quer
         }
         requests.resize(kept);
     }
-    if (auto signatures = addSignatures(store, requests, cancelled); !signatures)
+    // Every event of a listed request, matching or not, may be its first failure: the whole store.
+    auto all = QueryFilter::fromText("", QueryTime(0));
+    if (!all)
+        return all.error();
+    if (auto signatures = addSignatures(store, all.value(), requests, cancelled); !signatures)
         return signatures.error();
     sortRequests(requests, order);
     return requests;
@@ -496,6 +499,7 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
     std::vector<std::string> requestIds{id};
     std::vector<std::string> traceIds{id};
     std::vector<EventRow> events;
+    std::optional<QueryFilter> closure; // the last round's: every event of the request
     for (int round = 0; round < 8; ++round) {
         QueryNode any;
         any.kind = QueryNode::Kind::Or;
@@ -506,9 +510,10 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
         auto filter = QueryFilter::compile(any, QueryTime(0));
         if (!filter)
             return filter.error();
+        closure = std::move(filter.value());
         events.clear();
         if (auto read
-            = forEachEvent(store, &filter.value(), cancelled, [&](const EventRow &event) { events.push_back(event); });
+            = forEachEvent(store, &*closure, cancelled, [&](const EventRow &event) { events.push_back(event); });
             !read)
             return read.error();
         bool grew = false;
@@ -540,7 +545,7 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
         one.push_back(std::move(summary));
         break;
     }
-    if (auto signatures = addSignatures(store, one, cancelled); !signatures)
+    if (auto signatures = addSignatures(store, *closure, one, cancelled); !signatures)
         return signatures.error();
     RequestDetail detail;
     detail.summary = std::move(one.front());
