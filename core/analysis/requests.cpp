@@ -312,16 +312,6 @@ void sortRequests(std::vector<RequestSummary> &requests, RequestOrder order)
     }
 }
 
-QueryNode idMatch(const char *field, const std::string &id)
-{
-    QueryNode node;
-    node.kind = QueryNode::Kind::Match;
-    node.field = field;
-    node.value.kind = QueryValue::Kind::Phrase;
-    node.value.text = id;
-    return node;
-}
-
 // A request's lanes: one per service, split into segments at idle gaps.
 std::vector<RequestLane> lanesOf(const RequestSummary &summary, std::vector<EventRow> events)
 {
@@ -501,13 +491,12 @@ Result<std::optional<RequestDetail>> Requests::detail(EventStore &store, const s
     std::vector<EventRow> events;
     std::optional<QueryFilter> closure; // the last round's: every event of the request
     for (int round = 0; round < 8; ++round) {
-        QueryNode any;
-        any.kind = QueryNode::Kind::Or;
+        std::vector<QueryNode> ids;
         for (const std::string &requestId : requestIds)
-            any.children.push_back(idMatch("request_id", requestId));
+            ids.push_back(QueryNode::phrase("request_id", requestId));
         for (const std::string &traceId : traceIds)
-            any.children.push_back(idMatch("trace_id", traceId));
-        auto filter = QueryFilter::compile(any, QueryTime(0));
+            ids.push_back(QueryNode::phrase("trace_id", traceId));
+        auto filter = QueryFilter::compile(QueryNode::anyOf(std::move(ids)), QueryTime(0));
         if (!filter)
             return filter.error();
         closure = std::move(filter.value());

@@ -83,6 +83,42 @@ void append(std::string &out, const QueryNode &node)
 
 } // namespace
 
+QueryNode QueryNode::phrase(std::string field, std::string text)
+{
+    QueryNode node;
+    node.kind = Kind::Match;
+    node.field = std::move(field);
+    node.value.kind = QueryValue::Kind::Phrase;
+    node.value.text = std::move(text);
+    return node;
+}
+
+namespace {
+
+QueryNode joined(QueryNode::Kind kind, std::vector<QueryNode> children)
+{
+    if (children.size() == 1)
+        return std::move(children.front());
+    QueryNode node;
+    if (!children.empty()) {
+        node.kind = kind;
+        node.children = std::move(children);
+    }
+    return node;
+}
+
+} // namespace
+
+QueryNode QueryNode::allOf(std::vector<QueryNode> children)
+{
+    return joined(Kind::And, std::move(children));
+}
+
+QueryNode QueryNode::anyOf(std::vector<QueryNode> children)
+{
+    return joined(Kind::Or, std::move(children));
+}
+
 std::string QueryNode::toString() const
 {
     std::string out;

@@ -48,6 +48,12 @@ struct QueryNode {
 
     // A one-line S-expression for tests and debugging: (and (match level "error") (not (exists x))).
     std::string toString() const;
+
+    // Trees built by code rather than parsed, with no text to point into: `field:"text"` exactly,
+    // and the conjunction or disjunction of `children` (one child is itself; none: all events).
+    static QueryNode phrase(std::string field, std::string text);
+    static QueryNode allOf(std::vector<QueryNode> children);
+    static QueryNode anyOf(std::vector<QueryNode> children);
 };
 
 } // namespace core

@@ -7,6 +7,7 @@
 #include <core/analysis/histogram.h>
 #include <core/base/textformat.h>
 #include <core/query/queryfilter.h>
+#include <core/query/queryparser.h>
 #include <core/query/querytime.h>
 
 #include <algorithm>
@@ -60,19 +61,15 @@ std::string sparkline(const std::vector<std::uint64_t> &values)
 // The report's query, or its errors and fatals, or those of one service.
 Result<QueryFilter> compileFocus(const ReportOptions &options, bool errorsOnly, const std::string *service = nullptr)
 {
-    std::string text = options.query.empty() ? std::string("*") : "(" + options.query + ")";
+    auto query = QueryParser::parse(options.query);
+    if (!query)
+        return query.error();
+    std::vector<QueryNode> parts{std::move(query.value())};
     if (errorsOnly)
-        text += " and (level:error or level:fatal)";
-    if (service) {
-        std::string quoted;
-        for (const char c : *service) {
-            if (c == '"' || c == '\\')
-                quoted += '\\';
-            quoted += c;
-        }
-        text += " and service:\"" + quoted + "\"";
-    }
-    return QueryFilter::fromText(text, QueryTime(options.nowNs));
+        parts.push_back(QueryNode::anyOf({QueryNode::phrase("level", "error"), QueryNode::phrase("level", "fatal")}));
+    if (service)
+        parts.push_back(QueryNode::phrase("service", *service));
+    return QueryFilter::compile(QueryNode::allOf(std::move(parts)), QueryTime(options.nowNs));
 }
 
 // The first (or last) event a filter matches, to cite.
